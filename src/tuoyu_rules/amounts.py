@@ -1,0 +1,163 @@
+"""Amounts as ranges: a source often says "5万~10万元", and the granting body decides inside it.
+
+:class:`AmountRange` is ``[low, high]`` in exact yuan, ``high=None`` meaning no upper bound ("不低于",
+at least). A range may also list the discrete values the body can choose from (Xiamen's construction tiers
+50,000 / 80,000 / 100,000). Pinning a value checks it lies inside. Sums and ratios of ranges are ranges.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from .errors import AmountOutsideRange, InvalidInput
+from .money import DEFAULT_ROUNDING, Money, format_wan, format_yuan, parse_money, round_money
+
+ZERO = Decimal("0.00")
+
+
+class AmountRange(BaseModel):
+    """An exact amount range ``[low, high]`` in yuan; ``high=None`` is unbounded above.
+
+    >>> r = AmountRange.of("50000", "100000", allowed=("50000", "80000", "100000"))
+    >>> r.pin("80000").low
+    Decimal('80000.00')
+    >>> (r + AmountRange.of("15000", "25000")).high
+    Decimal('125000.00')
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: Money
+    high: Money | None
+    allowed: tuple[Money, ...] | None = None
+    """The discrete values the granting body chooses from, when the source lists them; ``None`` otherwise."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        if self.allowed is not None:
+            if not self.allowed:
+                raise ValueError("allowed values, when given, must not be empty")
+            if list(self.allowed) != sorted(set(self.allowed)):
+                raise ValueError("allowed values must be strictly increasing")
+            if self.allowed[0] != self.low or self.allowed[-1] != self.high:
+                raise ValueError("allowed values must start at low and end at high")
+        return self
+
+    # -- construction --------------------------------------------------------------------------------
+    @classmethod
+    def of(
+        cls,
+        low: int | str | Decimal,
+        high: int | str | Decimal | None,
+        *,
+        allowed: tuple[int | str | Decimal, ...] | None = None,
+    ) -> AmountRange:
+        """Build a range from exact inputs (floats are refused)."""
+        return cls(
+            low=parse_money(low, "low"),
+            high=None if high is None else parse_money(high, "high"),
+            allowed=None if allowed is None else tuple(parse_money(v, "allowed") for v in allowed),
+        )
+
+    @classmethod
+    def exactly(cls, value: int | str | Decimal) -> AmountRange:
+        """A single known amount: ``low == high``."""
+        amount = parse_money(value, "amount")
+        return cls.model_construct(low=amount, high=amount, allowed=None)
+
+    @classmethod
+    def zero(cls) -> AmountRange:
+        """The amount of an ineligible entry: exactly 0."""
+        return cls.model_construct(low=ZERO, high=ZERO, allowed=None)
+
+    @classmethod
+    def unknown(cls) -> AmountRange:
+        """Nothing known: ``[0, unbounded)``."""
+        return cls.model_construct(low=ZERO, high=None, allowed=None)
+
+    # -- questions -----------------------------------------------------------------------------------
+    @property
+    def is_exact(self) -> bool:
+        """True when the range is a single amount (``low == high``)."""
+        return self.high is not None and self.low == self.high
+
+    @property
+    def is_bounded(self) -> bool:
+        return self.high is not None
+
+    def contains(self, value: Decimal) -> bool:
+        """Whether ``value`` lies inside the range (and is an allowed value, when the range lists them)."""
+        if self.allowed is not None:
+            return value in self.allowed
+        return value >= self.low and (self.high is None or value <= self.high)
+
+    # -- operations ----------------------------------------------------------------------------------
+    def pin(self, value: int | str | Decimal, *, field: str = "amount") -> AmountRange:
+        """Fix the amount at ``value``; raise :class:`AmountOutsideRange` naming ``field`` if it is not allowed."""
+        amount = parse_money(value, field)
+        if not self.contains(amount):
+            raise AmountOutsideRange(field, f"{amount} is not {self.describe_allowed()}")
+        return AmountRange.model_construct(low=amount, high=amount, allowed=None)
+
+    def describe_allowed(self) -> str:
+        """``'inside [50000.00, 100000.00]'`` or ``'one of 50000.00, 80000.00, 100000.00'``."""
+        if self.allowed is not None:
+            return "one of " + ", ".join(str(v) for v in self.allowed)
+        if self.high is None:
+            return f"at least {self.low}"
+        return f"inside [{self.low}, {self.high}]"
+
+    def __add__(self, other: AmountRange) -> AmountRange:
+        if not isinstance(other, AmountRange):
+            return NotImplemented
+        high = None if self.high is None or other.high is None else self.high + other.high
+        return AmountRange.model_construct(low=self.low + other.low, high=high, allowed=None)
+
+    def scale(self, factor: Decimal | int, *, rounding: str = DEFAULT_ROUNDING) -> tuple[AmountRange, bool]:
+        """Multiply both bounds by a non-negative exact ``factor`` (a ratio, a count of months or children).
+
+        Returns the new range and whether rounding to the fen changed either bound, so the caller can say
+        so in its explanation. Allowed values are scaled too.
+        """
+        if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
+            raise InvalidInput("factor", f"{factor!r} must be an int or a Decimal, not {type(factor).__name__}")
+        if not Decimal(factor).is_finite() or factor < 0:
+            raise InvalidInput("factor", f"{factor!r} must be a finite number, 0 or more")
+        low, r1 = round_money(self.low * factor, rounding)
+        high: Decimal | None = None
+        r2 = False
+        if self.high is not None:
+            high, r2 = round_money(self.high * factor, rounding)
+        allowed = None
+        r3 = False
+        if self.allowed is not None and factor != 0:
+            scaled = [round_money(v * factor, rounding) for v in self.allowed]
+            allowed = tuple(v for v, _ in scaled)
+            r3 = any(r for _, r in scaled)
+        return AmountRange.model_construct(low=low, high=high, allowed=allowed), r1 or r2 or r3
+
+    # -- display -------------------------------------------------------------------------------------
+    def format(self, style: str = "yuan") -> str:
+        """``'50,000.00 – 100,000.00'`` (yuan) or ``'5万元 – 10万元'`` (wan)."""
+        fmt = format_yuan if style == "yuan" else format_wan
+        if self.is_exact:
+            return fmt(self.low)
+        if self.high is None:
+            return f"≥ {fmt(self.low)}"
+        text = f"{fmt(self.low)} – {fmt(self.high)}"
+        if self.allowed is not None:
+            text += " (" + " / ".join(fmt(v) for v in self.allowed) + ")"
+        return text
+
+
+def total(ranges: list[AmountRange] | tuple[AmountRange, ...]) -> AmountRange:
+    """The sum of several ranges (an empty sum is exactly 0)."""
+    result = AmountRange.zero()
+    for r in ranges:
+        result = result + r
+    return result

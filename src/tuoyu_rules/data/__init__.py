@@ -1,0 +1,1 @@
+"""Bundled data: source documents, and one TOML file of dated, cited parameters per jurisdiction."""

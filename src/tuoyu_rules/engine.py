@@ -1,0 +1,217 @@
+"""The engine: apply a jurisdiction and every layer above it to one facility on one day.
+
+It knows nothing about any programme: it walks the layers, asks each money-bearing programme's rule for an
+:class:`~tuoyu_rules.policy.Outcome`, and wraps that with the programme's payer, basis, citations and the
+parameter values read. Entitlements are computed first (every layer), then matching obligations, which see
+the grants they match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .amounts import AmountRange
+from .citations import lowest_confidence
+from .errors import AmountOutsideRange, InvalidInput, UnknownProgram
+from .models import Facility
+from .money import DEFAULT_ROUNDING, check_rounding, parse_money
+from .policy import Outcome, Policy, Program, RuleContext
+from .registry import chain as resolve_chain
+from .registry import get_policy
+from .results import Assessment, Entitlement, Obligation
+
+
+def assess(
+    facility: Facility,
+    *,
+    jurisdiction: str | None = None,
+    on: dt.date,
+    rounding: str = DEFAULT_ROUNDING,
+    pins: Mapping[str, int | str | Decimal] | None = None,
+) -> Assessment:
+    """Assess ``facility`` under the rules in force ``on``.
+
+    :param facility: a validated :class:`~tuoyu_rules.Facility` (``Facility.model_validate(data)`` for JSON).
+    :param jurisdiction: apply this city's (or district's) chain instead of the facility's own: a what-if
+        move. Its layers above (province, national) come with it.
+    :param on: the day whose rules apply; a programme not in force that day is ``ineligible`` with its dates.
+    :param rounding: the decimal rounding mode for any amount that needs rounding (default ROUND_HALF_UP);
+        an entry whose amount was rounded says so in its reasons.
+    :param pins: awarded amounts by programme id, for ranges the granting body has already decided
+        (Xiamen's construction tier, say). A pin must lie inside the programme's range. Designation amounts
+        pin their own programmes.
+    :raises UnknownJurisdiction: ``jurisdiction`` is not registered.
+    :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district.
+    :raises AmountOutsideRange: a pin lies outside its programme's range.
+
+    Pure: no clock, no I/O; the same input gives the same output.
+    """
+    if not isinstance(facility, Facility):
+        raise InvalidInput(
+            "facility",
+            f"expected a tuoyu_rules.Facility, got {type(facility).__name__}; "
+            "use Facility.model_validate(data) for JSON data",
+        )
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidInput("on", f"expected a datetime.date (the day whose rules apply), got {on!r}")
+    check_rounding(rounding)
+    target = facility.jurisdiction if jurisdiction is None else jurisdiction
+    policy = get_policy(target)
+    if policy.level not in ("city", "district"):
+        raise InvalidInput(
+            "jurisdiction", f"{target!r} is a {policy.level} jurisdiction; assess a facility in a city or district"
+        )
+    layers = resolve_chain(target)
+    pinned = _check_pins(pins, layers)
+
+    entitlements: dict[str, Entitlement] = {}
+    for layer in layers:
+        for program in layer.programs:
+            if program.kind == "entitlement":
+                fields = _evaluate(program, layer, layers, facility, on, rounding, pinned, entitlements)
+                if fields is not None:
+                    entitlements[program.id] = Entitlement(**fields[0])
+    obligations: list[Obligation] = []
+    for layer in layers:
+        for program in layer.programs:
+            if program.kind == "obligation":
+                fields = _evaluate(program, layer, layers, facility, on, rounding, pinned, entitlements)
+                if fields is not None:
+                    common, ctx = fields
+                    ratio = ctx.last_ratio
+                    if ratio is None:  # pragma: no cover - a rule bug, caught by the tests of each jurisdiction
+                        raise AssertionError(f"obligation rule {program.id} read no ratio")
+                    obligations.append(
+                        Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact)
+                    )
+
+    layer_ids = {layer.id for layer in layers}
+    notes = tuple(
+        f"designation {d.program} ({d.year}) belongs to {d.program.split('.', 1)[0]!r}, which is not a layer of "
+        f"{target!r}; it is not applied"
+        for d in facility.designations
+        if d.program.split(".", 1)[0] not in layer_ids
+    )
+    return Assessment(
+        facility=facility,
+        on=on,
+        jurisdiction=target,
+        layers=tuple(layer.id for layer in layers),
+        rounding=rounding,
+        entitlements=tuple(e for e in entitlements.values() if e is not None),
+        obligations=tuple(obligations),
+        notes=notes,
+    )
+
+
+def _check_pins(pins: Mapping[str, int | str | Decimal] | None, layers: tuple[Policy, ...]) -> dict[str, Decimal]:
+    if pins is None:
+        return {}
+    if not isinstance(pins, Mapping):
+        raise InvalidInput("pins", "a mapping of programme id to awarded amount")
+    known = {p.id for layer in layers for p in layer.programs if p.kind == "entitlement"}
+    result: dict[str, Decimal] = {}
+    for program_id, value in pins.items():
+        if program_id not in known:
+            raise UnknownProgram("programme in pins", program_id, known)
+        result[program_id] = parse_money(value, f"pins[{program_id}]")
+    return result
+
+
+def _evaluate(
+    program: Program,
+    layer: Policy,
+    layers: tuple[Policy, ...],
+    facility: Facility,
+    on: dt.date,
+    rounding: str,
+    pins: Mapping[str, Decimal],
+    entitlements: Mapping[str, Entitlement],
+) -> tuple[dict[str, Any], RuleContext] | None:
+    """Run one programme's rule and return the fields of its entry (None: an obligation that does not arise)."""
+    ctx = RuleContext(
+        facility=facility,
+        on=on,
+        program=program,
+        policy=layer,
+        chain=layers,
+        rounding=rounding,
+        entitlements=entitlements,
+    )
+    if program.kind == "obligation":
+        matched = entitlements.get(program.matches or "")
+        if matched is None or matched.status == "ineligible":
+            return None  # no grant, no matching duty
+    outcome: Outcome | None
+    if not program.in_force_on(on):
+        outcome = Outcome("ineligible", AmountRange.zero(), (f"not in force on {on.isoformat()}: {program.dates()}",))
+    else:
+        assert program.rule is not None  # build_policy guarantees a rule for money-bearing programmes
+        outcome = program.rule(ctx)
+    if outcome is None:
+        return None
+    amount = outcome.amount
+    reasons = list(outcome.reasons)
+    pin, pin_field = _pin_for(program, facility, pins)
+    if pin is not None:
+        if outcome.status == "ineligible":
+            reasons.append(f"the pinned amount {pin} ({pin_field}) is not paid: the entry is ineligible")
+        elif amount.contains(pin):
+            reasons.append(f"amount pinned at {pin} by {pin_field}, inside {amount.describe_allowed()}")
+            amount = AmountRange.exactly(pin)
+        else:
+            raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")
+    payer_id = outcome.payer or _resolve_payer(program, layers)
+    payer_zh, payer_en = _payer_names(payer_id, layers)
+    citations = tuple(ctx.citation(c) for c in ctx.cited)
+    fields: dict[str, Any] = {
+        "program": program.id,
+        "jurisdiction": layer.id,
+        "name_zh": program.name_zh,
+        "name_en": program.name_en,
+        "status": outcome.status,
+        "payer": payer_id,
+        "payer_zh": payer_zh,
+        "payer_en": payer_en,
+        "basis": program.basis,
+        "amount": amount,
+        "reasons": tuple(reasons),
+        "citations": citations,
+        "missing": outcome.missing,
+        "parameters": ctx.uses,
+        "confidence": lowest_confidence(citations),
+    }
+    return fields, ctx
+
+
+def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) -> tuple[Decimal | None, str]:
+    if program.id in pins:
+        return pins[program.id], f"pins[{program.id}]"
+    if program.designation is not None:
+        d = facility.designation(program.designation)
+        if d is not None and d.amount is not None:
+            return d.amount, f"designations[{program.designation}].amount"
+    return None, ""
+
+
+def _resolve_payer(program: Program, layers: tuple[Policy, ...]) -> str:
+    payer = program.payer or ""
+    for level in ("province", "city", "district"):
+        token = "{" + level + "}"
+        if token in payer:
+            layer = next((p for p in layers if p.level == level), None)
+            if layer is None:
+                raise InvalidInput("jurisdiction", f"{program.id} is paid by the {level} above, and there is none")
+            payer = payer.replace(token, layer.id)
+    return payer
+
+
+def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:
+    for layer in layers:
+        payer = layer.payers.get(payer_id)
+        if payer is not None:
+            return payer.name_zh, payer.name_en
+    return "", ""

@@ -1,0 +1,1 @@
+"""Bundled jurisdictions: one module of rule functions each, with its data in ``tuoyu_rules/data``."""

@@ -1,0 +1,63 @@
+"""National layer (中华人民共和国): ACFTU 全国总工会 and NHC 国家卫生健康委.
+
+References: seed 000 (the 2023 national on-site meeting); Workers' Daily 2023-05-05, Guangming Daily
+2024-04-04 and Inner Mongolia Daily 2025-03-28 for the batches by year.
+
+Limitations: the library does not decide who is designated; a batch whose per-unit amount no source states
+(2024) is undetermined unless the caller pins it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..amounts import AmountRange
+from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+
+AWARD = "cn.caring_employer_award"
+
+
+def caring_employer_award(ctx: RuleContext) -> Outcome:
+    """全国爱心托育用人单位: "以每个用人单位10万元的标准 ... 提供资金补助" (2022 batch); later batches by year."""
+    designation = ctx.designation()
+    if designation is None:
+        return ctx.ineligible("not designated a national caring employer (全国爱心托育用人单位): no cn.caring_employer")
+    year = designation.year
+    if year > ctx.on.year:
+        return ctx.ineligible(f"the designation is of the {year} batch, after the day assessed ({ctx.on})")
+    value = ctx.value(f"{AWARD}.amount", batch=year)
+    if value is None:
+        batches = ctx.policy.parameters[f"{AWARD}.amount"].batches
+        if year < batches[0]:
+            return ctx.ineligible(
+                f"there is no {year} batch: the first list of national caring employers is the {batches[0]} batch"
+            )
+        return ctx.not_stated(f"no source found states the per-unit award of the {year} batch")
+    if not isinstance(value.value, AmountRange):
+        return ctx.not_stated(f"{year} batch: {value.note or 'per-unit amount not stated'}")
+    reasons = [f"{year} batch of national caring employers: {value.render()} yuan per unit"]
+    if value.note:
+        reasons.append(value.note)
+    return ctx.eligible(value.value, *reasons)
+
+
+def caring_employer_provincial_match(ctx: RuleContext) -> Outcome | None:
+    """省级工会进行不低于1:1的资金配套: the provincial union adds at least the national award."""
+    grant = ctx.entitlements[AWARD]
+    designation = ctx.facility.designation("cn.caring_employer")
+    if designation is None or ctx.layer("province") is None:
+        return None
+    ratio = ctx.ratio("cn.caring_employer_provincial_match.ratio", batch=designation.year)
+    if ratio is None:
+        return None  # 2023 onwards: joint sum or not stated; the award's reasons say so
+    return ctx.match(grant, ratio)
+
+
+RULES: Mapping[str, Rule] = {
+    AWARD: caring_employer_award,
+    "cn.caring_employer_provincial_match": caring_employer_provincial_match,
+}
+
+
+def load() -> Policy:
+    return load_builtin("cn", RULES)

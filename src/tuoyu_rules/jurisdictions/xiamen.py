@@ -1,0 +1,130 @@
+"""Xiamen (厦门市), Fujian: the municipal union's construction and operating subsidies.
+
+References: seed 000, 福建省厦门市总工会《真抓实干 先行先试》("二是加大资金支持"); Workers' Daily
+2022-08-26 and Haixi Morning Post 2023-07-19 (construction tiers and conditions, official); East Money
+reprint 2022-07-07 (operating subsidy per class, secondary).
+
+Limitations: the tier criteria are unpublished (the union decides; pin the tier when known); the seed does
+not say whether the operating subsidy is per facility or per class (per facility by default); no dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from ..amounts import AmountRange
+from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+
+CONSTRUCTION = "xiamen.construction_subsidy"
+OPERATING = "xiamen.operating_subsidy"
+
+# 自办、联办或购买服务: the modes the operating subsidy names, and how this library maps them.
+OPERATING_MODES: Mapping[str, str] = {
+    "self_run": "自办 (self-run)",
+    "joint_run": "联办 (joint-run)",
+    "purchased_places": "购买服务 (purchased places)",
+    "third_party": "购买服务 (the employer buys a third-party operator's service)",
+}
+
+
+def construction_subsidy(ctx: RuleContext) -> Outcome:
+    """对用人单位自建自办的托育中心实行5万~10万元的建设补助 (one-time, self-built and self-run)."""
+    f = ctx.facility
+    amount = ctx.range(f"{CONSTRUCTION}.amount")
+    if amount is None:
+        return ctx.ineligible("no construction subsidy amount is in force on this day")
+    failed = []
+    if not f.self_built:
+        failed.append("the premises are not self-built (自建)")
+    if f.mode != "self_run":
+        failed.append(f"the mode is {f.mode}, not self-run (自办)")
+    if failed:
+        return ctx.ineligible(
+            "the construction subsidy is for self-built, self-run (自建自办) centres: " + "; ".join(failed)
+        )
+
+    # Conditions from the refinements (official press reports): checked when the caller supplies the fact;
+    # an unsupplied fact does not change the seed's status, it is listed in `missing`.
+    min_intake = ctx.count(f"{CONSTRUCTION}.min_first_intake")
+    ctx.cite("xiamen.tiers_haixi")
+    missing: list[str] = []
+    unmet: list[str] = []
+    if f.first_intake is None:
+        missing.append("first_intake")
+    elif min_intake is not None and f.first_intake < min_intake:
+        unmet.append(f"first intake of {f.first_intake} infants, fewer than {min_intake}")
+    if f.full_day is None:
+        missing.append("full_day")
+    elif not f.full_day:
+        unmet.append("no full-day care (全日托)")
+    if f.staff_puhui_fees is None:
+        missing.append("staff_puhui_fees")
+    elif not f.staff_puhui_fees:
+        unmet.append("the unit's own staff are not charged 普惠 fees")
+    if unmet:
+        return ctx.ineligible("self-built and self-run, but a published condition is not met: " + "; ".join(unmet))
+    reasons = [
+        "self-built and self-run (自建自办): one-time construction subsidy of 5万~10万元; the union picks the "
+        "tier (50,000 / 80,000 / 100,000) by the scale of the build and the investment",
+    ]
+    if missing:
+        reasons.append(
+            "conditions from press reports (first intake of at least 5 infants, full-day care, 普惠 fees for "
+            f"staff) not supplied: {', '.join(missing)}; they do not change the seed's status"
+        )
+    return ctx.eligible(amount, *reasons, missing=tuple(missing))
+
+
+def operating_subsidy(ctx: RuleContext) -> Outcome:
+    """对自办、联办或购买服务的给予每年1.5万~2.5万元运营补助 (per year)."""
+    f = ctx.facility
+    mode_text = OPERATING_MODES.get(f.mode)
+    if mode_text is None:
+        return ctx.ineligible(
+            f"the mode is {f.mode}; the operating subsidy names self-run, joint-run and purchased services "
+            "(自办、联办或购买服务)"
+        )
+    if f.classes is None:
+        amount = ctx.range(f"{OPERATING}.amount")
+        if amount is None:
+            return ctx.ineligible("no operating subsidy amount is in force on this day")
+        return ctx.eligible(
+            amount,
+            f"{mode_text}: 1.5万~2.5万元 a year per facility (the seed's reading); give class sizes for the "
+            "per-class reading",
+        )
+    table = ctx.brackets(f"{OPERATING}.per_class")
+    if table is None:
+        return ctx.ineligible("no per-class operating amounts are in force on this day")
+    parts: list[str] = []
+    total = Decimal("0.00")
+    for size in f.classes:
+        row = next((b for b in table if b.covers(size)), None)
+        if row is None:
+            fallback = ctx.range(f"{OPERATING}.amount")
+            assert fallback is not None
+            return ctx.eligible(
+                fallback,
+                f"{mode_text}: a class of {size} children lies outside the per-class table (5-9, 10-18), so the "
+                "seed's per-facility reading applies: 1.5万~2.5万元 a year",
+            )
+        parts.append(f"class of {size}: {row.amount}")
+        total += row.amount
+    reasons = (
+        f"{mode_text}: per-class reading (secondary source): " + "; ".join(parts) + f"; total {total} a year",
+        "the seed states 1.5万~2.5万元 a year without saying per what; this per-class figure rests on a reprint",
+    )
+    if total == 0:
+        return ctx.ineligible(*reasons, "no class has 5 or more children: a class under 5 gets nothing")
+    return ctx.eligible(AmountRange.exactly(total), *reasons)
+
+
+RULES: Mapping[str, Rule] = {
+    CONSTRUCTION: construction_subsidy,
+    OPERATING: operating_subsidy,
+}
+
+
+def load() -> Policy:
+    return load_builtin("xiamen", RULES)

@@ -1,0 +1,189 @@
+"""Input models: a facility and the designations its employer holds. Immutable and fully validated.
+
+Naming rule for fields: a plural noun is a count (``places``, ``enrolled``) or a collection
+(``designations``, ``classes``); a bare adjective is a yes/no fact (``embedded``, ``filed``). A fact that
+only a refinement's condition needs is optional: ``None`` means "not supplied", which the rule reports in
+``missing`` instead of guessing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
+
+from .errors import TuoyuError
+from .money import Money
+
+Mode = Literal[
+    "self_run",
+    "joint_run",
+    "third_party",
+    "purchased_places",
+    "park_shared",
+    "community_co_built",
+    "union_venue",
+]
+"""Operating modes (办托模式), a closed set:
+
+* ``self_run`` 自办 / 单独办 / 独立办托: the employer runs it itself;
+* ``joint_run`` 联办 / 联合办托: run jointly with other employers;
+* ``third_party`` 用人单位+第三方联合办 / 委托第三方运营: the employer provides premises, a qualified
+  operator runs it;
+* ``purchased_places`` 购买服务 / 购买学位: the employer buys places or services from an institution;
+* ``park_shared`` 园区共享办 / 集中共建: shared by the employers of an industrial park or market;
+* ``community_co_built`` 社区共建: co-built with a community;
+* ``union_venue`` 工会阵地灵活托: flexible care in a union venue.
+
+Whether the employer built the premises itself (自建) is the separate flag ``self_built``.
+"""
+MODES: tuple[str, ...] = (
+    "self_run",
+    "joint_run",
+    "third_party",
+    "purchased_places",
+    "park_shared",
+    "community_co_built",
+    "union_venue",
+)
+
+MAX_PLACES = 100_000
+"""A sanity bound on places and counts (no facility comes near it); larger input is refused, not clamped."""
+
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_PLACES)]
+
+
+class Designation(BaseModel):
+    """A body selected or recognised the facility's employer, or the facility (a fact, with its year).
+
+    ``program`` is a designation id such as ``cn.caring_employer`` or ``weifang.caring_employer``;
+    ``year`` picks the batch rules it falls under; ``amount``, when given, pins the awarded sum and must lie
+    inside the programme's range for that year (or be one of its allowed values).
+
+    >>> Designation("cn.caring_employer", 2022).year
+    2022
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    program: str
+    year: int = Field(strict=True, ge=1949, le=2100)
+    amount: Money | None = None
+
+    def __init__(self, program: str, year: int, amount: int | str | Decimal | None = None, **extra: Any) -> None:
+        super().__init__(program=program, year=year, amount=amount, **extra)
+
+    @field_validator("program")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from .registry import find_designation
+
+        try:
+            find_designation(value)
+        except TuoyuError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _pinned_inside(self) -> Self:
+        if self.amount is None:
+            return self
+        from .registry import find_designation
+
+        policy, spec = find_designation(self.program)
+        allowed = policy.designation_range(self.program, self.year)
+        if allowed is not None and not allowed.contains(self.amount):
+            raise ValueError(
+                f"amount {self.amount} is not {allowed.describe_allowed()}, the range of {spec.program} "
+                f"for {self.year}; a pinned amount must lie inside the programme's range"
+            )
+        return self
+
+
+class Facility(BaseModel):
+    """A childcare facility for children under 3 (托育机构), as the rules see it.
+
+    >>> f = Facility(jurisdiction="xiamen", mode="self_run", self_built=True, places=30, enrolled=20)
+    >>> f.enrolled
+    20
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    jurisdiction: str
+    """Where the facility is: a city or district id (``xiamen``); a province or ``cn`` is an error."""
+    mode: Mode
+    self_built: StrictBool = False
+    """自建: the employer built or fitted out the premises itself."""
+    places: Count
+    """托位: licensed capacity."""
+    enrolled: Count
+    """Children enrolled; at most ``places``."""
+    embedded: StrictBool = False
+    """嵌入式: run inside an employer, park or office building."""
+    designations: tuple[Designation, ...] = ()
+    name: str | None = Field(default=None, max_length=200)
+    """A label for the caller's own use; no rule reads it."""
+
+    # Facts that refinement conditions need; None means the caller did not supply them.
+    full_day: StrictBool | None = None
+    """全日托: the facility offers full-day care (Xiamen construction subsidy condition)."""
+    first_intake: Count | None = None
+    """Children in the first intake (Xiamen: at least 5 infants)."""
+    staff_puhui_fees: StrictBool | None = None
+    """Fees charged to the employer's own staff are at the 普惠 (affordable) level."""
+    classes: tuple[Annotated[int, Field(strict=True, ge=1, le=MAX_PLACES)], ...] | None = None
+    """Children in each class (班), when the caller gives them (Xiamen's per-class operating reading)."""
+    registered: StrictBool | None = None
+    """登记: the facility has completed registration."""
+    filed: StrictBool | None = None
+    """备案: the facility has been filed with the health authority."""
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _city_or_district(cls, value: str) -> str:
+        from .registry import get_policy
+
+        try:
+            policy = get_policy(value)
+        except TuoyuError as exc:
+            raise ValueError(str(exc)) from None
+        if policy.level not in ("city", "district"):
+            raise ValueError(
+                f"{value!r} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
+            )
+        return value
+
+    @field_validator("enrolled")
+    @classmethod
+    def _at_most_places(cls, value: int, info: ValidationInfo) -> int:
+        places = info.data.get("places")
+        if isinstance(places, int) and value > places:
+            raise ValueError(f"enrolled ({value}) is more than places ({places}); enrolled must be <= places")
+        return value
+
+    @field_validator("designations")
+    @classmethod
+    def _each_once(cls, value: tuple[Designation, ...]) -> tuple[Designation, ...]:
+        seen: set[str] = set()
+        for d in value:
+            if d.program in seen:
+                raise ValueError(f"{d.program!r} is given twice; give each designation once")
+            seen.add(d.program)
+        return value
+
+    @field_validator("classes")
+    @classmethod
+    def _classes_fit(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
+        places = info.data.get("places")
+        if value is not None and isinstance(places, int) and sum(value) > places:
+            raise ValueError(f"{sum(value)} children in classes is more than places ({places})")
+        return value
+
+    def designation(self, program: str) -> Designation | None:
+        """The designation with this id, if the facility holds it."""
+        for d in self.designations:
+            if d.program == program:
+                return d
+        return None

@@ -1,0 +1,153 @@
+"""Exact money: ``Decimal`` yuan with two decimals (fen).
+
+Rules, written once:
+
+* Money is always :class:`decimal.Decimal` yuan. Inputs may be ``int``, ``str`` or ``Decimal``; ``float``
+  (binary, cannot hold 0.01 exactly), ``bool``, NaN and infinities are refused, as is anything with more
+  than two decimals: the library never rounds an input for you.
+* Results are rounded once, to the fen, with a named mode (``ROUND_HALF_UP`` by default; 会计基础工作规范
+  art. 52 fixes two decimals but no mode, GB/T 8170 uses half-even). Where a calculation rounds, the result
+  says so in its explanation (see :func:`round_money`).
+* Every money value lies in ``[0, 1_000_000_000_000]`` yuan.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .errors import MoneyError
+
+CENT: Final = Decimal("0.01")
+MAX_MONEY: Final = Decimal("1000000000000")
+DEFAULT_ROUNDING: Final = decimal.ROUND_HALF_UP
+
+RoundingMode = Literal[
+    "ROUND_HALF_UP",
+    "ROUND_HALF_EVEN",
+    "ROUND_HALF_DOWN",
+    "ROUND_UP",
+    "ROUND_DOWN",
+    "ROUND_CEILING",
+    "ROUND_FLOOR",
+]
+ROUNDING_MODES: Final[tuple[str, ...]] = (
+    "ROUND_HALF_UP",
+    "ROUND_HALF_EVEN",
+    "ROUND_HALF_DOWN",
+    "ROUND_UP",
+    "ROUND_DOWN",
+    "ROUND_CEILING",
+    "ROUND_FLOOR",
+)
+
+_HOW = "pass an int, a str such as '50000.00', or a Decimal"
+
+
+def check_rounding(mode: object, field: str = "rounding") -> str:
+    """Return ``mode`` if it names a decimal rounding mode, else raise naming ``field``."""
+    if not isinstance(mode, str) or mode not in ROUNDING_MODES:
+        raise MoneyError(field, f"unknown rounding mode {mode!r}; use one of {', '.join(ROUNDING_MODES)}")
+    return mode
+
+
+def parse_money(value: object, field: str = "amount") -> Decimal:
+    """Turn an input into exact yuan, or raise :class:`MoneyError` naming ``field``.
+
+    >>> parse_money("50000")
+    Decimal('50000.00')
+    >>> parse_money(1.5)
+    Traceback (most recent call last):
+    ...
+    tuoyu_rules.errors.MoneyError: amount: 1.5 is a binary float, which cannot hold fen exactly; pass an \
+int, a str such as '50000.00', or a Decimal
+    """
+    if isinstance(value, bool):
+        raise MoneyError(field, f"{value!r} is a bool, not an amount; {_HOW}")
+    if isinstance(value, float):
+        raise MoneyError(field, f"{value!r} is a binary float, which cannot hold fen exactly; {_HOW}")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        try:
+            amount = Decimal(text)
+        except decimal.InvalidOperation:
+            raise MoneyError(field, f"{value!r} is not a number; {_HOW}") from None
+    else:
+        raise MoneyError(field, f"{type(value).__name__} is not an amount; {_HOW}")
+    if not amount.is_finite():
+        raise MoneyError(field, f"{value!r} is not a finite amount; {_HOW}")
+    if amount < 0:
+        raise MoneyError(field, f"{value!r} is negative; amounts are 0 or more")
+    if amount > MAX_MONEY:
+        raise MoneyError(field, f"{value!r} is above the largest accepted amount, {MAX_MONEY:,} yuan")
+    if _decimals(amount) > 2:
+        raise MoneyError(
+            field, f"{value!r} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you"
+        )
+    return amount.quantize(CENT)
+
+
+def _decimals(amount: Decimal) -> int:
+    """How many decimals ``amount`` really has (trailing zeros do not count); exact, no arithmetic."""
+    _, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+        return 0
+    trailing = 0
+    for digit in reversed(digits):
+        if digit != 0 or trailing >= -exponent:
+            break
+        trailing += 1
+    return -exponent - trailing
+
+
+def money(value: int | str | Decimal) -> Decimal:
+    """Short for :func:`parse_money` in code and examples: ``money("15000") == Decimal("15000.00")``."""
+    return parse_money(value)
+
+
+def round_money(value: Decimal, rounding: str = DEFAULT_ROUNDING) -> tuple[Decimal, bool]:
+    """Round ``value`` to the fen once; return the rounded value and whether rounding changed it."""
+    rounded = value.quantize(CENT, rounding=rounding)
+    return rounded, rounded != value
+
+
+def format_yuan(value: Decimal) -> str:
+    """``Decimal('50000')`` -> ``'50,000.00'``."""
+    return f"{value.quantize(CENT):,.2f}"
+
+
+def format_wan(value: Decimal) -> str:
+    """Chinese 万元 notation: ``50000`` -> ``'5万元'``, ``15000`` -> ``'1.5万元'``, ``300`` -> ``'300元'``."""
+    if value >= 10000:
+        wan = (value / Decimal(10000)).normalize()
+        text = format(wan, "f")
+        return f"{text}万元"
+    return f"{format(value.quantize(CENT).normalize(), 'f')}元"
+
+
+def _serialize(value: Decimal) -> str:
+    return format(value.quantize(CENT), "f")
+
+
+def _validate(value: Any) -> Decimal:
+    try:
+        return parse_money(value, "amount")
+    except MoneyError as exc:
+        raise PydanticCustomError("money", exc.problem) from None
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_validate),
+    PlainSerializer(_serialize, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "examples": ["50000.00"]}),
+]
+"""Pydantic field type for exact yuan: validated by :func:`parse_money`, dumped to JSON as ``"50000.00"``."""

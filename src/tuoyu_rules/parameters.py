@@ -1,0 +1,297 @@
+"""Dated, cited parameters: a programme's figures are data, kept apart from the rules that read them.
+
+A parameter has one or more *values*. Each value is in force over ``[start, end]`` (either may be ``None``,
+meaning the sources state no date) or belongs to a *batch* year (the national caring-employer award differs
+by the year of the designation list), and each value names the citations it rests on.
+
+Value kinds:
+
+``range``
+    ``[low, high]`` yuan, ``high`` absent for "at least"; optional ``allowed`` discrete values.
+``ratio``
+    a matching ratio, with ``exact = true`` for "按1:1" and ``false`` for "不低于1:1".
+``count``
+    a whole number (a threshold such as a minimum intake).
+``brackets``
+    a table of ``{min, max, amount}`` rows (children per class -> yuan).
+``not_stated``
+    the sources say a payment exists but state no amount: the rule reports it as undetermined.
+
+Reading a parameter through a :class:`~tuoyu_rules.policy.RuleContext` records which value was used, so
+every result can show it (see :class:`ParameterUse`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .amounts import AmountRange
+from .errors import MoneyError, PolicyDataError
+from .money import parse_money
+
+ValueKind = Literal["range", "ratio", "count", "brackets", "not_stated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bracket:
+    """One row of a bracket table: ``min <= n <= max`` (``max`` None: no upper end) gives ``amount``."""
+
+    min: int
+    max: int | None
+    amount: Decimal
+
+    def covers(self, n: int) -> bool:
+        return n >= self.min and (self.max is None or n <= self.max)
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A matching ratio: ``value`` times the matched amount, exactly or at least."""
+
+    value: Decimal
+    exact: bool
+
+
+ParamValue = AmountRange | Ratio | int | tuple[Bracket, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatedValue:
+    """One value of a parameter, with its dates (or batch year) and the citation ids it rests on."""
+
+    kind: ValueKind
+    value: ParamValue
+    start: dt.date | None
+    end: dt.date | None
+    batch: int | None
+    cites: tuple[str, ...]
+    note: str | None
+
+    def applies_on(self, day: dt.date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def render(self) -> str:
+        """The value as text for explanations: ``'50000.00-100000.00 (50000.00/80000.00/100000.00)'``."""
+        v = self.value
+        if isinstance(v, AmountRange):
+            text = f"{v.low}-{'' if v.high is None else v.high}" if not v.is_exact else str(v.low)
+            if v.high is None:
+                text = f">= {v.low}"
+            if v.allowed is not None:
+                text += " (" + "/".join(str(a) for a in v.allowed) + ")"
+            return text
+        if isinstance(v, Ratio):
+            return f"{'exactly' if v.exact else 'at least'} {v.value}:1"
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, tuple):
+            return "; ".join(f"{b.min}-{'' if b.max is None else b.max}: {b.amount}" for b in v)
+        return "not stated in the sources"
+
+    def period(self) -> str:
+        if self.batch is not None:
+            return f"batch {self.batch}"
+        if self.start is None and self.end is None:
+            return "dates not stated"
+        return f"{self.start or '…'} to {self.end or 'open'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A named parameter with its values, sorted by start date or batch year."""
+
+    name: str
+    description: str
+    values: tuple[DatedValue, ...]
+
+    @property
+    def by_batch(self) -> bool:
+        return bool(self.values) and self.values[0].batch is not None
+
+    def value_on(self, day: dt.date) -> DatedValue | None:
+        """The value in force on ``day``, or None when no value covers it."""
+        for value in self.values:
+            if value.batch is None and value.applies_on(day):
+                return value
+        return None
+
+    def value_for_batch(self, batch: int) -> DatedValue | None:
+        """The value of batch year ``batch``, or None when the sources have none for it."""
+        for value in self.values:
+            if value.batch == batch:
+                return value
+        return None
+
+    @property
+    def batches(self) -> tuple[int, ...]:
+        return tuple(v.batch for v in self.values if v.batch is not None)
+
+
+class ParameterUse(BaseModel):
+    """A record, in a result, of one parameter value a rule read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    value: str
+    period: str
+    citations: tuple[str, ...]
+    """Ids of the citations (``<source>.<clause>``) the value rests on; the full citations are on the entry."""
+    what_if: bool = False
+    """True when the value comes from a reform overlay, not from the law."""
+
+
+# -- parsing from TOML data -----------------------------------------------------------------------------
+
+
+def _money(raw: object, where: str) -> Decimal:
+    if isinstance(raw, float):
+        raise PolicyDataError(f"{where}: amount {raw!r} is a TOML float; write amounts as strings or ints")
+    try:
+        return parse_money(raw, where)
+    except MoneyError as exc:
+        raise PolicyDataError(str(exc)) from None
+
+
+def _date(raw: object, where: str) -> dt.date | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    raise PolicyDataError(f"{where}: {raw!r} is not a TOML date (YYYY-MM-DD)")
+
+
+def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[str]) -> DatedValue:
+    """Parse one value table of a parameter; raise :class:`PolicyDataError` naming ``where``."""
+    allowed_keys = {
+        "kind",
+        "start",
+        "end",
+        "batch",
+        "cite",
+        "note",
+        "low",
+        "high",
+        "allowed",
+        "ratio",
+        "exact",
+        "count",
+        "brackets",
+    }
+    unknown = set(raw) - allowed_keys
+    if unknown:
+        raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
+    kind = raw.get("kind")
+    cites_raw = raw.get("cite")
+    if not isinstance(cites_raw, list) or not cites_raw or not all(isinstance(c, str) for c in cites_raw):
+        raise PolicyDataError(f"{where}: every value needs cite = [citation ids]")
+    cites = tuple(str(c) for c in cites_raw)
+    for c in cites:
+        if c not in known_cites:
+            raise PolicyDataError(f"{where}: cites unknown citation {c!r}")
+    value: ParamValue
+    if kind == "range":
+        low = _money(raw.get("low"), f"{where}.low")
+        high = None if raw.get("high") is None else _money(raw.get("high"), f"{where}.high")
+        allowed_raw = raw.get("allowed")
+        allowed = None
+        if allowed_raw is not None:
+            if not isinstance(allowed_raw, list):
+                raise PolicyDataError(f"{where}.allowed: must be a list")
+            allowed = tuple(_money(a, f"{where}.allowed") for a in allowed_raw)
+        try:
+            value = AmountRange(low=low, high=high, allowed=allowed)
+        except ValueError as exc:
+            raise PolicyDataError(f"{where}: {exc}") from None
+    elif kind == "ratio":
+        ratio_raw = raw.get("ratio")
+        if not isinstance(ratio_raw, str | int) or isinstance(ratio_raw, bool):
+            raise PolicyDataError(f"{where}.ratio: write the ratio as a string or int")
+        try:
+            ratio = Decimal(ratio_raw)
+        except InvalidOperation:
+            raise PolicyDataError(f"{where}.ratio: {ratio_raw!r} is not a number") from None
+        if not ratio.is_finite() or ratio < 0:
+            raise PolicyDataError(f"{where}.ratio: must be a finite number, 0 or more")
+        exact = raw.get("exact")
+        if not isinstance(exact, bool):
+            raise PolicyDataError(f"{where}.exact: true (按1:1) or false (不低于)")
+        value = Ratio(ratio, exact)
+    elif kind == "count":
+        count = raw.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise PolicyDataError(f"{where}.count: a whole number, 0 or more")
+        value = count
+    elif kind == "brackets":
+        rows = raw.get("brackets")
+        if not isinstance(rows, list) or not rows:
+            raise PolicyDataError(f"{where}.brackets: a non-empty list of {{min, max, amount}}")
+        brackets: list[Bracket] = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise PolicyDataError(f"{where}.brackets[{i}]: a table {{min, max, amount}}")
+            lo, hi = row.get("min"), row.get("max")
+            if not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
+                raise PolicyDataError(f"{where}.brackets[{i}]: min and max are whole numbers")
+            if hi is not None and hi < lo:
+                raise PolicyDataError(f"{where}.brackets[{i}]: max below min")
+            if brackets and (brackets[-1].max is None or lo <= brackets[-1].max):
+                raise PolicyDataError(f"{where}.brackets[{i}]: rows must be increasing and not overlap")
+            brackets.append(Bracket(lo, hi, _money(row.get("amount"), f"{where}.brackets[{i}].amount")))
+        value = tuple(brackets)
+    elif kind == "not_stated":
+        value = None
+    else:
+        raise PolicyDataError(f"{where}.kind: {kind!r} is not one of range, ratio, count, brackets, not_stated")
+    start = _date(raw.get("start"), f"{where}.start")
+    end = _date(raw.get("end"), f"{where}.end")
+    if start is not None and end is not None and end < start:
+        raise PolicyDataError(f"{where}: end {end} is before start {start}")
+    batch = raw.get("batch")
+    if batch is not None and (not isinstance(batch, int) or isinstance(batch, bool)):
+        raise PolicyDataError(f"{where}.batch: a year")
+    if batch is not None and (start is not None or end is not None):
+        raise PolicyDataError(f"{where}: a value is keyed by batch or by dates, not both")
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise PolicyDataError(f"{where}.note: text")
+    return DatedValue(kind, value, start, end, batch, cites, note)
+
+
+def parse_parameter(name: str, raw: Mapping[str, object], known_cites: frozenset[str]) -> Parameter:
+    """Parse a parameter table; check its values are all batch-keyed or all dated, ordered, not overlapping."""
+    description = raw.get("description")
+    if not isinstance(description, str) or not description:
+        raise PolicyDataError(f"parameters.{name}: needs a description")
+    raw_values = raw.get("values")
+    if not isinstance(raw_values, list) or not raw_values:
+        raise PolicyDataError(f"parameters.{name}: needs at least one [[...values]] entry")
+    values = [
+        parse_value(v, f"parameters.{name}.values[{i}]", known_cites)
+        for i, v in enumerate(raw_values)
+        if isinstance(v, dict)
+    ]
+    if len(values) != len(raw_values):
+        raise PolicyDataError(f"parameters.{name}.values: every entry is a table")
+    batched = {v.batch is not None for v in values}
+    if len(batched) > 1:
+        raise PolicyDataError(f"parameters.{name}: mixes batch-keyed and dated values")
+    if values[0].batch is not None:
+        years = [v.batch for v in values]
+        if years != sorted({y for y in years if y is not None}):
+            raise PolicyDataError(f"parameters.{name}: batch years must be increasing and unique")
+    else:
+        for before, after in itertools.pairwise(values):
+            if before.end is None or after.start is None or after.start <= before.end:
+                raise PolicyDataError(
+                    f"parameters.{name}: values must be in date order without overlap "
+                    f"({before.period()} then {after.period()})"
+                )
+    return Parameter(name, description, tuple(values))
