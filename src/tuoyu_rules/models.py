@@ -139,6 +139,14 @@ class Facility(BaseModel):
     """登记: the facility has completed registration."""
     filed: StrictBool | None = None
     """备案: the facility has been filed with the health authority."""
+    full_day_enrolled: Count | None = None
+    """Children enrolled for full-day care (全日托), at most ``enrolled`` (Sichuan's per-child subsidy)."""
+    staff_children: Count | None = None
+    """Enrolled children of the employer's own employees, at most ``enrolled`` (Fujian, Siming)."""
+    union_dues_paid: StrictBool | None = None
+    """The employer has a union that pays its dues (工会经费) (Siming district allowance)."""
+    alliance_member: StrictBool | None = None
+    """The employer belongs to a workers' childcare alliance (职工托育中心联盟, Hangzhou)."""
 
     @field_validator("jurisdiction")
     @classmethod
@@ -161,6 +169,14 @@ class Facility(BaseModel):
         places = info.data.get("places")
         if isinstance(places, int) and value > places:
             raise ValueError(f"enrolled ({value}) is more than places ({places}); enrolled must be <= places")
+        return value
+
+    @field_validator("full_day_enrolled", "staff_children")
+    @classmethod
+    def _at_most_enrolled(cls, value: int | None, info: ValidationInfo) -> int | None:
+        enrolled = info.data.get("enrolled")
+        if value is not None and isinstance(enrolled, int) and value > enrolled:
+            raise ValueError(f"{info.field_name} ({value}) is more than enrolled ({enrolled}); it must be <= enrolled")
         return value
 
     @field_validator("designations")

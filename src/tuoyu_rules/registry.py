@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Mapping
+from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
@@ -20,20 +21,24 @@ from .policy import DesignationSpec, Policy
 
 ENTRY_POINT_GROUP = "tuoyu_rules.jurisdictions"
 
-_BUILTIN: Mapping[str, str] = MappingProxyType(
-    {
-        "cn": "tuoyu_rules.jurisdictions.cn",
-        "fujian": "tuoyu_rules.jurisdictions.fujian",
-        "xiamen": "tuoyu_rules.jurisdictions.xiamen",
-    }
-)
+
+@functools.cache
+def _builtin() -> Mapping[str, str]:
+    """Bundled ids -> modules: one ``data/<id>.toml`` and one ``jurisdictions/<id>.py`` each (names only)."""
+    data = resources.files("tuoyu_rules.data")
+    ids = sorted(
+        entry.name.removesuffix(".toml")
+        for entry in data.iterdir()
+        if entry.name.endswith(".toml") and entry.name != "sources.toml"
+    )
+    return MappingProxyType({jid: f"tuoyu_rules.jurisdictions.{jid}" for jid in ids})
 
 
 @functools.cache
 def _plugins() -> Mapping[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _BUILTIN or ep.name in found:
+        if ep.name in _builtin() or ep.name in found:
             continue  # a plugin never shadows a built-in, and the first of two duplicates wins
         found[ep.name] = ep
     return MappingProxyType(found)
@@ -41,17 +46,17 @@ def _plugins() -> Mapping[str, EntryPoint]:
 
 def builtin_jurisdictions() -> tuple[str, ...]:
     """Ids of the jurisdictions bundled with the library, sorted."""
-    return tuple(sorted(_BUILTIN))
+    return tuple(sorted(_builtin()))
 
 
 def list_jurisdictions() -> tuple[str, ...]:
     """Ids of every registered jurisdiction (bundled and plugin), sorted. Loads none of them."""
-    return tuple(sorted({*_BUILTIN, *_plugins()}))
+    return tuple(sorted({*_builtin(), *_plugins()}))
 
 
 @functools.cache
 def _load(jurisdiction_id: str) -> Policy:
-    module_name = _BUILTIN.get(jurisdiction_id)
+    module_name = _builtin().get(jurisdiction_id)
     if module_name is not None:
         module = importlib.import_module(module_name)
         policy = module.load()
@@ -77,7 +82,9 @@ def _load(jurisdiction_id: str) -> Policy:
 
 def get_policy(jurisdiction_id: str) -> Policy:
     """The policy of a jurisdiction. An unknown id raises :class:`UnknownJurisdiction` listing the known ids."""
-    if not isinstance(jurisdiction_id, str) or (jurisdiction_id not in _BUILTIN and jurisdiction_id not in _plugins()):
+    if not isinstance(jurisdiction_id, str) or (
+        jurisdiction_id not in _builtin() and jurisdiction_id not in _plugins()
+    ):
         raise UnknownJurisdiction(jurisdiction_id, list_jurisdictions())
     return _load(jurisdiction_id)
 
