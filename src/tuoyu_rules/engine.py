@@ -164,7 +164,7 @@ def _evaluate(
             amount = AmountRange.exactly(pin)
         else:
             raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")
-    payer_id = outcome.payer or _resolve_payer(program, layers)
+    payer_id = outcome.payer or ctx.payer
     payer_zh, payer_en = _payer_names(payer_id, layers)
     citations = tuple(ctx.citation(c) for c in ctx.cited)
     fields: dict[str, Any] = {
@@ -195,18 +195,6 @@ def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) 
         if d is not None and d.amount is not None:
             return d.amount, f"designations[{program.designation}].amount"
     return None, ""
-
-
-def _resolve_payer(program: Program, layers: tuple[Policy, ...]) -> str:
-    payer = program.payer or ""
-    for level in ("province", "city", "district"):
-        token = "{" + level + "}"
-        if token in payer:
-            layer = next((p for p in layers if p.level == level), None)
-            if layer is None:
-                raise InvalidInput("jurisdiction", f"{program.id} is paid by the {level} above, and there is none")
-            payer = payer.replace(token, layer.id)
-    return payer
 
 
 def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:

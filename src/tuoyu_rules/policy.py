@@ -290,6 +290,19 @@ class RuleContext:
                 return layer
         return None
 
+    @property
+    def payer(self) -> str:
+        """The programme's payer id, with a ``{province}``/``{city}``/``{district}`` placeholder resolved."""
+        payer = self.program.payer or ""
+        for level in ("province", "city", "district"):
+            token = "{" + level + "}"
+            if token in payer:
+                layer = self.layer(level)
+                if layer is None:
+                    raise PolicyDataError(f"{self.program.id} is paid by the {level} above, and there is none")
+                payer = payer.replace(token, layer.id)
+        return payer
+
     # -- outcomes ------------------------------------------------------------------------------------
     def eligible(self, amount: AmountRange, *reasons: str, missing: tuple[str, ...] = ()) -> Outcome:
         return Outcome("eligible", amount, reasons, missing)
@@ -319,7 +332,7 @@ class RuleContext:
         how = "exactly" if ratio.exact else "at least"
         text = (
             f"{how} {format(ratio.value, 'f')}:1 of {grant.program} ({grant.amount.format()}), "
-            f"paid by {self.program.payer or 'the matching payer'}"
+            f"paid by {self.payer}"
         )
         all_reasons = (text, *reasons, *((note,) if note else ()))
         if grant.status == "undetermined":

@@ -1,0 +1,1 @@
+"""Bundled example facilities (JSON), for the README, the docs and ``tuoyu assess --example NAME``."""
