@@ -14,10 +14,10 @@ import datetime as dt
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from importlib import resources
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, Protocol, TextIO
 
 from pydantic import ValidationError
 
@@ -33,6 +33,22 @@ class _BadInput(Exception):
     """Raised inside the CLI for input problems; printed as one line, exit status 2."""
 
 
+BadInput = _BadInput
+"""Raise this from a command handler for an input problem: one line on stderr, exit status 2."""
+
+Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+"""A command handler: parsed arguments, standard output, standard input -> exit status."""
+
+
+class _Extension(Protocol):
+    def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
+
+
+_EXTENSIONS: tuple[_Extension, ...] = ()
+"""Modules that add subcommands: each has ``add_commands(sub)`` calling ``sub.add_parser(...)`` and
+``parser.set_defaults(func=handler)`` for each command it adds."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line on stderr, exit 2 (argparse prints usage too)
         raise _BadInput(message)
@@ -42,15 +58,13 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--on: {text!r} is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _pin(text: str) -> tuple[str, str]:
     program, sep, amount = text.partition("=")
     if not sep or not program or not amount:
-        raise argparse.ArgumentTypeError(
-            f"--pin: {text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)"
-        )
+        raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
     return program, amount
 
 
@@ -61,9 +75,11 @@ def _parser() -> argparse.ArgumentParser:
 
     j = sub.add_parser("jurisdictions", help="list registered jurisdictions")
     j.add_argument("--format", choices=("table", "json"), default="table")
+    j.set_defaults(func=_cmd_jurisdictions)
 
     e = sub.add_parser("examples", help="list the bundled example facilities, or print one")
     e.add_argument("name", nargs="?", help="print this example's JSON")
+    e.set_defaults(func=_cmd_examples)
 
     for name, text in (
         ("assess", "assess one facility (JSON file, '-' for stdin)"),
@@ -85,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "assess":
             a.add_argument("--jurisdiction", help="what-if: apply this city's rules instead of the facility's own")
+        a.set_defaults(func=_cmd_assess)
+    for module in _EXTENSIONS:
+        module.add_commands(sub)
     return parser
 
 
@@ -207,7 +226,7 @@ def _print_assessment(a: Any, out: TextIO) -> None:
 # -- commands ----------------------------------------------------------------------------------------------
 
 
-def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     from .registry import get_policy, list_jurisdictions
 
     policies = [get_policy(j) for j in list_jurisdictions()]
@@ -232,7 +251,7 @@ def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_examples(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.name is None:
         for name in _examples():
             data = json.loads(_example_text(name))
@@ -289,11 +308,8 @@ def main(
     inp = stdin or sys.stdin
     try:
         args = _parser().parse_args(argv)
-        if args.command == "jurisdictions":
-            return _cmd_jurisdictions(args, out)
-        if args.command == "examples":
-            return _cmd_examples(args, out)
-        return _cmd_assess(args, out, inp)
+        handler: Command = args.func
+        return handler(args, out, inp)
     except _BadInput as exc:
         err.write(f"tuoyu: error: {exc}\n")
     except ValidationError as exc:
