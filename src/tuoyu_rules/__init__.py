@@ -27,6 +27,7 @@ from .models import MODES, Designation, Facility, Mode
 from .money import CENT, DEFAULT_ROUNDING, money, parse_money
 from .parameters import ParameterUse
 from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
+from .reforms import Reform
 from .registry import ENTRY_POINT_GROUP, chain, get_policy, list_jurisdictions
 from .results import Assessment, Entitlement, Obligation, PayerTotal
 
@@ -57,6 +58,7 @@ __all__ = [
     "Policy",
     "PolicyDataError",
     "Program",
+    "Reform",
     "RuleContext",
     "TuoyuError",
     "UnknownJurisdiction",

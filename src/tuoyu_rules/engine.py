@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from .errors import AmountOutsideRange, InvalidInput, UnknownProgram
 from .models import Facility
 from .money import DEFAULT_ROUNDING, check_rounding, parse_money
 from .policy import Outcome, Policy, Program, RuleContext
+from .reforms import Reform
 from .registry import chain as resolve_chain
 from .registry import get_policy
 from .results import Assessment, Entitlement, Obligation
@@ -31,6 +33,7 @@ def assess(
     on: dt.date,
     rounding: str = DEFAULT_ROUNDING,
     pins: Mapping[str, int | str | Decimal] | None = None,
+    reform: Reform | None = None,
 ) -> Assessment:
     """Assess ``facility`` under the rules in force ``on``.
 
@@ -43,6 +46,8 @@ def assess(
     :param pins: awarded amounts by programme id, for ranges the granting body has already decided
         (Xiamen's construction tier, say). A pin must lie inside the programme's range. Designation amounts
         pin their own programmes.
+    :param reform: a what-if overlay of parameter values (:class:`~tuoyu_rules.Reform`); every value it
+        supplies is flagged ``what_if`` in the result and the entry's reasons say so. The law is untouched.
     :raises UnknownJurisdiction: ``jurisdiction`` is not registered.
     :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district.
     :raises AmountOutsideRange: a pin lies outside its programme's range.
@@ -58,6 +63,8 @@ def assess(
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidInput("on", f"expected a datetime.date (the day whose rules apply), got {on!r}")
     check_rounding(rounding)
+    if reform is not None and not isinstance(reform, Reform):
+        raise InvalidInput("reform", f"expected a tuoyu_rules.Reform, got {type(reform).__name__}")
     target = facility.jurisdiction if jurisdiction is None else jurisdiction
     policy = get_policy(target)
     if policy.level not in ("city", "district"):
@@ -65,20 +72,20 @@ def assess(
             "jurisdiction", f"{target!r} is a {policy.level} jurisdiction; assess a facility in a city or district"
         )
     layers = resolve_chain(target)
-    pinned = _check_pins(pins, layers)
+    run = _Run(facility, on, rounding, _check_pins(pins, layers), layers, reform)
 
     entitlements: dict[str, Entitlement] = {}
     for layer in layers:
         for program in layer.programs:
             if program.kind == "entitlement":
-                fields = _evaluate(program, layer, layers, facility, on, rounding, pinned, entitlements)
+                fields = _evaluate(program, layer, run, entitlements)
                 if fields is not None:
                     entitlements[program.id] = Entitlement(**fields[0])
     obligations: list[Obligation] = []
     for layer in layers:
         for program in layer.programs:
             if program.kind == "obligation":
-                fields = _evaluate(program, layer, layers, facility, on, rounding, pinned, entitlements)
+                fields = _evaluate(program, layer, run, entitlements)
                 if fields is not None:
                     common, ctx = fields
                     ratio = ctx.last_ratio
@@ -104,6 +111,7 @@ def assess(
         entitlements=tuple(e for e in entitlements.values() if e is not None),
         obligations=tuple(obligations),
         notes=notes,
+        reform=None if reform is None else reform.name,
     )
 
 
@@ -121,25 +129,32 @@ def _check_pins(pins: Mapping[str, int | str | Decimal] | None, layers: tuple[Po
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What is fixed for one call of :func:`assess`."""
+
+    facility: Facility
+    on: dt.date
+    rounding: str
+    pins: Mapping[str, Decimal]
+    layers: tuple[Policy, ...]
+    reform: Reform | None
+
+
 def _evaluate(
-    program: Program,
-    layer: Policy,
-    layers: tuple[Policy, ...],
-    facility: Facility,
-    on: dt.date,
-    rounding: str,
-    pins: Mapping[str, Decimal],
-    entitlements: Mapping[str, Entitlement],
+    program: Program, layer: Policy, run: _Run, entitlements: Mapping[str, Entitlement]
 ) -> tuple[dict[str, Any], RuleContext] | None:
     """Run one programme's rule and return the fields of its entry (None: an obligation that does not arise)."""
+    facility, on, layers = run.facility, run.on, run.layers
     ctx = RuleContext(
         facility=facility,
         on=on,
         program=program,
         policy=layer,
         chain=layers,
-        rounding=rounding,
+        rounding=run.rounding,
         entitlements=entitlements,
+        reform=run.reform,
     )
     if program.kind == "obligation":
         matched = entitlements.get(program.matches or "")
@@ -155,7 +170,7 @@ def _evaluate(
         return None
     amount = outcome.amount
     reasons = list(outcome.reasons)
-    pin, pin_field = _pin_for(program, facility, pins)
+    pin, pin_field = _pin_for(program, facility, run.pins)
     if pin is not None:
         if outcome.status == "ineligible":
             reasons.append(f"the pinned amount {pin} ({pin_field}) is not paid: the entry is ineligible")
@@ -164,6 +179,10 @@ def _evaluate(
             amount = AmountRange.exactly(pin)
         else:
             raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")
+    what_if = [u for u in ctx.uses if u.what_if]
+    if what_if and run.reform is not None:
+        changed = ", ".join(f"{u.name} = {u.value}" for u in what_if)
+        reasons.append(f"WHAT-IF, not law: reform {run.reform.name!r} sets {changed}")
     payer_id = outcome.payer or ctx.payer
     payer_zh, payer_en = _payer_names(payer_id, layers)
     citations = tuple(ctx.citation(c) for c in ctx.cited)

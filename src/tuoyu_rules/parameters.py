@@ -165,11 +165,20 @@ def _date(raw: object, where: str) -> dt.date | None:
         return None
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
+    if isinstance(raw, str) and len(raw) == 10:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
     raise PolicyDataError(f"{where}: {raw!r} is not a TOML date (YYYY-MM-DD)")
 
 
-def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[str]) -> DatedValue:
-    """Parse one value table of a parameter; raise :class:`PolicyDataError` naming ``where``."""
+def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[str] | None) -> DatedValue:
+    """Parse one value table of a parameter; raise :class:`PolicyDataError` naming ``where``.
+
+    ``known_cites`` is the set of citation ids a value may cite; ``None`` (a reform's what-if value) makes
+    ``cite`` optional, since a what-if rests on no clause.
+    """
     allowed_keys = {
         "kind",
         "start",
@@ -189,12 +198,14 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
     if unknown:
         raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
     kind = raw.get("kind")
-    cites_raw = raw.get("cite")
-    if not isinstance(cites_raw, list) or not cites_raw or not all(isinstance(c, str) for c in cites_raw):
+    cites_raw = raw.get("cite", [] if known_cites is None else None)
+    if not isinstance(cites_raw, list) or not all(isinstance(c, str) for c in cites_raw):
+        raise PolicyDataError(f"{where}: cite must be a list of citation ids")
+    if known_cites is not None and not cites_raw:
         raise PolicyDataError(f"{where}: every value needs cite = [citation ids]")
     cites = tuple(str(c) for c in cites_raw)
     for c in cites:
-        if c not in known_cites:
+        if known_cites is not None and c not in known_cites:
             raise PolicyDataError(f"{where}: cites unknown citation {c!r}")
     value: ParamValue
     if kind == "range":

@@ -31,6 +31,7 @@ from .parameters import Bracket, DatedValue, Parameter, ParameterUse, Ratio, par
 
 if TYPE_CHECKING:
     from .models import Designation, Facility
+    from .reforms import Reform
     from .results import Entitlement
 
 Level = Literal["national", "province", "city", "district"]
@@ -177,6 +178,7 @@ class RuleContext:
         "on",
         "policy",
         "program",
+        "reform",
         "rounding",
     )
 
@@ -190,6 +192,7 @@ class RuleContext:
         chain: tuple[Policy, ...],
         rounding: str = DEFAULT_ROUNDING,
         entitlements: Mapping[str, Entitlement] | None = None,
+        reform: Reform | None = None,
     ) -> None:
         self.facility = facility
         self.on = on
@@ -198,6 +201,7 @@ class RuleContext:
         self.chain = chain
         self.rounding = rounding
         self.entitlements: Mapping[str, Entitlement] = entitlements or {}
+        self.reform = reform
         self.last_ratio: Ratio | None = None
         self._uses: list[ParameterUse] = []
         self._cites: list[str] = list(program.base_cites)
@@ -213,6 +217,19 @@ class RuleContext:
     def value(self, name: str, *, batch: int | None = None) -> DatedValue | None:
         """The value of ``name`` on the assessed day (or for ``batch``), recorded; None if none applies."""
         param, _ = self._parameter(name)
+        if self.reform is not None:
+            override = self.reform.value(name, self.on, batch)
+            if override is not None:
+                self._uses.append(
+                    ParameterUse(
+                        name=name,
+                        value=override.render(),
+                        period=override.period() if override.batch or override.start or override.end else "what-if",
+                        citations=override.cites,
+                        what_if=True,
+                    )
+                )
+                return override
         found = param.value_for_batch(batch) if batch is not None else param.value_on(self.on)
         if found is not None:
             self._uses.append(
@@ -330,10 +347,7 @@ class RuleContext:
         scaled, note = self.scale(grant.amount, ratio.value, "matching amount")
         amount = scaled if ratio.exact else AmountRange.model_construct(low=scaled.low, high=None, allowed=None)
         how = "exactly" if ratio.exact else "at least"
-        text = (
-            f"{how} {format(ratio.value, 'f')}:1 of {grant.program} ({grant.amount.format()}), "
-            f"paid by {self.payer}"
-        )
+        text = f"{how} {format(ratio.value, 'f')}:1 of {grant.program} ({grant.amount.format()}), paid by {self.payer}"
         all_reasons = (text, *reasons, *((note,) if note else ()))
         if grant.status == "undetermined":
             return Outcome("undetermined", amount, (*all_reasons, "the matched grant is undetermined"), grant.missing)

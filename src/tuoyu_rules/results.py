@@ -91,6 +91,8 @@ class Assessment(BaseModel):
     entitlements: tuple[Entitlement, ...]
     obligations: tuple[Obligation, ...]
     notes: tuple[str, ...] = ()
+    reform: str | None = None
+    """The name of the what-if reform applied, or None for the law as it stands."""
 
     def entitlement(self, program: str) -> Entitlement:
         """The entitlement of a programme id; KeyError naming the ids present otherwise."""

@@ -65,8 +65,8 @@ def construction_subsidy(ctx: RuleContext) -> Outcome:
     if unmet:
         return ctx.ineligible("self-built and self-run, but a published condition is not met: " + "; ".join(unmet))
     reasons = [
-        "self-built and self-run (自建自办): one-time construction subsidy of 5万~10万元; the union picks the "
-        "tier (50,000 / 80,000 / 100,000) by the scale of the build and the investment",
+        f"self-built and self-run (自建自办): one-time construction subsidy of {amount.format('wan')}; the union "
+        "picks the amount by the scale of the build and the investment",
     ]
     if missing:
         reasons.append(
@@ -91,8 +91,8 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
             return ctx.ineligible("no operating subsidy amount is in force on this day")
         return ctx.eligible(
             amount,
-            f"{mode_text}: 1.5万~2.5万元 a year per facility (the seed's reading); give class sizes for the "
-            "per-class reading",
+            f"{mode_text}: {amount.format('wan')} a year per facility (the seed's reading); give class sizes "
+            "for the per-class reading",
         )
     table = ctx.brackets(f"{OPERATING}.per_class")
     if table is None:
@@ -106,8 +106,8 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
             assert fallback is not None
             return ctx.eligible(
                 fallback,
-                f"{mode_text}: a class of {size} children lies outside the per-class table (5-9, 10-18), so the "
-                "seed's per-facility reading applies: 1.5万~2.5万元 a year",
+                f"{mode_text}: a class of {size} children lies outside the per-class table, so the seed's "
+                f"per-facility reading applies: {fallback.format('wan')} a year",
             )
         parts.append(f"class of {size}: {row.amount}")
         total += row.amount
