@@ -1,0 +1,78 @@
+"""Chengdu (成都市), Sichuan: the union work plan's demonstration-site subsidy and its rules.
+
+* ``chengdu.demonstration_subsidy``: "市总工会和市卫健委将给予示范点位一定的专项经费补助": a city
+  demonstration site (designation ``chengdu.demonstration_site``) gets "a certain" special subsidy, an
+  amount the plan does not state. Without the awarded amount the entry is undetermined and ``missing``
+  names ``designations[chengdu.demonstration_site].amount``; with it, eligible at that amount. The seed
+  condition "托育机构要严格按要求完成登记、备案" (``chengdu.registration``) is applied: a facility not
+  registered or not filed is ineligible; when the caller does not say, the designation decides and the
+  unsupplied facts are listed in ``missing``.
+* Non-money programmes, declared in ``data/chengdu.toml`` with their quotes: ``chengdu.price_cap``,
+  ``chengdu.registration``, ``chengdu.targets`` and ``chengdu.union_fund_rules`` (one citation per rule of
+  section 四（四）).
+* Sichuan's 普惠 subsidy (``sichuan.puhui_subsidy``) and the national award with its provincial match
+  (paid by ``sichuan.union``) apply through the chain.
+
+References: seed 003, 关于积极推动有条件的用人单位为职工提供托育服务的工作方案 (成都市总工会, 2023).
+
+Limitations: no amount, basis (one-time is a documented assumption) or dates for the subsidy; the union and
+the health commission pay jointly in unstated shares (payer id ``chengdu.union`` stands for both); the
+八不准 and 工女字〔2023〕7号 are cited by name only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+
+DEMONSTRATION = "chengdu.demonstration_subsidy"
+
+
+def demonstration_subsidy(ctx: RuleContext) -> Outcome:
+    """市总工会和市卫健委将给予示范点位一定的专项经费补助: an amount the plan does not state."""
+    designation = ctx.designation()
+    if designation is None:
+        return ctx.ineligible(
+            "not a city-level demonstration site (市级爱心托育示范点): no chengdu.demonstration_site designation"
+        )
+    if designation.year > ctx.on.year:
+        return ctx.ineligible(f"the designation is of {designation.year}, after the day assessed ({ctx.on})")
+
+    # Seed condition (四（三）): 托育机构要严格按要求完成登记、备案.
+    ctx.cite("chengdu.seed_registration")
+    f = ctx.facility
+    failed = [
+        text for fact, text in ((f.registered, "not registered (登记)"), (f.filed, "not filed (备案)")) if fact is False
+    ]
+    if failed:
+        return ctx.ineligible(
+            "a demonstration site's facility must complete registration and filing (登记、备案): " + "; ".join(failed)
+        )
+    unsupplied = tuple(name for name, fact in (("registered", f.registered), ("filed", f.filed)) if fact is None)
+
+    ctx.value(f"{DEMONSTRATION}.amount")  # records that the amount is not stated
+    outcome = ctx.not_stated(
+        f"city-level demonstration site ({designation.year}): the municipal union and the municipal health "
+        "commission give a special subsidy (一定的专项经费补助) jointly, in shares not stated",
+        "the work plan states no amount: the caller supplies the awarded sum as the designation's amount",
+    )
+    if not unsupplied:
+        return outcome
+    return dataclasses.replace(
+        outcome,
+        reasons=(
+            *outcome.reasons,
+            f"registration and filing (登记、备案) not supplied: {', '.join(unsupplied)}; the designation decides "
+            "the status, and a facility not registered or not filed would be ineligible",
+        ),
+        missing=(*outcome.missing, *unsupplied),
+    )
+
+
+RULES: Mapping[str, Rule] = {DEMONSTRATION: demonstration_subsidy}
+
+
+def load() -> Policy:
+    return load_builtin("chengdu", RULES)
