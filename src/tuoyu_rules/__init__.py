@@ -10,26 +10,71 @@
 
 from __future__ import annotations
 
-from .amounts import AmountRange
-from .citations import Citation, Confidence
-from .engine import assess
-from .errors import (
-    AmountOutsideRange,
-    InvalidInput,
-    MoneyError,
-    PluginError,
-    PolicyDataError,
-    TuoyuError,
-    UnknownJurisdiction,
-    UnknownProgram,
-)
-from .models import MODES, Designation, Facility, Mode
-from .money import CENT, DEFAULT_ROUNDING, money, parse_money
-from .parameters import ParameterUse
-from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
-from .reforms import Reform
-from .registry import ENTRY_POINT_GROUP, chain, get_policy, list_jurisdictions
-from .results import Assessment, Entitlement, Obligation, PayerTotal
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .amounts import AmountRange
+    from .citations import Citation, Confidence
+    from .engine import assess
+    from .errors import (
+        AmountOutsideRange,
+        InvalidInput,
+        MoneyError,
+        PluginError,
+        PolicyDataError,
+        TuoyuError,
+        UnknownJurisdiction,
+        UnknownProgram,
+    )
+    from .models import MODES, Designation, Facility, Mode
+    from .money import CENT, DEFAULT_ROUNDING, money, parse_money
+    from .parameters import ParameterUse
+    from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
+    from .reforms import Reform
+    from .registry import ENTRY_POINT_GROUP, chain, get_policy, list_jurisdictions
+    from .results import Assessment, Entitlement, Obligation, PayerTotal
+
+# Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
+# cheap (pydantic models and jurisdiction data load on first use).
+_LAZY: dict[str, str] = {
+    "AmountOutsideRange": "errors",
+    "AmountRange": "amounts",
+    "Assessment": "results",
+    "CENT": "money",
+    "Citation": "citations",
+    "Confidence": "citations",
+    "DEFAULT_ROUNDING": "money",
+    "Designation": "models",
+    "DesignationSpec": "policy",
+    "ENTRY_POINT_GROUP": "registry",
+    "Entitlement": "results",
+    "Facility": "models",
+    "InvalidInput": "errors",
+    "MODES": "models",
+    "Mode": "models",
+    "MoneyError": "errors",
+    "Obligation": "results",
+    "ParameterUse": "parameters",
+    "Payer": "policy",
+    "PayerTotal": "results",
+    "PluginError": "errors",
+    "Policy": "policy",
+    "PolicyDataError": "errors",
+    "Program": "policy",
+    "Reform": "reforms",
+    "RuleContext": "policy",
+    "TuoyuError": "errors",
+    "UnknownJurisdiction": "errors",
+    "UnknownProgram": "errors",
+    "assess": "engine",
+    "build_policy": "policy",
+    "chain": "registry",
+    "get_policy": "registry",
+    "list_jurisdictions": "registry",
+    "money": "money",
+    "parse_money": "money",
+}
 
 __version__ = "0.1.0"
 
@@ -72,3 +117,16 @@ __all__ = [
     "money",
     "parse_money",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tuoyu_rules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -146,6 +146,7 @@ def _evaluate(
 ) -> tuple[dict[str, Any], RuleContext] | None:
     """Run one programme's rule and return the fields of its entry (None: an obligation that does not arise)."""
     facility, on, layers = run.facility, run.on, run.layers
+    pin, pin_field = _pin_for(program, facility, run.pins)
     ctx = RuleContext(
         facility=facility,
         on=on,
@@ -155,6 +156,8 @@ def _evaluate(
         rounding=run.rounding,
         entitlements=entitlements,
         reform=run.reform,
+        pin=pin,
+        pin_field=pin_field,
     )
     if program.kind == "obligation":
         matched = entitlements.get(program.matches or "")
@@ -170,12 +173,11 @@ def _evaluate(
         return None
     amount = outcome.amount
     reasons = list(outcome.reasons)
-    pin, pin_field = _pin_for(program, facility, run.pins)
     if pin is not None:
         if outcome.status == "ineligible":
             reasons.append(f"the pinned amount {pin} ({pin_field}) is not paid: the entry is ineligible")
         elif amount.contains(pin):
-            reasons.append(f"amount pinned at {pin} by {pin_field}, inside {amount.describe_allowed()}")
+            reasons.append(f"amount pinned at {pin} by {pin_field}, {amount.describe_allowed()}")
             amount = AmountRange.exactly(pin)
         else:
             raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")

@@ -176,6 +176,8 @@ class RuleContext:
         "facility",
         "last_ratio",
         "on",
+        "pin",
+        "pin_field",
         "policy",
         "program",
         "reform",
@@ -193,6 +195,8 @@ class RuleContext:
         rounding: str = DEFAULT_ROUNDING,
         entitlements: Mapping[str, Entitlement] | None = None,
         reform: Reform | None = None,
+        pin: Decimal | None = None,
+        pin_field: str = "",
     ) -> None:
         self.facility = facility
         self.on = on
@@ -202,6 +206,9 @@ class RuleContext:
         self.rounding = rounding
         self.entitlements: Mapping[str, Entitlement] = entitlements or {}
         self.reform = reform
+        self.pin = pin
+        """The amount the caller pinned for this programme (a ``pins`` entry or a designation's amount)."""
+        self.pin_field = pin_field
         self.last_ratio: Ratio | None = None
         self._uses: list[ParameterUse] = []
         self._cites: list[str] = list(program.base_cites)
@@ -331,10 +338,11 @@ class RuleContext:
         return Outcome("undetermined", amount, reasons, missing)
 
     def not_stated(self, *reasons: str) -> Outcome:
-        """The source states a payment but no amount: undetermined, unless the designation pins one."""
-        designation = self.designation()
-        if designation is not None and designation.amount is not None:
-            return Outcome("eligible", AmountRange.unknown(), (*reasons, "the caller supplied the amount"))
+        """The source states a payment but no amount: undetermined, unless the caller pinned one."""
+        if self.pin is not None:
+            return Outcome(
+                "eligible", AmountRange.unknown(), (*reasons, f"the amount was supplied by {self.pin_field}")
+            )
         field_name = (
             f"designations[{self.program.designation}].amount"
             if self.program.designation
