@@ -1,0 +1,136 @@
+"""Hangzhou (杭州市), Zhejiang: the monthly 普惠 subsidy for embedded facilities and the demonstration award.
+
+References: seed 000, 浙江省杭州市卫生健康委《共济型服务体系打造嵌入式托育模式》 ("政策托举,推进运行共担":
+"对认定为普惠机构的嵌入式托育机构给予每月300~900元不等补助", "对于入选市示范用人单位嵌入式托育机构的,
+可获5万~15万元一次性奖补资金"); 杭卫发〔2022〕68号 (2022-09-30: filing 备案 and district recognition,
+official); the successor measure in force 2026-02-01 to 2029-01-31 (amounts not published, official).
+
+The alliance price rule (fee_rule), the health guidance rule (compliance) and the facility size limits
+(condition) are declared in ``data/hangzhou.toml`` with their citations and count parameters; they are not
+entitlements, so they have no rule function here.
+
+Limitations and documented assumptions:
+
+* the seed does not say per what the 300~900 a month is paid; the default reading is per enrolled child per
+  month (basis ``per_child_month``). The amount stays 300~900 per child-month: this module never multiplies
+  by the children enrolled (a projection over a period does, with the basis);
+* the payer ``hangzhou.health_commission`` stands for the health, education and finance departments that
+  issued the measure jointly; the demonstration award's payer is not named in the seed (same payer taken);
+* from 2026-02-01 the amounts are not published: the subsidy is undetermined unless the caller pins the
+  monthly per-child rate with the designation's amount; after 2029-01-31 the programme is not in force.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from ..amounts import AmountRange
+from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+
+PUHUI = "hangzhou.puhui_subsidy"
+DEMONSTRATION = "hangzhou.demonstration_award"
+FILING_CITATION = "hangzhou.filing_recognition_2022"
+
+
+def _children(n: int) -> str:
+    return f"{n} child" if n == 1 else f"{n} children"
+
+
+def puhui_subsidy(ctx: RuleContext) -> Outcome:
+    """对认定为普惠机构的嵌入式托育机构给予每月300~900元不等补助 (per enrolled child per month, by default)."""
+    f = ctx.facility
+    designation = ctx.designation()
+    failed: list[str] = []
+    if designation is None:
+        failed.append("not recognised as a 普惠 facility (普惠机构): no hangzhou.puhui designation")
+    elif designation.year > ctx.on.year:
+        failed.append(f"recognised as 普惠 in {designation.year}, after the day assessed ({ctx.on.isoformat()})")
+    if not f.embedded:
+        failed.append("not an embedded (嵌入式) facility: the subsidy is for embedded facilities recognised as 普惠")
+    if failed or designation is None:
+        return ctx.ineligible(*failed)
+
+    # Refinement (杭卫发〔2022〕68号, official): the facility must be filed (备案) and recognised by the
+    # district bureau (the designation). An unsupplied filing does not change the seed's status.
+    ctx.cite(FILING_CITATION)
+    if f.filed is False:
+        return ctx.ineligible(
+            "the facility is not filed (备案): 杭卫发〔2022〕68号 recognises as 普惠 only filed facilities, "
+            "recognised by the district health or education bureau"
+        )
+    missing: tuple[str, ...] = ()
+    filing: list[str] = ["filed (备案): yes, as 杭卫发〔2022〕68号 requires"]
+    if f.filed is None:
+        missing = ("filed",)
+        filing = [
+            "filed (备案) not supplied: 杭卫发〔2022〕68号 requires a filed facility; it does not change the "
+            "seed's status, and is listed in missing"
+        ]
+    basis = (
+        f"{_children(f.enrolled)} enrolled; the amount is per enrolled child per month (the documented default "
+        "reading: the seed says 每月300~900元 without saying per what), not multiplied by the children here"
+    )
+
+    value = ctx.value(f"{PUHUI}.amount")
+    if value is None:  # pragma: no cover - the programme's end date covers the days without a value
+        return ctx.undetermined(
+            AmountRange.unknown(), "no 普惠 subsidy amount is in force on this day", missing=(*missing, "amount")
+        )
+    if isinstance(value.value, AmountRange):
+        return ctx.eligible(
+            value.value,
+            f"embedded facility recognised as 普惠 ({designation.year}): "
+            f"{value.render()} yuan per child per month ({value.period()}); the bureau sets the rate inside "
+            "the range",
+            basis,
+            *filing,
+            missing=missing,
+        )
+    outcome = ctx.not_stated(
+        f"embedded facility recognised as 普惠: from 2026-02-01 the successor measure applies ({value.period()}); "
+        "it sets the subsidy per child by age in months and quality grade, pays by days when a child attends "
+        "under 15 days in a month and adds a half-day rate, and its amounts are not published",
+        "give the monthly per-child rate as the hangzhou.puhui designation's amount (or pins[hangzhou.puhui_subsidy]) "
+        "to settle it",
+        basis,
+        *filing,
+    )
+    return dataclasses.replace(outcome, missing=(*outcome.missing, *missing))
+
+
+def demonstration_award(ctx: RuleContext) -> Outcome:
+    """对于入选市示范用人单位嵌入式托育机构的,可获5万~15万元一次性奖补资金 (one-time)."""
+    designation = ctx.designation()
+    if designation is None:
+        return ctx.ineligible(
+            "not selected as a city demonstration employer-embedded facility (市示范用人单位嵌入式托育机构): "
+            "no hangzhou.demonstration designation"
+        )
+    if designation.year > ctx.on.year:
+        return ctx.ineligible(
+            f"selected as a demonstration facility in {designation.year}, after the day assessed ({ctx.on.isoformat()})"
+        )
+    amount = ctx.range(f"{DEMONSTRATION}.amount")
+    if amount is None:  # pragma: no cover - the data has an undated value
+        return ctx.ineligible("no demonstration award amount is in force on this day")
+    reasons = [
+        f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "
+        "5万~15万元; the city decides the sum inside the range",
+    ]
+    if not ctx.facility.embedded:
+        reasons.append(
+            "note: the selection is of embedded (嵌入式) facilities, and the facility is given as not embedded; "
+            "it was selected, so it stays eligible: check the input"
+        )
+    return ctx.eligible(amount, *reasons)
+
+
+RULES: Mapping[str, Rule] = {
+    PUHUI: puhui_subsidy,
+    DEMONSTRATION: demonstration_award,
+}
+
+
+def load() -> Policy:
+    return load_builtin("hangzhou", RULES)
