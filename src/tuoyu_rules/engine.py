@@ -166,6 +166,8 @@ def _evaluate(
     outcome: Outcome | None
     if not program.in_force_on(on):
         outcome = Outcome("ineligible", AmountRange.zero(), (f"not in force on {on.isoformat()}: {program.dates()}",))
+        for citation in program.citations:  # the dates may rest on a refinement: cite everything the programme has
+            ctx.cite(citation.id)
     else:
         assert program.rule is not None  # build_policy guarantees a rule for money-bearing programmes
         outcome = program.rule(ctx)
@@ -197,7 +199,7 @@ def _evaluate(
         "payer": payer_id,
         "payer_zh": payer_zh,
         "payer_en": payer_en,
-        "basis": program.basis,
+        "basis": outcome.basis or program.basis,
         "amount": amount,
         "reasons": tuple(reasons),
         "citations": citations,

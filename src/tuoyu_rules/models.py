@@ -54,6 +54,13 @@ MAX_PLACES = 100_000
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_PLACES)]
 
 
+class _Missing:
+    """Marks an argument not given (so pydantic reports it as a missing field)."""
+
+
+_MISSING = _Missing()
+
+
 class Designation(BaseModel):
     """A body selected or recognised the facility's employer, or the facility (a fact, with its year).
 
@@ -71,8 +78,16 @@ class Designation(BaseModel):
     year: int = Field(strict=True, ge=1949, le=2100)
     amount: Money | None = None
 
-    def __init__(self, program: str, year: int, amount: int | str | Decimal | None = None, **extra: Any) -> None:
-        super().__init__(program=program, year=year, amount=amount, **extra)
+    def __init__(
+        self,
+        program: str | _Missing = _MISSING,
+        year: int | _Missing = _MISSING,
+        amount: int | str | Decimal | None = None,
+        **extra: Any,
+    ) -> None:
+        # Positional construction, as the contract shows it; a missing argument is a ValidationError naming it.
+        given = {"program": program, "year": year}
+        super().__init__(**{k: v for k, v in given.items() if v is not _MISSING}, amount=amount, **extra)
 
     @field_validator("program")
     @classmethod

@@ -14,6 +14,9 @@ Value kinds:
     a whole number (a threshold such as a minimum intake).
 ``brackets``
     a table of ``{min, max, amount}`` rows (children per class -> yuan).
+``choice``
+    one of a fixed set of readings (``choice`` and ``options``): a documented assumption, such as whether a
+    monthly amount is per child or per facility, that a reform can change.
 ``not_stated``
     the sources say a payment exists but state no amount: the rule reports it as undetermined.
 
@@ -36,7 +39,7 @@ from .amounts import AmountRange
 from .errors import MoneyError, PolicyDataError
 from .money import parse_money
 
-ValueKind = Literal["range", "ratio", "count", "brackets", "not_stated"]
+ValueKind = Literal["range", "ratio", "count", "brackets", "choice", "not_stated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,15 @@ class Ratio:
     exact: bool
 
 
-ParamValue = AmountRange | Ratio | int | tuple[Bracket, ...] | None
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A documented reading among fixed options (an assumption the caller can change with a reform)."""
+
+    value: str
+    options: tuple[str, ...]
+
+
+ParamValue = AmountRange | Ratio | int | tuple[Bracket, ...] | Choice | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,8 @@ class DatedValue:
             return f"{'exactly' if v.exact else 'at least'} {v.value}:1"
         if isinstance(v, int):
             return str(v)
+        if isinstance(v, Choice):
+            return f"{v.value} (of {', '.join(v.options)})"
         if isinstance(v, tuple):
             return "; ".join(f"{b.min}-{'' if b.max is None else b.max}: {b.amount}" for b in v)
         return "not stated in the sources"
@@ -193,6 +206,8 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
         "exact",
         "count",
         "brackets",
+        "choice",
+        "options",
     }
     unknown = set(raw) - allowed_keys
     if unknown:
@@ -257,10 +272,17 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
                 raise PolicyDataError(f"{where}.brackets[{i}]: rows must be increasing and not overlap")
             brackets.append(Bracket(lo, hi, _money(row.get("amount"), f"{where}.brackets[{i}].amount")))
         value = tuple(brackets)
+    elif kind == "choice":
+        choice, options = raw.get("choice"), raw.get("options")
+        if not isinstance(options, list) or not options or not all(isinstance(o, str) for o in options):
+            raise PolicyDataError(f"{where}.options: a non-empty list of the readings allowed")
+        if choice not in options:
+            raise PolicyDataError(f"{where}.choice: {choice!r} is not one of {options}")
+        value = Choice(str(choice), tuple(options))
     elif kind == "not_stated":
         value = None
     else:
-        raise PolicyDataError(f"{where}.kind: {kind!r} is not one of range, ratio, count, brackets, not_stated")
+        raise PolicyDataError(f"{where}.kind: {kind!r} is not one of range, ratio, count, brackets, choice, not_stated")
     start = _date(raw.get("start"), f"{where}.start")
     end = _date(raw.get("end"), f"{where}.end")
     if start is not None and end is not None and end < start:

@@ -27,7 +27,7 @@ from .amounts import AmountRange
 from .citations import Citation
 from .errors import PolicyDataError
 from .money import DEFAULT_ROUNDING
-from .parameters import Bracket, DatedValue, Parameter, ParameterUse, Ratio, parse_parameter
+from .parameters import Bracket, Choice, DatedValue, Parameter, ParameterUse, Ratio, parse_parameter
 
 if TYPE_CHECKING:
     from .models import Designation, Facility
@@ -53,6 +53,8 @@ class Outcome:
     missing: tuple[str, ...] = ()
     payer: str | None = None
     """Overrides the programme's payer, when the rule knows better (rare)."""
+    basis: Basis | None = None
+    """Overrides the programme's basis, when a documented reading (a ``choice`` parameter) changes it."""
 
 
 Rule = Callable[["RuleContext"], "Outcome | None"]
@@ -278,6 +280,15 @@ class RuleContext:
         if not isinstance(found.value, tuple):
             raise PolicyDataError(f"parameter {name!r} is a {found.kind}, not a bracket table")
         return found.value
+
+    def choice(self, name: str) -> str | None:
+        """The reading a ``choice`` parameter selects (a documented assumption), recorded."""
+        found = self.value(name)
+        if found is None or found.value is None:
+            return None
+        if not isinstance(found.value, Choice):
+            raise PolicyDataError(f"parameter {name!r} is a {found.kind}, not a choice")
+        return found.value.value
 
     def cite(self, citation_id: str) -> None:
         """Record that the result rests on this citation (a refinement's condition, say)."""

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import cast
 
 from ..amounts import AmountRange
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..policy import Basis, Outcome, Policy, Rule, RuleContext, load_builtin
 
 PUHUI = "hangzhou.puhui_subsidy"
 DEMONSTRATION = "hangzhou.demonstration_award"
@@ -67,10 +68,17 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
             "filed (备案) not supplied: 杭卫发〔2022〕68号 requires a filed facility; it does not change the "
             "seed's status, and is listed in missing"
         ]
-    basis = (
-        f"{_children(f.enrolled)} enrolled; the amount is per enrolled child per month (the documented default "
-        "reading: the seed says 每月300~900元 without saying per what), not multiplied by the children here"
-    )
+    reading = ctx.choice(f"{PUHUI}.basis") or "per_child_month"
+    if reading == "per_child_month":
+        basis = (
+            f"{_children(f.enrolled)} enrolled; the amount is per enrolled child per month (the documented default "
+            "reading: the seed says 每月300~900元 without saying per what), not multiplied by the children here"
+        )
+    else:
+        basis = (
+            "the amount is read as per facility per month (an alternative reading chosen by the caller: the seed "
+            "says 每月300~900元 without saying per what)"
+        )
 
     value = ctx.value(f"{PUHUI}.amount")
     if value is None:  # pragma: no cover - the programme's end date covers the days without a value
@@ -78,7 +86,7 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
             AmountRange.unknown(), "no 普惠 subsidy amount is in force on this day", missing=(*missing, "amount")
         )
     if isinstance(value.value, AmountRange):
-        return ctx.eligible(
+        outcome = ctx.eligible(
             value.value,
             f"embedded facility recognised as 普惠 ({designation.year}): "
             f"{value.render()} yuan per child per month ({value.period()}); the bureau sets the rate inside "
@@ -87,6 +95,7 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
             *filing,
             missing=missing,
         )
+        return dataclasses.replace(outcome, basis=cast(Basis, reading))
     outcome = ctx.not_stated(
         f"embedded facility recognised as 普惠: from 2026-02-01 the successor measure applies ({value.period()}); "
         "it sets the subsidy per child by age in months and quality grade, pays by days when a child attends "
@@ -96,7 +105,7 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
         basis,
         *filing,
     )
-    return dataclasses.replace(outcome, missing=(*outcome.missing, *missing))
+    return dataclasses.replace(outcome, missing=(*outcome.missing, *missing), basis=cast(Basis, reading))
 
 
 def demonstration_award(ctx: RuleContext) -> Outcome:
