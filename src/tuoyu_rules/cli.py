@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from importlib import resources
-from typing import Any, NoReturn, Protocol, TextIO
+from typing import Any, NoReturn, Protocol, TextIO, cast
 
 from pydantic import ValidationError
 
@@ -44,9 +45,18 @@ class _Extension(Protocol):
     def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-_EXTENSIONS: tuple[_Extension, ...] = ()
+_EXTENSION_MODULES: tuple[str, ...] = ("cli_compliance",)
 """Modules that add subcommands: each has ``add_commands(sub)`` calling ``sub.add_parser(...)`` and
-``parser.set_defaults(func=handler)`` for each command it adds."""
+``parser.set_defaults(func=handler)`` for each command it adds. Imported when the parser is built."""
+
+_EXTENSIONS: tuple[_Extension, ...] | None = None
+"""Overrides :data:`_EXTENSION_MODULES` (tests set it to the module under test); None: the default modules."""
+
+
+def _extensions() -> tuple[_Extension, ...]:
+    if _EXTENSIONS is not None:
+        return _EXTENSIONS
+    return tuple(cast(_Extension, importlib.import_module(f"tuoyu_rules.{name}")) for name in _EXTENSION_MODULES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         if name == "assess":
             a.add_argument("--jurisdiction", help="what-if: apply this city's rules instead of the facility's own")
         a.set_defaults(func=_cmd_assess)
-    for module in _EXTENSIONS:
+    for module in _extensions():
         module.add_commands(sub)
     return parser
 

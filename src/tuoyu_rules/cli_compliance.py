@@ -1,0 +1,167 @@
+"""Compliance commands of the ``tuoyu`` command line (added through ``tuoyu_rules.cli._EXTENSIONS``).
+
+* ``tuoyu check-spending FILE`` checks a union's childcare spending plan (JSON of
+  :class:`~tuoyu_rules.compliance.UnionSpendingPlan`) against Chengdu's rules on union money;
+* ``tuoyu check-standards FILE --on D`` checks classes, carers, a family point, Hangzhou's limits and the
+  area per place (JSON of :class:`~tuoyu_rules.compliance.StandardsInput`);
+* ``tuoyu guidance-gaps --start D --end D [VISIT ...]`` lists the stretches of more than two months without
+  an on-site health-guidance visit (Hangzhou);
+* ``tuoyu targets FILE --on D`` reports Chengdu's target progress (JSON
+  ``{"city_demonstration_sites": 8, "sites_by_district": {"武侯区": 1}}``).
+
+``FILE`` is a JSON file or ``-`` for standard input; JSON numbers with a fraction are read as exact
+decimals. Every command takes ``--format json|table`` (table by default); ``json`` prints the report's
+``model_dump(mode="json")``. The exit status is 0 when the check ran, whatever its findings (findings are
+data, not errors), and 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from decimal import Decimal
+from typing import Any, NoReturn, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .cli import EXIT_OK, BadInput, _date, _table
+from .compliance import (
+    ComplianceReport,
+    StandardsInput,
+    UnionSpendingPlan,
+    check_health_guidance,
+    check_standards,
+    check_union_spending,
+    chengdu_target_progress,
+    health_guidance_gaps,
+)
+from .models import Count
+
+
+class TargetsInput(BaseModel):
+    """The JSON input of ``tuoyu targets``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    city_demonstration_sites: Count
+    sites_by_district: dict[str, Count] = Field(default_factory=dict)
+
+
+def _refuse_constant(text: str) -> NoReturn:
+    raise BadInput(f"JSON constant {text} is not allowed (numbers are exact)")
+
+
+def _read_json(path: str, stdin: TextIO) -> Any:
+    label = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            text = stdin.read()
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+    except OSError as exc:
+        raise BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{label}: not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[str, Any] | None = None) -> None:
+    if fmt == "json":
+        data = report.model_dump(mode="json")
+        if extra:
+            data = {**extra, **data}
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    verdict = {True: "compliant", False: "NOT compliant", None: "compliance not confirmed"}[report.compliant]
+    out.write(f"Check: {report.check}: {verdict}\n\n")
+    rows = [["rule", "outcome", "concerns", "message"]]
+    rows += [[f.rule, f.outcome, f.concerns or "", f.message] for f in report.findings]
+    _table(rows, out)
+    out.write("\nCitations\n")
+    seen: set[str] = set()
+    for f in report.findings:
+        for c in f.citations:
+            if c.id in seen:
+                continue
+            seen.add(c.id)
+            words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
+            out.write(f"  {c.id}: {c.source}, {c.clause} [{c.confidence}]: {words}\n")
+    for note in report.notes:
+        out.write(f"note: {note}\n")
+
+
+def _cmd_spending(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    plan = UnionSpendingPlan.model_validate(_read_json(args.file, stdin))
+    _write_report(check_union_spending(plan), args.format, out)
+    return EXIT_OK
+
+
+def _cmd_standards(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    data = StandardsInput.model_validate(_read_json(args.file, stdin))
+    _write_report(check_standards(data, on=args.on), args.format, out)
+    return EXIT_OK
+
+
+def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    visits = list(args.visits)
+    gaps = health_guidance_gaps(visits, start=args.start, end=args.end)
+    report = check_health_guidance(visits, start=args.start, end=args.end)
+    if args.format == "json":
+        _write_report(report, "json", out, {"gaps": [g.model_dump(mode="json") for g in gaps]})
+        return EXIT_OK
+    if gaps:
+        rows = [["after", "due by", "until", "closed", "days overdue"]]
+        rows += [
+            [
+                g.after.isoformat(),
+                g.due.isoformat(),
+                g.until.isoformat(),
+                "yes" if g.closed else "no (end)",
+                str(g.days_overdue),
+            ]
+            for g in gaps
+        ]
+        _table(rows, out)
+        out.write("\n")
+    _write_report(report, "table", out)
+    return EXIT_OK
+
+
+def _cmd_targets(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    data = TargetsInput.model_validate(_read_json(args.file, stdin))
+    report = chengdu_target_progress(
+        data.sites_by_district, city_demonstration_sites=data.city_demonstration_sites, on=args.on
+    )
+    _write_report(report, args.format, out)
+    return EXIT_OK
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add ``check-spending``, ``check-standards``, ``guidance-gaps`` and ``targets`` to the ``tuoyu`` CLI."""
+    s = sub.add_parser("check-spending", help="check a union's childcare spending plan (Chengdu's union-fund rules)")
+    s.add_argument("file", help="spending plan JSON file, or - for standard input")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s.set_defaults(func=_cmd_spending)
+
+    f = sub.add_parser("check-standards", help="check classes, carers, family points, Hangzhou limits, area")
+    f.add_argument("file", help="standards JSON file, or - for standard input")
+    f.add_argument("--on", type=_date, required=True, help="the day whose rules apply, YYYY-MM-DD")
+    f.add_argument("--format", choices=("table", "json"), default="table")
+    f.set_defaults(func=_cmd_standards)
+
+    g = sub.add_parser("guidance-gaps", help="stretches of more than two months without health guidance (Hangzhou)")
+    g.add_argument("visits", nargs="*", type=_date, metavar="VISIT", help="visit dates, YYYY-MM-DD")
+    g.add_argument("--start", type=_date, required=True, help="first day of the period, YYYY-MM-DD")
+    g.add_argument("--end", type=_date, required=True, help="last day of the period, YYYY-MM-DD")
+    g.add_argument("--format", choices=("table", "json"), default="table")
+    g.set_defaults(func=_cmd_gaps)
+
+    t = sub.add_parser("targets", help="Chengdu's demonstration-site and pilot targets (to the end of 2025)")
+    t.add_argument("file", help='JSON {"city_demonstration_sites": N, "sites_by_district": {...}}, or -')
+    t.add_argument("--on", type=_date, required=True, help="the day of the progress report, YYYY-MM-DD")
+    t.add_argument("--format", choices=("table", "json"), default="table")
+    t.set_defaults(func=_cmd_targets)

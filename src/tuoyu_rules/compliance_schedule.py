@@ -1,0 +1,286 @@
+"""Schedules and targets: Hangzhou's health-guidance visits and Chengdu's demonstration and pilot targets.
+
+Health guidance (``hangzhou.health_guidance``, seed 000: 每2个月至少到现场进行儿童保健、膳食营养、疾病防控等技术
+指导1次). What "a stretch of more than two months without a visit" means here, precisely:
+
+* The *anchors* are ``start``, every visit (sorted, duplicates counted once), and ``end``. ``start`` counts
+  as an anchor because the obligation runs from the start of the period (as if the clock started then).
+* From an anchor ``a``, the next visit is due by ``a + relativedelta(months=2)`` (python-dateutil: the same
+  day of the month two months on, or that month's last day when it is shorter: 31 December -> 28 or 29
+  February; 30 June -> 30 August).
+* A *gap* is a pair of consecutive anchors ``a`` (``start`` or a visit) and ``b`` (a visit, or ``end``) with
+  ``b > due(a)``: there was no visit on any day from ``a`` (exclusive) to ``due(a)`` (inclusive). A visit
+  exactly two months after the previous one (or after ``start``) is on time; two months and one day later
+  is a gap. Towards ``end``: when ``end > due(last anchor)``, the stretch from the last visit (or ``start``)
+  to ``end`` is a gap with ``closed=False`` (the visit had not come by ``end``); when ``end <= due``, the
+  visit is not yet overdue and nothing is reported.
+* Visits must lie inside ``[start, end]``; a visit outside it is an input error, not ignored.
+
+Gaps are therefore ordered, never overlap (they share at most an anchor) and each is longer than two
+months. The interval (2) and the visits per interval (1) are read from the data
+(``hangzhou.health_guidance.interval_months`` / ``.min_visits``).
+
+Chengdu's targets (``chengdu.targets``, seed 003, 三、工作任务): 到2025年底，全市建成不少于10家用人单位市级爱心
+托育示范点; 每个区（市）县总工会（办事处）推动至少1个以上用人单位开展爱心托育服务试点工作. Both figures are read
+from the data. The deadline (2025-12-31, 到2025年底) is stated in the sentence on demonstration sites; the
+pilots sentence follows it in the same task list of the same plan, whose targets run to the end of 2025, so
+the same deadline is used for both (a reading, documented). Before or on the deadline a shortfall is
+``in_progress``; after it, a ``breach``; a target met is ``ok``. The list of district and county unions is
+the caller's (the sources do not list Chengdu's districts): districts missing from the input are not checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field
+
+from .compliance_base import ComplianceReport, Finding, FindingOutcome, citation, plural, require_count
+from .errors import InvalidInput, PolicyDataError
+from .models import MAX_PLACES
+
+CHENGDU_TARGET_DEADLINE: Final = dt.date(2025, 12, 31)
+"""到2025年底 (chengdu.seed_target_sites): the end of 2025."""
+
+_MAX_VISITS = 100_000
+
+
+class GuidanceGap(BaseModel):
+    """A stretch of more than two months without an on-site health-guidance visit.
+
+    ``after`` is the anchor the stretch starts from (``start`` or a visit: ``after_visit`` says which);
+    ``due`` is the last day the next visit was due; ``until`` is the next visit, or ``end`` when no visit
+    came by then (``closed`` False); ``days_overdue`` is ``until - due`` in days (at least 1).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    after: dt.date
+    after_visit: bool
+    due: dt.date
+    until: dt.date
+    closed: bool
+    days_overdue: int = Field(ge=1)
+
+
+def _guidance_figures(on: dt.date) -> tuple[int, tuple[str, ...]]:
+    months, use = require_count("hangzhou", "hangzhou.health_guidance.interval_months", on)
+    visits, use2 = require_count("hangzhou", "hangzhou.health_guidance.min_visits", on)
+    if visits != 1 or months < 1:
+        raise PolicyDataError(
+            "data/hangzhou.toml: the health-guidance check supports at least 1 visit per interval of 1 or more "
+            f"months; the data says {visits} per {months}"
+        )
+    return months, (use.value, use2.value)
+
+
+def _check_dates(visits: Sequence[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
+    for name, day in (("start", start), ("end", end)):
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            raise InvalidInput(name, f"{day!r} is not a date (YYYY-MM-DD)")
+    if end < start:
+        raise InvalidInput("end", f"{end.isoformat()} is before start {start.isoformat()}")
+    if isinstance(visits, str | bytes) or not isinstance(visits, Sequence):
+        raise InvalidInput("visits", "must be a sequence of dates")
+    if len(visits) > _MAX_VISITS:
+        raise InvalidInput("visits", f"{len(visits)} visits is more than the {_MAX_VISITS} accepted")
+    for i, day in enumerate(visits):
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            raise InvalidInput(f"visits[{i}]", f"{day!r} is not a date (YYYY-MM-DD)")
+        if not start <= day <= end:
+            raise InvalidInput(
+                f"visits[{i}]",
+                f"{day.isoformat()} lies outside the period {start.isoformat()} to {end.isoformat()} "
+                "(health-guidance visits, 每2个月至少…技术指导1次)",
+            )
+    return sorted(set(visits))
+
+
+def health_guidance_gaps(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> tuple[GuidanceGap, ...]:
+    """Every stretch of more than two months without a visit in ``[start, end]`` (Hangzhou's 每2个月至少…1次).
+
+    See the module docstring for the exact definition at the edges.
+
+    >>> import datetime as dt
+    >>> gaps = health_guidance_gaps([dt.date(2024, 3, 1)], start=dt.date(2023, 12, 31), end=dt.date(2024, 4, 30))
+    >>> [(g.after.isoformat(), g.due.isoformat(), g.until.isoformat()) for g in gaps]
+    [('2023-12-31', '2024-02-29', '2024-03-01')]
+    """
+    days = _check_dates(visits, start, end)
+    months, _ = _guidance_figures(start)
+    step = relativedelta(months=months)
+    gaps: list[GuidanceGap] = []
+    anchors: list[tuple[dt.date, bool]] = [(start, False), *((d, True) for d in days)]
+    if days and days[0] == start:
+        anchors = anchors[1:]  # a visit on the first day is the first anchor itself
+    for (a, is_visit), nxt in zip(anchors, [*(d for d, _ in anchors[1:]), None], strict=True):
+        due: dt.date = a + step
+        until = end if nxt is None else nxt
+        if until > due:
+            gaps.append(
+                GuidanceGap(
+                    after=a,
+                    after_visit=is_visit,
+                    due=due,
+                    until=until,
+                    closed=nxt is not None,
+                    days_overdue=(until - due).days,
+                )
+            )
+    return tuple(gaps)
+
+
+def check_health_guidance(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> ComplianceReport:
+    """Hangzhou's on-site health guidance as findings: one breach per gap, or one ``ok`` finding."""
+    gaps = health_guidance_gaps(visits, start=start, end=end)
+    months, _ = _guidance_figures(start)
+    rule = "hangzhou.health_guidance.interval"
+    cites = (citation("hangzhou", "hangzhou.seed_health_guidance"),)
+    uses = tuple(
+        require_count("hangzhou", f"hangzhou.health_guidance.{n}", start)[1] for n in ("interval_months", "min_visits")
+    )
+    findings: list[Finding] = []
+    for gap in gaps:
+        since = f"the visit of {gap.after.isoformat()}" if gap.after_visit else f"the start, {gap.after.isoformat()}"
+        if gap.closed:
+            text = f"no visit from {since} until {gap.until.isoformat()}"
+        else:
+            text = f"no visit from {since} to the end of the period, {gap.until.isoformat()}"
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome="breach",
+                message=f"{text}: the next visit was due by {gap.due.isoformat()} "
+                f"({plural(gap.days_overdue, 'day')} late); "
+                f"on-site guidance is due at least once every {months} months (每{months}个月至少…技术指导1次)",
+                concerns="visits",
+                citations=cites,
+                parameters=uses,
+            )
+        )
+    if not findings:
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome="ok",
+                message=f"{plural(len(set(visits)), 'visit')} from {start.isoformat()} to {end.isoformat()}: no "
+                f"stretch of more than {months} months without on-site guidance",
+                concerns="visits",
+                citations=cites,
+                parameters=uses,
+            )
+        )
+    return ComplianceReport(check="health_guidance", findings=tuple(findings))
+
+
+# -- Chengdu's targets -----------------------------------------------------------------------------------
+
+
+def _count_arg(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(name, f"{value!r} must be a whole number (int), not {type(value).__name__}")
+    if not 0 <= value <= MAX_PLACES:
+        raise InvalidInput(name, f"{value} must be from 0 to {MAX_PLACES}")
+    return value
+
+
+def chengdu_target_progress(
+    sites_by_district: Mapping[str, int], *, city_demonstration_sites: int, on: dt.date
+) -> ComplianceReport:
+    """Progress on ``on`` against Chengdu's targets: at least 10 city demonstration sites by the end of 2025,
+    and at least one employer pilot promoted by each district or county union (``sites_by_district``: district
+    or county union -> pilots). Before or on 2025-12-31 a shortfall is ``in_progress``; after it, a breach.
+
+    >>> import datetime as dt
+    >>> r = chengdu_target_progress({"武侯区": 1, "锦江区": 0}, city_demonstration_sites=10, on=dt.date(2026, 1, 1))
+    >>> [(f.concerns, f.outcome) for f in r.findings]
+    [('city_demonstration_sites', 'ok'), ('sites_by_district[武侯区]', 'ok'), ('sites_by_district[锦江区]', 'breach')]
+    """
+    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
+        raise InvalidInput("on", f"{on!r} is not a date (YYYY-MM-DD)")
+    city = _count_arg("city_demonstration_sites", city_demonstration_sites)
+    if not isinstance(sites_by_district, Mapping):
+        raise InvalidInput("sites_by_district", "must be a mapping of district or county union -> pilots")
+    districts: dict[str, int] = {}
+    for name, n in sites_by_district.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("sites_by_district", f"{name!r} is not a district or county name")
+        districts[name] = _count_arg(f"sites_by_district[{name}]", n)
+    target_sites, use_sites = require_count("chengdu", "chengdu.targets.demonstration_sites", on)
+    target_pilots, use_pilots = require_count("chengdu", "chengdu.targets.pilots_per_district", on)
+    deadline_cite = citation("chengdu", "chengdu.seed_target_sites")
+    pilots_cite = citation("chengdu", "chengdu.seed_target_pilots")
+    late = on > CHENGDU_TARGET_DEADLINE
+    short: FindingOutcome = "breach" if late else "in_progress"
+    when = (
+        f"the deadline {CHENGDU_TARGET_DEADLINE.isoformat()} (到2025年底) has passed"
+        if late
+        else f"the deadline {CHENGDU_TARGET_DEADLINE.isoformat()} (到2025年底) has not passed"
+    )
+    findings: list[Finding] = []
+    rule = "chengdu.targets.demonstration_sites"
+    if city >= target_sites:
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome="ok",
+                message=f"{city} city demonstration sites (市级爱心托育示范点), target at least {target_sites}",
+                concerns="city_demonstration_sites",
+                citations=(deadline_cite,),
+                parameters=(use_sites,),
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome=short,
+                message=f"{city} city demonstration sites (市级爱心托育示范点), {target_sites - city} short of "
+                f"the target of at least {target_sites}; {when}",
+                concerns="city_demonstration_sites",
+                citations=(deadline_cite,),
+                parameters=(use_sites,),
+            )
+        )
+    rule = "chengdu.targets.pilots_per_district"
+    for name in sorted(districts):
+        n = districts[name]
+        if n >= target_pilots:
+            outcome: FindingOutcome = "ok"
+            text = f"{name}: {plural(n, 'employer pilot')} (爱心托育服务试点), target at least {target_pilots}"
+        else:
+            outcome = short
+            text = (
+                f"{name}: {plural(n, 'employer pilot')} (爱心托育服务试点), short of at least {target_pilots}; {when}"
+            )
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome=outcome,
+                message=text,
+                concerns=f"sites_by_district[{name}]",
+                citations=(pilots_cite, deadline_cite),
+                parameters=(use_pilots,),
+            )
+        )
+    if not districts:
+        findings.append(
+            Finding(
+                rule=rule,
+                outcome="cannot_check",
+                message="no district or county union given: the pilot target "
+                "(每个区（市）县总工会…至少1个) cannot be checked",
+                concerns="sites_by_district",
+                citations=(pilots_cite,),
+                parameters=(use_pilots,),
+            )
+        )
+    notes = (
+        "The deadline 2025-12-31 is stated for the demonstration sites (到2025年底); the pilots target sits in the "
+        "same task list of the same plan, and the same deadline is used for it (a reading).",
+        "Districts and county unions not given are not checked: the sources do not list them.",
+    )
+    return ComplianceReport(check="chengdu_targets", findings=tuple(findings), notes=notes)
