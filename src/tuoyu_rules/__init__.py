@@ -52,6 +52,18 @@ if TYPE_CHECKING:
         UnknownJurisdiction,
         UnknownProgram,
     )
+    from .families import (
+        AllianceCheck,
+        Allowance,
+        AllowanceYear,
+        FamilyCost,
+        FeeQuote,
+        alliance_fee,
+        alliance_price_check,
+        childcare_allowance,
+        family_monthly_cost,
+        parent_fee,
+    )
     from .models import MODES, Designation, Facility, Mode
     from .money import CENT, DEFAULT_ROUNDING, money, parse_money
     from .parameters import ParameterUse
@@ -63,6 +75,16 @@ if TYPE_CHECKING:
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
+    "AllianceCheck": "families",
+    "Allowance": "families",
+    "AllowanceYear": "families",
+    "FamilyCost": "families",
+    "FeeQuote": "families",
+    "alliance_fee": "families",
+    "alliance_price_check": "families",
+    "childcare_allowance": "families",
+    "family_monthly_cost": "families",
+    "parent_fee": "families",
     "ComplianceReport": "compliance",
     "Finding": "compliance",
     "FindingOutcome": "compliance",
@@ -135,6 +157,9 @@ __all__ = [
     "HENAN_COLLEGE_AREA",
     "HENAN_COLLEGE_MIN_AREA_PER_PLACE",
     "MODES",
+    "AllianceCheck",
+    "Allowance",
+    "AllowanceYear",
     "AmountOutsideRange",
     "AmountRange",
     "Assessment",
@@ -147,6 +172,8 @@ __all__ = [
     "DesignationSpec",
     "Entitlement",
     "Facility",
+    "FamilyCost",
+    "FeeQuote",
     "Finding",
     "FindingOutcome",
     "GuidanceGap",
@@ -174,6 +201,8 @@ __all__ = [
     "UnknownJurisdiction",
     "UnknownProgram",
     "__version__",
+    "alliance_fee",
+    "alliance_price_check",
     "assess",
     "build_policy",
     "chain",
@@ -182,10 +211,13 @@ __all__ = [
     "check_standards",
     "check_union_spending",
     "chengdu_target_progress",
+    "childcare_allowance",
+    "family_monthly_cost",
     "get_policy",
     "health_guidance_gaps",
     "list_jurisdictions",
     "money",
+    "parent_fee",
     "parse_money",
 ]
 

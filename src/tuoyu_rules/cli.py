@@ -45,7 +45,7 @@ class _Extension(Protocol):
     def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-_EXTENSION_MODULES: tuple[str, ...] = ("cli_compliance",)
+_EXTENSION_MODULES: tuple[str, ...] = ("cli_families", "cli_compliance")
 """Modules that add subcommands: each has ``add_commands(sub)`` calling ``sub.add_parser(...)`` and
 ``parser.set_defaults(func=handler)`` for each command it adds. Imported when the parser is built."""
 

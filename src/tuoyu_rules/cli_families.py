@@ -1,0 +1,225 @@
+"""Command-line commands for families and parents: ``tuoyu fee``, ``tuoyu allowance``, ``tuoyu family-cost``.
+
+Added to the ``tuoyu`` command by :func:`add_commands` (listed in ``tuoyu_rules.cli._EXTENSIONS``)::
+
+    tuoyu fee MARKET [--share S | --flat F] [--allowance A] [--cap C] [--rounding MODE] [--cite ID]...
+    tuoyu allowance BIRTH_DATE [--not-prc-national] [--format json|table]
+    tuoyu family-cost MARKET [--share S | --flat F] [--employer-allowance A] [--district-allowance D]
+                      [--cap C] [--birth DATE] [--not-prc-national]
+                      [--facility FILE --on DATE --pass-on PROGRAM ...]
+
+``--format json`` prints the result's ``model_dump(mode="json")``; amounts are strings with two decimals.
+Amounts and shares are parsed exactly (never as floats); bad input exits with status 2 and one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any, TextIO
+
+from pydantic import BaseModel
+
+from .families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
+from .money import ROUNDING_MODES, format_yuan
+
+EXIT_OK = 0
+
+
+def _bad(message: str) -> Exception:
+    """``tuoyu_rules.cli.BadInput`` (imported late: ``cli`` imports this module to wire the commands)."""
+    from .cli import BadInput
+
+    return BadInput(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _fee_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("market", metavar="MARKET", help="the facility's market price a month, yuan (e.g. 1000)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--share", help="charge this fraction of the market price (0.85, 0.5)")
+    how.add_argument("--flat", help="charge this fixed fee a month instead (e.g. 800)")
+    p.add_argument("--cap", help="price ceiling to check, e.g. the local 普惠 fee standard")
+    p.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    p.add_argument(
+        "--cite",
+        action="append",
+        default=[],
+        metavar="CITATION_ID",
+        help="a clause the fee rests on, e.g. qianan.seed_merchant_children (repeatable)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add ``fee``, ``allowance`` and ``family-cost`` to the ``tuoyu`` command."""
+    f = sub.add_parser("fee", help="what a parent pays a month: market price, share or flat fee, allowance, cap")
+    _fee_arguments(f)
+    f.add_argument("--allowance", default="0", help="the employer's monthly allowance to the parent (e.g. 200)")
+    f.set_defaults(func=_cmd_fee)
+
+    a = sub.add_parser("allowance", help="the national childcare allowance (育儿补贴) for a child born on a day")
+    a.add_argument("birth", metavar="BIRTH_DATE", type=_date, help="the child's birth date, YYYY-MM-DD")
+    a.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
+    a.add_argument("--format", choices=("table", "json"), default="table")
+    a.set_defaults(func=_cmd_allowance)
+
+    c = sub.add_parser("family-cost", help="a family's monthly net cost for one child at one facility")
+    _fee_arguments(c)
+    c.add_argument("--employer-allowance", default="0", help="the employer's monthly allowance to the parent")
+    c.add_argument("--district-allowance", default="0", help="a district allowance reaching the family a month")
+    c.add_argument("--birth", type=_date, help="the child's birth date: shows the national allowance alongside")
+    c.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
+    c.add_argument("--facility", help="facility JSON file ('-' for stdin), assessed to read --pass-on entitlements")
+    c.add_argument("--on", type=_date, help="the day whose rules apply to --facility, YYYY-MM-DD")
+    c.add_argument(
+        "--pass-on",
+        action="append",
+        default=[],
+        metavar="PROGRAM",
+        help="an entitlement of --facility passed on to the family per child per month (siming.childcare_allowance)",
+    )
+    c.set_defaults(func=_cmd_family_cost)
+
+
+def _dump(model: BaseModel, out: TextIO) -> None:
+    out.write(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+
+
+def _citations(model: FeeQuote | FamilyCost | Allowance, out: TextIO) -> None:
+    for c in model.citations:
+        words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
+        out.write(f"cites: {c.source}, {c.clause} [{c.confidence}]: {words}\n")
+
+
+def _steps(steps: tuple[str, ...], out: TextIO) -> None:
+    out.write("Steps\n")
+    for n, step in enumerate(steps, 1):
+        out.write(f"  {n}. {step}\n")
+
+
+def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    quote = parent_fee(
+        args.market,
+        share=args.share,
+        flat=args.flat,
+        allowance_monthly=args.allowance,
+        cap=args.cap,
+        rounding=args.rounding,
+        cite=tuple(args.cite),
+    )
+    if args.format == "json":
+        _dump(quote, out)
+        return EXIT_OK
+    out.write(f"fee        {format_yuan(quote.fee)} a month\n")
+    out.write(f"allowance  {format_yuan(quote.allowance_monthly)} a month\n")
+    out.write(f"net        {format_yuan(quote.net)} a month\n")
+    cap = "no cap given" if quote.cap is None else f"cap {format_yuan(quote.cap)}"
+    out.write(f"within cap {'yes' if quote.within_cap else 'no'} ({cap})\n")
+    _steps(quote.steps, out)
+    _citations(quote, out)
+    return EXIT_OK
+
+
+def _cmd_allowance(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    allowance = childcare_allowance(args.birth, prc_national=not args.not_prc_national)
+    if args.format == "json":
+        _dump(allowance, out)
+        return EXIT_OK
+    out.write(f"National childcare allowance (育儿补贴) for a child born {allowance.birth.isoformat()}\n")
+    out.write(f"months     {allowance.months}\n")
+    rate = "-" if allowance.per_month is None else format_yuan(allowance.per_month)
+    out.write(f"per month  {rate}\n")
+    out.write(f"total      {format_yuan(allowance.total)}\n")
+    if allowance.first_month is not None and allowance.last_month is not None:
+        out.write(f"months     {allowance.first_month:%Y-%m} to {allowance.last_month:%Y-%m}\n")
+    if allowance.by_year:
+        out.write("By year\n")
+        for year in allowance.by_year:
+            unit = "month " if year.months == 1 else "months"
+            out.write(f"  {year.year}  {year.months:>2} {unit}  {format_yuan(year.amount):>10}\n")
+    out.write("Why\n")
+    for reason in allowance.reasons:
+        out.write(f"  - {reason}\n")
+    _citations(allowance, out)
+    return EXIT_OK
+
+
+def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, ...]:
+    if not args.pass_on:
+        if args.facility is not None:
+            raise _bad("--facility is read only to pass entitlements on: give --pass-on PROGRAM")
+        return ()
+    if args.facility is None or args.on is None:
+        raise _bad("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
+    from .engine import assess
+    from .models import Facility
+
+    label = "standard input" if args.facility == "-" else args.facility
+    try:
+        if args.facility == "-":
+            text = stdin.read()
+        else:
+            with open(args.facility, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise _bad(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise _bad(f"{label}: not UTF-8 text") from None
+    try:
+        raw = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
+    except json.JSONDecodeError as exc:
+        raise _bad(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    assessment = assess(Facility.model_validate(raw), on=args.on)
+    entries = []
+    for program in args.pass_on:
+        try:
+            entries.append(assessment.entitlement(program))
+        except KeyError:
+            present = ", ".join(e.program for e in assessment.entitlements)
+            raise _bad(f"--pass-on: {program!r} is not an entitlement of the facility; present: {present}") from None
+    return tuple(entries)
+
+
+def _no_float(text: str) -> Any:
+    from decimal import Decimal
+
+    if text in ("NaN", "Infinity", "-Infinity"):
+        raise _bad(f"JSON constant {text} is not allowed (amounts are exact numbers)")
+    return Decimal(text)
+
+
+def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    cost = family_monthly_cost(
+        args.market,
+        share=args.share,
+        flat=args.flat,
+        cap=args.cap,
+        employer_allowance=args.employer_allowance,
+        district_allowance=args.district_allowance,
+        passed_on=_passed_on(args, stdin),
+        birth=args.birth,
+        prc_national=not args.not_prc_national,
+        rounding=args.rounding,
+        cite=tuple(args.cite),
+    )
+    if args.format == "json":
+        _dump(cost, out)
+        return EXIT_OK
+    out.write(f"fee                 {format_yuan(cost.fee)} a month\n")
+    out.write(f"employer allowance  {format_yuan(cost.employer_allowance)} a month\n")
+    out.write(f"district allowance  {format_yuan(cost.district_allowance)} a month\n")
+    out.write(f"net cost            {format_yuan(cost.net)} a month\n")
+    if cost.national_allowance_per_month is not None:
+        out.write(f"national allowance  {format_yuan(cost.national_allowance_per_month)} a month (not subtracted)\n")
+    out.write(f"within cap          {'yes' if cost.quote.within_cap else 'no'}\n")
+    _steps(cost.steps, out)
+    _citations(cost, out)
+    return EXIT_OK
