@@ -65,7 +65,7 @@ if TYPE_CHECKING:
         parent_fee,
     )
     from .models import MODES, Designation, Facility, Mode
-    from .money import CENT, DEFAULT_ROUNDING, money, parse_money
+    from .money import CENT, DEFAULT_ROUNDING, parse_money
     from .parameters import ParameterUse
     from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
     from .reforms import Reform
@@ -142,7 +142,6 @@ _LAZY: dict[str, str] = {
     "chain": "registry",
     "get_policy": "registry",
     "list_jurisdictions": "registry",
-    "money": "money",
     "parse_money": "money",
 }
 
@@ -216,7 +215,6 @@ __all__ = [
     "get_policy",
     "health_guidance_gaps",
     "list_jurisdictions",
-    "money",
     "parent_fee",
     "parse_money",
 ]

@@ -9,9 +9,9 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from .errors import TuoyuError
 from .money import Money
@@ -100,20 +100,22 @@ class Designation(BaseModel):
             raise ValueError(str(exc)) from None
         return value
 
-    @model_validator(mode="after")
-    def _pinned_inside(self) -> Self:
-        if self.amount is None:
-            return self
+    @field_validator("amount")
+    @classmethod
+    def _pinned_inside(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        program, year = info.data.get("program"), info.data.get("year")
+        if value is None or not isinstance(program, str) or not isinstance(year, int):
+            return value  # program or year already failed; their own errors say why
         from .registry import find_designation
 
-        policy, spec = find_designation(self.program)
-        allowed = policy.designation_range(self.program, self.year)
-        if allowed is not None and not allowed.contains(self.amount):
+        policy, spec = find_designation(program)
+        allowed = policy.designation_range(program, year)
+        if allowed is not None and not allowed.contains(value):
             raise ValueError(
-                f"amount {self.amount} is not {allowed.describe_allowed()}, the range of {spec.program} "
-                f"for {self.year}; a pinned amount must lie inside the programme's range"
+                f"amount {value} is not {allowed.describe_allowed()}, the range of {spec.program} "
+                f"for {year}; a pinned amount must lie inside the programme's range"
             )
-        return self
+        return value
 
 
 class Facility(BaseModel):
@@ -208,8 +210,13 @@ class Facility(BaseModel):
     @classmethod
     def _classes_fit(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
         places = info.data.get("places")
+        enrolled = info.data.get("enrolled")
         if value is not None and isinstance(places, int) and sum(value) > places:
             raise ValueError(f"{sum(value)} children in classes is more than places ({places})")
+        if value is not None and isinstance(enrolled, int) and sum(value) > enrolled:
+            raise ValueError(
+                f"{sum(value)} children in classes is more than enrolled ({enrolled}); classes count enrolled children"
+            )
         return value
 
     def designation(self, program: str) -> Designation | None:

@@ -14,6 +14,7 @@ Rules, written once:
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 
@@ -45,6 +46,7 @@ ROUNDING_MODES: Final[tuple[str, ...]] = (
     "ROUND_FLOOR",
 )
 
+_GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})+(\.\d+)?$")
 _HOW = "pass an int, a str such as '50000.00', or a Decimal"
 
 
@@ -75,7 +77,13 @@ int, a str such as '50000.00', or a Decimal
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
+        text = value.strip()
+        if "," in text or "_" in text:
+            if not _GROUPED.match(text):
+                raise MoneyError(
+                    field, f"{value!r} has separators that are not thousands groups (1,234,567.89); {_HOW}"
+                )
+            text = text.replace(",", "").replace("_", "")
         try:
             amount = Decimal(text)
         except decimal.InvalidOperation:
@@ -92,7 +100,7 @@ int, a str such as '50000.00', or a Decimal
         raise MoneyError(
             field, f"{value!r} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you"
         )
-    return amount.quantize(CENT)
+    return amount.copy_abs().quantize(CENT) if amount == 0 else amount.quantize(CENT)
 
 
 def _decimals(amount: Decimal) -> int:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .amounts import AmountRange
 from .errors import MoneyError, PolicyDataError
@@ -161,6 +161,16 @@ class ParameterUse(BaseModel):
     """True when the value comes from a reform overlay, not from the law."""
 
 
+def one_line(exc: ValidationError) -> str:
+    """A pydantic ValidationError as one short line: ``field: message; field: message``."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
 # -- parsing from TOML data -----------------------------------------------------------------------------
 
 
@@ -234,8 +244,8 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
             allowed = tuple(_money(a, f"{where}.allowed") for a in allowed_raw)
         try:
             value = AmountRange(low=low, high=high, allowed=allowed)
-        except ValueError as exc:
-            raise PolicyDataError(f"{where}: {exc}") from None
+        except ValidationError as exc:
+            raise PolicyDataError(f"{where}: {one_line(exc)}") from None
     elif kind == "ratio":
         ratio_raw = raw.get("ratio")
         if not isinstance(ratio_raw, str | int) or isinstance(ratio_raw, bool):

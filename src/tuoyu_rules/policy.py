@@ -23,11 +23,13 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from pydantic import ValidationError
+
 from .amounts import AmountRange
 from .citations import Citation
 from .errors import PolicyDataError
 from .money import DEFAULT_ROUNDING
-from .parameters import Bracket, Choice, DatedValue, Parameter, ParameterUse, Ratio, parse_parameter
+from .parameters import Bracket, Choice, DatedValue, Parameter, ParameterUse, Ratio, one_line, parse_parameter
 
 if TYPE_CHECKING:
     from .models import Designation, Facility
@@ -438,8 +440,8 @@ def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], wher
             quote=raw.get("quote"),
             summary=raw.get("summary"),
         )
-    except ValueError as exc:
-        raise PolicyDataError(f"{where}: {exc}") from None
+    except ValidationError as exc:
+        raise PolicyDataError(f"{where}: {one_line(exc)}") from None
 
 
 def build_policy(
