@@ -464,7 +464,22 @@ def build_policy(
         raise PolicyDataError(f"{origin}: {exc}") from None
 
 
+def _tables(data: Mapping[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    """``data[key]`` as a mapping of id -> table, or a PolicyDataError naming what is wrong."""
+    raw = data.get(key, {})
+    if not isinstance(raw, Mapping):
+        raise PolicyDataError(f"{key}: a table of [{key}.<id>] tables, not {type(raw).__name__}")
+    for entry_id, entry in raw.items():
+        if not isinstance(entry, Mapping):
+            raise PolicyDataError(f"{key}.{entry_id}: a table, not {type(entry).__name__}")
+    return dict(raw)
+
+
 def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[str, Any], origin: str) -> Policy:
+    if not isinstance(data, Mapping):
+        raise PolicyDataError(f"the data is a {type(data).__name__}, not a table of tables (parsed TOML)")
+    if not isinstance(rules, Mapping):
+        raise PolicyDataError(f"rules: a mapping of programme id to rule function, not {type(rules).__name__}")
     j = data.get("jurisdiction")
     if not isinstance(j, dict):
         raise PolicyDataError("needs a [jurisdiction] table")
@@ -482,16 +497,16 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
     if code is None or not (code.isdigit() and len(code) == 6):
         raise PolicyDataError("jurisdiction.division_code: six digits (GB/T 2260)")
 
-    all_sources = {**sources, **data.get("sources", {})}
+    all_sources = {**sources, **_tables(data, "sources")}
     citations: dict[str, Citation] = {}
-    for cid, raw in data.get("citations", {}).items():
+    for cid, raw in _tables(data, "citations").items():
         if not cid.startswith(f"{jid}."):
             raise PolicyDataError(f"citations.{cid}: citation ids start with {jid!r}.")
         citations[cid] = _citation(cid, raw, all_sources, f"citations.{cid}")
     cite_ids = frozenset(citations)
 
     payers: dict[str, Payer] = {}
-    for pid, raw in data.get("payers", {}).items():
+    for pid, raw in _tables(data, "payers").items():
         if not pid.startswith(f"{jid}."):
             raise PolicyDataError(f"payers.{pid}: payer ids start with {jid!r}.")
         payers[pid] = Payer(
@@ -499,11 +514,11 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
         )
 
     parameters: dict[str, Parameter] = {}
-    for name, raw in data.get("parameters", {}).items():
+    for name, raw in _tables(data, "parameters").items():
         parameters[name] = parse_parameter(name, raw, cite_ids)
 
     programs: list[Program] = []
-    for prog_id, raw in data.get("programs", {}).items():
+    for prog_id, raw in _tables(data, "programs").items():
         where = f"programs.{prog_id}"
         if not prog_id.startswith(f"{jid}."):
             raise PolicyDataError(f"{where}: programme ids start with {jid!r}.")
@@ -556,7 +571,7 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
         raise PolicyDataError(f"rules for programmes the data does not declare: {sorted(extra_rules)}")
 
     designations: list[DesignationSpec] = []
-    for did, raw in data.get("designations", {}).items():
+    for did, raw in _tables(data, "designations").items():
         where = f"designations.{did}"
         if not did.startswith(f"{jid}."):
             raise PolicyDataError(f"{where}: designation ids start with {jid!r}.")
