@@ -1,0 +1,394 @@
+"""What-if commands for the ``tuoyu`` command line: ``budget``, ``project``, ``whatif`` and ``sweep``.
+
+``tuoyu_rules.cli`` adds them through ``add_commands(sub)``. Each handler reads its files here (the I/O
+layer) and calls the pure functions of :mod:`tuoyu_rules.budget`, :mod:`tuoyu_rules.projection` and
+:mod:`tuoyu_rules.whatif`.
+
+* ``tuoyu budget FILE --on D [--reform R ...] [--strategy low|mid|high] [--errors raise|collect]
+  [--format table|json|csv]``: a portfolio (CSV or JSON Lines, streamed row by row; ``-`` is standard input
+  and needs ``--input``), baseline and reforms side by side, by payer and by programme.
+* ``tuoyu project FILE --start D --end D [--enrolment N] [--prorate] [--one-time-on D] [--reform R]
+  [--pin P=A ...] [--format table|json|csv]``: one facility's money by year and payer over a period.
+* ``tuoyu whatif FILE --on D --reform R [--cities ID ... | --all-cities] [--strategy S]
+  [--format table|json|csv]``: one facility under the law and under a reform, by city.
+* ``tuoyu sweep FILE --on D --parameter NAME --values LOW-HIGH ... [--strategy S] [--format ...]``: one
+  parameter over several ranges (``20000-30000``; ``20000-`` for no upper bound; ``20000`` for one amount);
+  FILE is a facility (``.json``) or a portfolio (``.csv``, ``.jsonl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from .amounts import AmountRange
+from .money import ROUNDING_MODES, format_yuan
+
+_STRATEGIES = ("low", "mid", "high")
+
+
+def _bad(message: str) -> NoReturn:
+    from .cli import BadInput
+
+    raise BadInput(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _pin(text: str) -> tuple[str, str]:
+    program, sep, amount = text.partition("=")
+    if not sep or not program or not amount:
+        raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
+    return program, amount
+
+
+def _range_value(text: str) -> dict[str, str]:
+    """``20000-30000`` -> a range table; ``20000-`` no upper bound; ``20000`` a single amount."""
+    low, sep, high = text.partition("-")
+    if not low.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not LOW-HIGH, LOW- or AMOUNT (e.g. 20000-30000)")
+    table = {"kind": "range", "low": low.strip()}
+    if not sep:
+        table["high"] = low.strip()
+    elif high.strip():
+        table["high"] = high.strip()
+    return table
+
+
+def add_commands(sub: Any) -> None:
+    """Add ``budget``, ``project``, ``whatif`` and ``sweep`` to the ``tuoyu`` subcommands."""
+    b = sub.add_parser("budget", help="budget a portfolio (CSV or JSON Lines), baseline and reforms side by side")
+    b.add_argument("file", nargs="?", help="portfolio file (.csv, .jsonl), or - for standard input")
+    b.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
+    b.add_argument("--input", choices=("csv", "jsonl"), help="input format (default: from the file's suffix)")
+    b.add_argument("--on", type=_date, required=True, help="the day whose rules apply, YYYY-MM-DD")
+    b.add_argument("--reform", action="append", default=[], help="a reform file (JSON or TOML); repeatable")
+    b.add_argument("--no-baseline", action="store_true", help="leave out the law as it stands")
+    b.add_argument("--strategy", choices=_STRATEGIES, help="pin each facility's ranges first (default: keep ranges)")
+    b.add_argument(
+        "--errors", choices=("raise", "collect"), default="raise", help="stop at a bad row, or skip and list it"
+    )
+    b.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    b.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    b.set_defaults(func=_cmd_budget)
+
+    p = sub.add_parser("project", help="one facility's money over a period, by year and payer")
+    p.add_argument("file", help="facility JSON file, or - for standard input")
+    p.add_argument("--start", type=_date, required=True)
+    p.add_argument("--end", type=_date, required=True)
+    p.add_argument("--enrolment", type=int, help="children enrolled each month (default: the facility's enrolled)")
+    p.add_argument("--prorate", action="store_true", help="pay partial months and years by days")
+    p.add_argument("--one-time-on", type=_date, help="the day one-time amounts are assessed (default: --start)")
+    p.add_argument("--jurisdiction", help="what-if: apply this city's rules")
+    p.add_argument("--reform", help="a reform file (JSON or TOML)")
+    p.add_argument("--pin", type=_pin, action="append", default=[], metavar="PROGRAM=AMOUNT")
+    p.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=_cmd_project)
+
+    w = sub.add_parser("whatif", help="one facility under the law and under a reform, by city")
+    w.add_argument("file", help="facility JSON file, or - for standard input")
+    w.add_argument("--on", type=_date, required=True)
+    w.add_argument("--reform", required=True, help="a reform file (JSON or TOML)")
+    w.add_argument("--cities", nargs="+", help="city ids (default: the facility's own)")
+    w.add_argument("--all-cities", action="store_true", help="every registered city")
+    w.add_argument("--strategy", choices=_STRATEGIES, help="pin ranges first (default: keep ranges)")
+    w.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    w.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    w.set_defaults(func=_cmd_whatif)
+
+    s = sub.add_parser("sweep", help="vary one parameter over several values and tabulate the totals")
+    s.add_argument("file", nargs="?", help="a facility (.json) or a portfolio (.csv, .jsonl)")
+    s.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
+    s.add_argument("--on", type=_date, required=True)
+    s.add_argument("--parameter", required=True, help="e.g. xiamen.operating_subsidy.amount")
+    s.add_argument("--values", type=_range_value, nargs="+", required=True, metavar="LOW-HIGH")
+    s.add_argument("--strategy", choices=_STRATEGIES)
+    s.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    s.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    s.set_defaults(func=_cmd_sweep)
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _examples() -> list[str]:
+    files = resources.files("tuoyu_rules.examples")
+    return sorted(p.name.removesuffix(".jsonl") for p in files.iterdir() if p.name.endswith(".jsonl"))
+
+
+@contextmanager
+def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any]]:
+    """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time)."""
+    from .budget import read_csv, read_jsonl
+
+    example = getattr(args, "example", None)
+    if example is not None:
+        if args.file is not None:
+            _bad("give FILE or --example, not both")
+        if example not in _examples():
+            _bad(f"--example: unknown portfolio {example!r}; bundled: {', '.join(_examples())}")
+        with resources.files("tuoyu_rules.examples").joinpath(f"{example}.jsonl").open(encoding="utf-8") as f:
+            yield read_jsonl(f)
+        return
+    if args.file is None:
+        _bad("give a portfolio FILE (.csv or .jsonl; '-' for standard input) or --example NAME")
+    kind = getattr(args, "input", None) or _kind(args.file)
+    if kind not in ("csv", "jsonl"):
+        _bad(f"{args.file}: cannot tell the format from the name; give --input csv or --input jsonl")
+    reader = read_csv if kind == "csv" else read_jsonl
+    if args.file == "-":
+        yield reader(stdin)
+        return
+    try:
+        stream = open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        _bad(f"{args.file}: cannot read: {exc.strerror or exc}")
+    with stream:
+        try:
+            yield reader(stream)
+        except UnicodeDecodeError:
+            _bad(f"{args.file}: not UTF-8 text")
+
+
+def _kind(path: str) -> str | None:
+    suffix = Path(path).suffix.lower()
+    return {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(suffix)
+
+
+def _facility(path: str, stdin: TextIO) -> Any:
+    from .models import Facility
+
+    label = "standard input" if path == "-" else path
+    try:
+        text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        _bad(f"{label}: cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        _bad(f"{label}: not UTF-8 text")
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        _bad(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+    return Facility.model_validate(data)
+
+
+def _no_constant(text: str) -> NoReturn:
+    _bad(f"JSON constant {text} is not allowed (amounts are exact numbers)")
+
+
+def _reform(path: str) -> Any:
+    from .reforms import Reform
+
+    return Reform.load(path)
+
+
+# -- output ----------------------------------------------------------------------------------------------
+
+
+def _cell(amount: AmountRange, open_count: int = 0) -> str:
+    if amount.high is not None and amount.low == amount.high:
+        text = format_yuan(amount.low)
+    elif amount.high is None:
+        text = f">= {format_yuan(amount.low)}"
+    else:
+        text = f"{format_yuan(amount.low)} - {format_yuan(amount.high)}"
+    if open_count:
+        text += f" (+{open_count} open)"
+    return text
+
+
+def _table(rows: list[list[str]], out: TextIO) -> None:
+    from .cli import _table as cli_table
+
+    cli_table(rows, out)
+
+
+def _json(data: Any, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_budget(b: Any, out: TextIO) -> None:
+    names = [s.name for s in b.scenarios]
+    counts = ", ".join(f"{s.name}: {s.facilities}" for s in b.scenarios)
+    out.write(f"Portfolio budget on {b.on.isoformat()} (rounding {b.rounding}); facilities {counts}\n")
+    if b.strategy:
+        out.write(f"Ranges pinned by strategy {b.strategy!r} where the sources allow; the rest stay open\n")
+    else:
+        out.write("Ranges kept as ranges: the granting bodies decide inside them\n")
+    out.write("\nBy payer (a one-time sum, a yearly sum and a monthly rate are never added together)\n")
+    rows = [["payer", "basis", *names]]
+    for row in b.side_by_side():
+        rows.append([row["payer"], row["basis"], *(_cell(*row[n]) for n in names)])
+    _table(rows, out)
+    for s in b.scenarios:
+        out.write(f"\nBy programme: {s.name}\n")
+        prog_rows = [["programme", "payer", "basis", "eligible", "ineligible", "undetermined", "amount (yuan)"]]
+        for t in s.by_program:
+            prog_rows.append(
+                [t.program, t.payer, t.basis, str(t.eligible), str(t.ineligible), str(t.undetermined), _cell(t.amount)]
+            )
+        _table(prog_rows, out)
+        for t in s.by_program:
+            for r in t.open_reasons:
+                out.write(f"  open: {t.program}: {r.count} undetermined, missing {r.reason}\n")
+    if b.error_count:
+        out.write(f"\nRows left out: {b.error_count}\n")
+        for e in b.errors:
+            out.write(f"  {e}\n")
+        if b.error_count > len(b.errors):
+            out.write(f"  ... and {b.error_count - len(b.errors)} more\n")
+
+
+def _emit(result: Any, fmt: str, out: TextIO, printer: Any) -> int:
+    if fmt == "json":
+        _json(result.model_dump(mode="json"), out)
+    elif fmt == "csv":
+        from .export import write_csv
+
+        write_csv(result, out)
+    else:
+        printer(result, out)
+    return 0
+
+
+# -- commands --------------------------------------------------------------------------------------------
+
+
+def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from .budget import budget
+
+    reforms = [_reform(r) for r in args.reform]
+    with _portfolio(args, stdin) as rows:
+        result = budget(
+            rows,
+            on=args.on,
+            reforms=reforms,
+            baseline=not args.no_baseline,
+            rounding=args.rounding,
+            strategy=args.strategy,
+            errors=args.errors,
+        )
+    return _emit(result, args.format, out, _print_budget)
+
+
+def _print_projection(p: Any, out: TextIO) -> None:
+    out.write(f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})\n")
+    for note in p.notes:
+        out.write(f"  {note}\n")
+    out.write("\nBy year and payer\n")
+    rows = [["year", "payer", "amount (yuan)"]]
+    rows += [[str(t.year), t.payer, _cell(t.amount, t.undetermined)] for t in p.totals()]
+    _table(rows, out)
+    out.write("\nBy programme\n")
+    rows = [["year", "programme", "payer", "basis", "paid", "amount (yuan)"]]
+    rows += [
+        [str(ln.year), ln.program, ln.payer, ln.basis, ln.paid_units, _cell(ln.amount, ln.undetermined)]
+        for ln in p.lines
+    ]
+    _table(rows, out)
+    for ln in p.lines:
+        for r in ln.open_reasons:
+            out.write(f"  open: {ln.year} {ln.program}: {r}\n")
+
+
+def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from .projection import project
+
+    facility = _facility(args.file, stdin)
+    result = project(
+        facility,
+        start=args.start,
+        end=args.end,
+        enrolment=args.enrolment,
+        prorate=args.prorate,
+        one_time_on=args.one_time_on,
+        jurisdiction=args.jurisdiction,
+        rounding=args.rounding,
+        pins=dict(args.pin) or None,
+        reform=None if args.reform is None else _reform(args.reform),
+    )
+    return _emit(result, args.format, out, _print_projection)
+
+
+def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from .budget import budget
+    from .whatif import city_ids
+
+    facility = _facility(args.file, stdin)
+    reform = _reform(args.reform)
+    if args.all_cities and args.cities:
+        _bad("give --cities or --all-cities, not both")
+    cities = city_ids() if args.all_cities else (args.cities or [facility.jurisdiction])
+    results = {}
+    for city in cities:
+        moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
+        results[city] = budget([moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy)
+    if args.format == "json":
+        _json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
+        return 0
+    if args.format == "csv":
+        from .export import tables
+
+        writer = csv.writer(out, lineterminator="\n")
+        header_done = False
+        for city, b in results.items():
+            t = tables(b)[0]
+            if not header_done:
+                writer.writerow(("city", *t.columns))
+                header_done = True
+            for row in t.rows:
+                writer.writerow((city, *("" if c is None else _fmt(c) for c in row)))
+        return 0
+    out.write(f"What-if {reform.name!r} on {args.on.isoformat()}: {reform.description}\n")
+    rows = [["city", "payer", "basis", "baseline", reform.name]]
+    for city, b in results.items():
+        for srow in b.side_by_side():
+            rows.append([city, srow["payer"], srow["basis"], _cell(*srow["baseline"]), _cell(*srow[reform.name])])
+    _table(rows, out)
+    return 0
+
+
+def _fmt(cell: Any) -> str:
+    if isinstance(cell, Decimal):
+        return format(cell.quantize(Decimal("0.01")), "f")
+    return str(cell)
+
+
+def _cmd_sweep(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from .whatif import sweep
+
+    if args.file is not None and args.example is None and _kind(args.file) == "json":
+        result = sweep(
+            _facility(args.file, stdin),
+            on=args.on,
+            parameter=args.parameter,
+            values=args.values,
+            rounding=args.rounding,
+            strategy=args.strategy,
+        )
+    else:
+        args.input = None
+        with _portfolio(args, stdin) as rows:
+            result = sweep(
+                rows,
+                on=args.on,
+                parameter=args.parameter,
+                values=args.values,
+                rounding=args.rounding,
+                strategy=args.strategy,
+            )
+    return _emit(result, args.format, out, _print_budget)

@@ -1,0 +1,466 @@
+"""Projection over a period: turn one-time, yearly and monthly amounts into money by year and payer.
+
+:func:`project` takes a facility (or an assessment) and a period ``[start, end]`` (both days included) and
+returns, for each calendar year, payer and programme, the money as an exact range. The rules:
+
+* **one-time** amounts fall in one year: the year of the day they are assessed on, ``one_time_on``,
+  which is ``start`` unless told otherwise (it must lie inside the period). They are never repeated.
+* **per year** amounts are paid once for each calendar year of the period, by the rules in force on the
+  year's *reference day* (its first day inside the period). A year the period covers only in part counts
+  in full unless ``prorate=True``.
+* **per month** amounts are paid for each calendar month of the period, by the rules in force on the
+  month's reference day (its first day inside the period); **per child-month** amounts are also multiplied
+  by the children enrolled that month: ``enrolment`` is a constant, or a mapping of every month of the
+  period (``"YYYY-MM"`` or the month's first day as a ``date``) to children; by default the facility's
+  ``enrolled``. A programme paid per a narrower count (Sichuan's per *full-day* child, Siming's per child
+  of the employer's own staff) takes its own count from ``enrolment_by_program`` (programme id -> a
+  constant or a mapping by month); the rules do not say per which children, so the projection never
+  guesses it. A month the period covers only in part counts in full unless ``prorate=True``.
+* ``prorate=True`` pays a partial month or year by days: ``amount × days paid / days in that month (or
+  year)``. With proration the period is also cut wherever a programme or a dated parameter value of the
+  jurisdiction's layers (or the reform) starts or ends, and each piece is assessed on its own first day;
+  so a programme that starts mid-month (Sichuan's 普惠 subsidy, 2025-08-30) pays for its days.
+  Without proration a programme pays for a month only if it is in force on that month's reference day.
+
+Which rules apply, and how much that costs:
+
+* given a **facility**, it is re-assessed on each reference day (one assessment per month of the period,
+  plus one per cut with proration): value changes inside the period (Hangzhou's 2026 successor measure,
+  a reform with dates) are applied where they take effect. ``pins``, ``reform``, ``rounding`` and
+  ``jurisdiction`` are passed to each assessment.
+* given an **assessment**, its amounts (pins included) are held for the whole period and only each
+  programme's own start and end dates decide the days it is paid (no re-assessment). This is cheaper, and
+  right when the rules do not change inside the period; the projection says which was done.
+
+Exactness: each cell (year, payer, programme) is summed exactly as a fraction and rounded **once** to the
+fen with the rounding mode (``rounded=True`` marks the cells rounding changed). Undetermined entries are
+never counted as 0: each cell counts the months (or one-time payments) whose amount is open, and lists
+why. A bound with no upper limit keeps the cell open above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field
+
+from .amounts import AmountRange
+from .engine import assess
+from .errors import InvalidInput
+from .models import MAX_PLACES, Facility
+from .money import CENT, DEFAULT_ROUNDING, check_rounding
+from .policy import Basis
+from .reforms import Reform
+from .registry import chain, get_policy
+from .results import Assessment, _Entry
+
+__all__ = ["Projection", "ProjectionLine", "YearPayerTotal", "months", "project"]
+
+Enrolment = int | Mapping[str, int] | Mapping[dt.date, int] | Mapping[str | dt.date, int]
+
+
+class ProjectionLine(BaseModel):
+    """Money of one programme, paid by one payer, in one calendar year of the period."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    program: str
+    kind: Literal["entitlement", "obligation"]
+    payer: str
+    basis: Basis
+    amount: AmountRange
+    """The eligible money of this year: exact sum, rounded once to the fen."""
+    paid_units: str
+    """What was counted: ``1 payment``, ``12 months``, ``240 child-months``, ``181/365 of a year`` ..."""
+    undetermined: int = Field(ge=0)
+    """Payments (one-time, years, months) whose amount is open: not in ``amount``."""
+    open_reasons: tuple[str, ...] = ()
+    rounded: bool = False
+
+
+class YearPayerTotal(BaseModel):
+    """One payer's money in one year, over every programme (undetermined payments counted apart)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    payer: str
+    amount: AmountRange
+    undetermined: int = Field(ge=0)
+
+
+class Projection(BaseModel):
+    """Money over a period, by year, payer and programme."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.date
+    end: dt.date
+    prorate: bool
+    rounding: str
+    method: Literal["reassessed", "held"]
+    """``reassessed``: the facility was assessed on each reference day; ``held``: one assessment's amounts."""
+    one_time_on: dt.date
+    jurisdiction: str
+    reform: str | None
+    lines: tuple[ProjectionLine, ...]
+    notes: tuple[str, ...] = ()
+
+    def totals(self) -> tuple[YearPayerTotal, ...]:
+        """Sum of the lines by (year, payer)."""
+        sums: dict[tuple[int, str], tuple[AmountRange, int]] = {}
+        for line in self.lines:
+            amount, n = sums.get((line.year, line.payer), (AmountRange.zero(), 0))
+            sums[(line.year, line.payer)] = (amount + line.amount, n + line.undetermined)
+        return tuple(
+            YearPayerTotal(year=y, payer=p, amount=a, undetermined=n) for (y, p), (a, n) in sorted(sums.items())
+        )
+
+    def total(self, payer: str | None = None) -> AmountRange:
+        """The whole period's money (of ``payer``, or of every payer)."""
+        result = AmountRange.zero()
+        for line in self.lines:
+            if payer is None or line.payer == payer:
+                result = result + line.amount
+        return result
+
+    def line(self, year: int, program: str) -> ProjectionLine:
+        for ln in self.lines:
+            if ln.year == year and ln.program == program:
+                return ln
+        raise KeyError(f"no line for {program!r} in {year}")
+
+
+def months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar-month pieces of ``[start, end]``: ``(first day, last day)`` of each, inside the period."""
+    result: list[tuple[dt.date, dt.date]] = []
+    month = start.replace(day=1)
+    while month <= end:
+        nxt = month + relativedelta(months=1)
+        result.append((max(month, start), min(nxt - dt.timedelta(days=1), end)))
+        month = nxt
+    return result
+
+
+@dataclass
+class _Cell:
+    kind: Literal["entitlement", "obligation"]
+    basis: Basis
+    low: Fraction = Fraction(0)
+    high: Fraction | None = Fraction(0)
+    units: Fraction = Fraction(0)
+    undetermined: int = 0
+    reasons: dict[str, None] = field(default_factory=dict)
+
+    def add(self, amount: AmountRange, factor: Fraction) -> None:
+        self.low += Fraction(amount.low) * factor
+        self.high = None if self.high is None or amount.high is None else self.high + Fraction(amount.high) * factor
+        self.units += factor
+
+
+def project(
+    subject: Facility | Assessment,
+    *,
+    start: dt.date,
+    end: dt.date,
+    enrolment: Enrolment | None = None,
+    enrolment_by_program: Mapping[str, Enrolment] | None = None,
+    prorate: bool = False,
+    one_time_on: dt.date | None = None,
+    jurisdiction: str | None = None,
+    rounding: str | None = None,
+    pins: Mapping[str, int | str | Decimal] | None = None,
+    reform: Reform | None = None,
+) -> Projection:
+    """Project a facility's (or an assessment's) money over ``[start, end]``; see the module docs.
+
+    >>> import datetime as dt
+    >>> f = Facility(jurisdiction="xiamen", mode="joint_run", places=30, enrolled=20)
+    >>> p = project(f, start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    >>> [(t.year, t.payer, t.amount.format()) for t in p.totals() if t.amount.high]
+    [(2024, 'xiamen.union', '15,000.00 – 25,000.00'), (2025, 'xiamen.union', '15,000.00 – 25,000.00')]
+    """
+    for name, day in (("start", start), ("end", end)):
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise InvalidInput(name, f"expected a datetime.date, got {day!r}")
+    if end < start:
+        raise InvalidInput("end", f"{end} is before start {start}")
+    if not isinstance(prorate, bool):
+        raise InvalidInput("prorate", "True or False")
+    paid_on = start if one_time_on is None else one_time_on
+    if not isinstance(paid_on, dt.date) or isinstance(paid_on, dt.datetime) or not start <= paid_on <= end:
+        raise InvalidInput("one_time_on", f"{paid_on!r} must be a date inside the period {start} to {end}")
+
+    held: Assessment | None = None
+    if isinstance(subject, Assessment):
+        held = subject
+        if pins is not None or reform is not None or jurisdiction is not None:
+            raise InvalidInput(
+                "subject", "an assessment is projected as it is: pass a Facility to use pins, reform or jurisdiction"
+            )
+        facility = subject.facility
+        target = subject.jurisdiction
+        mode = check_rounding(subject.rounding if rounding is None else rounding)
+    elif isinstance(subject, Facility):
+        facility = subject
+        target = facility.jurisdiction if jurisdiction is None else jurisdiction
+        mode = check_rounding(DEFAULT_ROUNDING if rounding is None else rounding)
+    else:
+        raise InvalidInput("subject", f"expected a Facility or an Assessment, got {type(subject).__name__}")
+
+    pieces = months(start, end)
+    children = _enrolment(enrolment, facility, pieces)
+    if enrolment_by_program is not None and not isinstance(enrolment_by_program, Mapping):
+        raise InvalidInput("enrolment_by_program", "a mapping of programme id to children (a constant or by month)")
+    children_of = {
+        pid: _enrolment(value, facility, pieces, f"enrolment_by_program[{pid}]")
+        for pid, value in (enrolment_by_program or {}).items()
+    }
+    cuts = _cuts(target, reform, held) if prorate else set()
+
+    cache: dict[dt.date, Assessment] = {}
+
+    def entries_on(day: dt.date) -> tuple[_Entry, ...]:
+        if held is not None:
+            return _held_entries(held, day)
+        a = cache.get(day)
+        if a is None:
+            a = cache[day] = assess(facility, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform)
+        return (*a.entitlements, *a.obligations)
+
+    cells: dict[tuple[int, str, str], _Cell] = {}
+
+    def put(year: int, e: _Entry, factor: Fraction) -> None:
+        if e.status == "ineligible":
+            return  # nothing paid, nothing open: no line
+        key = (year, e.program, e.payer)
+        cell = cells.get(key)
+        if cell is None:
+            kind: Literal["entitlement", "obligation"] = "obligation" if hasattr(e, "matches") else "entitlement"
+            cell = cells[key] = _Cell(kind, e.basis)
+        if e.status == "eligible":
+            cell.add(e.amount, factor)
+        elif e.status == "undetermined":
+            cell.undetermined += 1
+            for reason in e.missing or e.reasons[:1]:
+                cell.reasons[f"missing {reason}" if e.missing else reason] = None
+
+    # One-time amounts: once, in the year of `paid_on`.
+    for e in entries_on(paid_on):
+        if e.basis == "one_time":
+            put(paid_on.year, e, Fraction(1))
+
+    # Monthly and per-child-monthly amounts: month by month.
+    for first, last in pieces:
+        month_key = first.replace(day=1)
+        for sub_start, sub_end in _split(first, last, cuts) if prorate else [(first, last)]:
+            entries = entries_on(sub_start)
+            month_days = _days_in_month(first)
+            for e in entries:
+                if e.basis not in ("per_month", "per_child_month"):
+                    continue
+                share = _share(e, held, sub_start, sub_end, month_days) if prorate else Fraction(1)
+                if share == 0:
+                    continue
+                n = children_of[e.program][month_key] if e.program in children_of else children[month_key]
+                factor = share * (n if e.basis == "per_child_month" else 1)
+                put(first.year, e, factor)
+
+    # Yearly amounts: year by year.
+    for year in range(start.year, end.year + 1):
+        y_first = max(dt.date(year, 1, 1), start)
+        y_last = min(dt.date(year, 12, 31), end)
+        year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        for sub_start, sub_end in _split(y_first, y_last, cuts) if prorate else [(y_first, y_last)]:
+            for e in entries_on(sub_start):
+                if e.basis != "per_year":
+                    continue
+                share = _share(e, held, sub_start, sub_end, year_days) if prorate else Fraction(1)
+                if share == 0:
+                    continue
+                put(year, e, share)
+
+    lines = []
+    for (year, program, payer), cell in sorted(cells.items()):
+        low, r1 = _round(cell.low, mode)
+        high, r2 = (None, False) if cell.high is None else _round(cell.high, mode)
+        lines.append(
+            ProjectionLine(
+                year=year,
+                program=program,
+                kind=cell.kind,
+                payer=payer,
+                basis=cell.basis,
+                amount=AmountRange.model_construct(low=low, high=high, allowed=None),
+                paid_units=_units(cell.basis, cell.units),
+                undetermined=cell.undetermined,
+                open_reasons=tuple(cell.reasons),
+                rounded=r1 or r2,
+            )
+        )
+    notes = [
+        f"one-time amounts are assessed on {paid_on} and fall in {paid_on.year}",
+        "partial months and years are paid by days (prorated)"
+        if prorate
+        else "a month or year the period covers in part counts in full (no proration asked)",
+    ]
+    if held is not None:
+        notes.append(
+            f"amounts held from the assessment of {held.on}; only programme dates decide the days paid "
+            "(pass the facility to re-assess on each reference day)"
+        )
+    return Projection(
+        start=start,
+        end=end,
+        prorate=prorate,
+        rounding=mode,
+        method="held" if held is not None else "reassessed",
+        one_time_on=paid_on,
+        jurisdiction=target,
+        reform=(held.reform if held is not None else (None if reform is None else reform.name)),
+        lines=tuple(lines),
+        notes=tuple(notes),
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+def _enrolment(
+    enrolment: Enrolment | None,
+    facility: Facility,
+    pieces: list[tuple[dt.date, dt.date]],
+    where: str = "enrolment",
+) -> dict[dt.date, int]:
+    firsts = [first.replace(day=1) for first, _ in pieces]
+    if enrolment is None:
+        return dict.fromkeys(firsts, facility.enrolled)
+    if isinstance(enrolment, bool):
+        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+    if isinstance(enrolment, int):
+        _check_children(enrolment, where, facility)
+        return dict.fromkeys(firsts, enrolment)
+    if not isinstance(enrolment, Mapping):
+        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+    given: dict[dt.date, int] = {}
+    for key, value in enrolment.items():
+        month = _month_key(key, where)
+        if month in given:
+            raise InvalidInput(f"{where}[{key}]", "this month is given twice")
+        _check_children(value, f"{where}[{key}]", facility)
+        given[month] = value
+    missing = [f"{m:%Y-%m}" for m in firsts if m not in given]
+    if missing:
+        raise InvalidInput(where, f"no children given for {', '.join(missing)}; give every month of the period")
+    return given
+
+
+def _month_key(key: object, where: str) -> dt.date:
+    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
+        if key.day != 1:
+            raise InvalidInput(f"{where}[{key}]", "a month is its first day (or 'YYYY-MM')")
+        return key
+    if isinstance(key, str) and len(key) == 7 and key[4] == "-":
+        try:
+            return dt.date(int(key[:4]), int(key[5:]), 1)
+        except ValueError:
+            pass
+    raise InvalidInput(f"{where}[{key!r}]", "a month as 'YYYY-MM' or its first day as a date")
+
+
+def _check_children(value: object, where: str, facility: Facility) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_PLACES:
+        raise InvalidInput(where, f"{value!r} is not a whole number of children, 0 or more")
+    if value > facility.places:
+        raise InvalidInput(where, f"{value} children is more than the facility's places ({facility.places})")
+
+
+def _cuts(target: str, reform: Reform | None, held: Assessment | None) -> set[dt.date]:
+    """Days on which a programme or a dated parameter value of the layers (or the reform) begins or ends."""
+    cuts: set[dt.date] = set()
+    layers = chain(target) if held is None else tuple(get_policy(j) for j in held.layers)
+    for layer in layers:
+        for program in layer.programs:
+            if program.start is not None:
+                cuts.add(program.start)
+            if program.end is not None:
+                cuts.add(program.end + dt.timedelta(days=1))
+        if held is None:
+            for param in layer.parameters.values():
+                for v in param.values:
+                    if v.start is not None:
+                        cuts.add(v.start)
+                    if v.end is not None:
+                        cuts.add(v.end + dt.timedelta(days=1))
+    if reform is not None:
+        for values in reform.overrides.values():
+            for v in values:
+                if v.start is not None:
+                    cuts.add(v.start)
+                if v.end is not None:
+                    cuts.add(v.end + dt.timedelta(days=1))
+    return cuts
+
+
+def _split(first: dt.date, last: dt.date, cuts: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    inner = sorted(c for c in cuts if first < c <= last)
+    bounds = [first, *inner]
+    return [(b, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else last) for i, b in enumerate(bounds)]
+
+
+def _program_dates(e: _Entry) -> tuple[dt.date | None, dt.date | None]:
+    program = get_policy(e.jurisdiction).program(e.program)
+    return program.start, program.end
+
+
+def _share(e: _Entry, held: Assessment | None, first: dt.date, last: dt.date, denominator: int) -> Fraction:
+    """Days of ``[first, last]`` the entry's programme is in force, over ``denominator`` days."""
+    p_start, p_end = _program_dates(e)
+    lo = first if p_start is None else max(first, p_start)
+    hi = last if p_end is None else min(last, p_end)
+    days = (hi - lo).days + 1
+    return Fraction(max(days, 0), denominator)
+
+
+def _held_entries(a: Assessment, day: dt.date) -> tuple[_Entry, ...]:
+    """The assessment's entries, with those whose programme is not in force on ``day`` made ineligible."""
+    result: list[_Entry] = []
+    for e in (*a.entitlements, *a.obligations):
+        p_start, p_end = _program_dates(e)
+        if (p_start is not None and day < p_start) or (p_end is not None and day > p_end):
+            result.append(e.model_copy(update={"status": "ineligible", "amount": AmountRange.zero()}))
+        else:
+            result.append(e)
+    return tuple(result)
+
+
+def _days_in_month(day: dt.date) -> int:
+    first = day.replace(day=1)
+    return ((first + relativedelta(months=1)) - first).days
+
+
+def _round(value: Fraction, mode: str) -> tuple[Decimal, bool]:
+    """Round an exact fraction to the fen once (the division is exact to 60 digits, far past any tie)."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    rounded = exact.quantize(CENT, rounding=mode)
+    return rounded, Fraction(rounded) != value
+
+
+def _units(basis: str, units: Fraction) -> str:
+    text = str(units.numerator) if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
+    noun = {
+        "one_time": "payment",
+        "per_year": "year",
+        "per_month": "month",
+        "per_child_month": "child-month",
+    }[basis]
+    return f"{text} {noun}{'' if units == 1 else 's'} paid"
