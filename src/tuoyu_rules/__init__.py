@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .amounts import AmountRange
+    from .budget import (
+        Budget,
+        RowError,
+        portfolio_budget,
+        read_csv,
+        read_jsonl,
+    )
     from .citations import Citation, Confidence
     from .compliance import (
         CHENGDU_TARGET_DEADLINE,
@@ -52,6 +59,12 @@ if TYPE_CHECKING:
         UnknownJurisdiction,
         UnknownProgram,
     )
+    from .export import (
+        to_csv,
+        to_dataframe,
+        to_excel,
+        write_csv,
+    )
     from .families import (
         AllianceCheck,
         Allowance,
@@ -68,13 +81,48 @@ if TYPE_CHECKING:
     from .money import CENT, DEFAULT_ROUNDING, parse_money
     from .parameters import ParameterUse
     from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
+    from .projection import (
+        Projection,
+        project,
+    )
     from .reforms import Reform
     from .registry import ENTRY_POINT_GROUP, chain, get_policy, list_jurisdictions
     from .results import Assessment, Entitlement, Obligation, PayerTotal
+    from .schema import (
+        model_names,
+        schemas,
+    )
+    from .whatif import (
+        Comparison,
+        PinChoice,
+        Pinned,
+        compare,
+        pin,
+        sweep,
+    )
 
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
+    "model_names": "schema",
+    "schemas": "schema",
+    "to_csv": "export",
+    "write_csv": "export",
+    "to_dataframe": "export",
+    "to_excel": "export",
+    "portfolio_budget": "budget",
+    "Budget": "budget",
+    "read_csv": "budget",
+    "read_jsonl": "budget",
+    "RowError": "budget",
+    "project": "projection",
+    "Projection": "projection",
+    "pin": "whatif",
+    "compare": "whatif",
+    "sweep": "whatif",
+    "Pinned": "whatif",
+    "PinChoice": "whatif",
+    "Comparison": "whatif",
     "AllianceCheck": "families",
     "Allowance": "families",
     "AllowanceYear": "families",
@@ -162,9 +210,11 @@ __all__ = [
     "AmountOutsideRange",
     "AmountRange",
     "Assessment",
+    "Budget",
     "ChildcareClass",
     "Citation",
     "ClassKind",
+    "Comparison",
     "ComplianceReport",
     "Confidence",
     "Designation",
@@ -185,11 +235,15 @@ __all__ = [
     "Payee",
     "Payer",
     "PayerTotal",
+    "PinChoice",
+    "Pinned",
     "PluginError",
     "Policy",
     "PolicyDataError",
     "Program",
+    "Projection",
     "Reform",
+    "RowError",
     "RuleContext",
     "Settlement",
     "SpendingCategory",
@@ -211,12 +265,25 @@ __all__ = [
     "check_union_spending",
     "chengdu_target_progress",
     "childcare_allowance",
+    "compare",
     "family_monthly_cost",
     "get_policy",
     "health_guidance_gaps",
     "list_jurisdictions",
+    "model_names",
     "parent_fee",
     "parse_money",
+    "pin",
+    "portfolio_budget",
+    "project",
+    "read_csv",
+    "read_jsonl",
+    "schemas",
+    "sweep",
+    "to_csv",
+    "to_dataframe",
+    "to_excel",
+    "write_csv",
 ]
 
 

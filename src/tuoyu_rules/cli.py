@@ -45,7 +45,7 @@ class _Extension(Protocol):
     def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-_EXTENSION_MODULES: tuple[str, ...] = ("cli_families", "cli_compliance")
+_EXTENSION_MODULES: tuple[str, ...] = ("cli_families", "cli_compliance", "cli_whatif", "cli_schema")
 """Modules that add subcommands: each has ``add_commands(sub)`` calling ``sub.add_parser(...)`` and
 ``parser.set_defaults(func=handler)`` for each command it adds. Imported when the parser is built."""
 
@@ -128,7 +128,11 @@ def _version() -> str:
 
 def _examples() -> list[str]:
     files = resources.files("tuoyu_rules.examples")
-    return sorted(p.name.removesuffix(".json") for p in files.iterdir() if p.name.endswith(".json"))
+    return sorted(
+        p.name.removesuffix(".json")
+        for p in files.iterdir()
+        if p.name.endswith(".json") and not p.name.endswith(".reform.json")  # reforms are not facilities
+    )
 
 
 def _example_text(name: str) -> str:
@@ -146,7 +150,11 @@ def _read_facility_json(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, s
         raise _BadInput("give a facility JSON FILE ('-' for standard input) or --example NAME")
     label = "standard input" if args.file == "-" else args.file
     try:
-        text = stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()  # noqa: SIM115
+        if args.file == "-":
+            text = stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as handle:
+                text = handle.read()
     except OSError as exc:
         raise _BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -1,0 +1,118 @@
+"""Every registered jurisdiction has a documentation page, generated from its data and saying what it says."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import tuoyu_rules as tr
+from tuoyu_rules import registry
+
+ROOT = Path(__file__).resolve().parents[1]
+PLUGINS = ROOT / "tests" / "plugins"
+
+
+def _gen_docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("tuoyu_gen_docs", ROOT / "tools" / "gen_docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _gen_docs()
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    files: dict[str, str] = GEN.generated()
+    return files
+
+
+def test_every_registered_jurisdiction_has_a_page(pages: dict[str, str]) -> None:
+    for jid in tr.list_jurisdictions():
+        assert f"jurisdictions/{jid}.md" in pages, jid
+    assert "jurisdictions/index.md" in pages
+
+
+def test_every_jurisdiction_is_in_the_nav_and_the_index(pages: dict[str, str]) -> None:
+    nav = GEN.nav()["jurisdictions"]
+    listed = {next(iter(item.values())) for item in nav if isinstance(item, dict)}
+    index = pages["jurisdictions/index.md"]
+    for jid in tr.list_jurisdictions():
+        assert f"jurisdictions/{jid}.md" in listed
+        assert f"({jid}.md)" in index
+
+
+@pytest.mark.parametrize("jid", tr.list_jurisdictions())
+def test_page_says_what_the_data_says(jid: str, pages: dict[str, str]) -> None:
+    policy = tr.get_policy(jid)
+    page = pages[f"jurisdictions/{jid}.md"]
+    esc = GEN.esc
+    for text in (policy.name_zh, policy.name_en, policy.level, policy.division_code):
+        assert esc(text) in page or f"`{text}`" in page, text
+    if policy.parent is not None:
+        assert f"`{policy.parent}`" in page
+    for program in policy.programs:
+        assert f"`{program.id}`" in page
+        assert esc(program.name_zh) in page
+        assert esc(program.name_en) in page
+        if program.payer is not None:
+            assert f"`{program.payer}`" in page
+        if program.basis is not None:
+            assert f"`{program.basis}`" in page
+        assert esc(program.dates()) in page
+        for assumption in program.assumptions:
+            assert esc(assumption) in page
+    for name, param in policy.parameters.items():
+        assert f"`{name}`" in page
+        for value in param.values:
+            assert esc(value.render()) in page
+            assert esc(value.period()) in page
+    for citation in policy.citations.values():
+        assert f"`{citation.id}`" in page
+        assert esc(citation.source) in page
+        assert esc(citation.clause) in page
+        assert f"`{citation.confidence}`" in page
+        if citation.quote:
+            assert f"> {esc(citation.quote)}" in page
+        if citation.summary:
+            assert f"> {esc(citation.summary)}" in page
+    for limitation in policy.limitations:
+        assert esc(limitation) in page
+
+
+def test_quotes_and_summaries_are_labelled_apart(pages: dict[str, str]) -> None:
+    page = pages["jurisdictions/xiamen.md"]
+    assert "Quote (the source's own words):\n\n> 对用人单位自建自办的托育中心实行5万~10万元的建设补助" in page
+    assert "Summary (in our words; no quote was seen):" in page
+
+
+def test_escaping_keeps_tables_and_emphasis_intact() -> None:
+    assert GEN.esc("a|b*c_d<e>") == "a\\|b\\*c\\_d&lt;e&gt;"
+
+
+@pytest.fixture
+def with_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.syspath_prepend(str(PLUGINS / "good_plugin"))
+    fake = [EntryPoint(name="testville", value="tuoyu_good_plugin:load", group=tr.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(registry, "_entry_points", lambda: list(fake))
+    registry._reset()
+    yield
+    registry._reset()
+
+
+@pytest.mark.usefixtures("with_plugin")
+def test_a_plugin_jurisdiction_gets_its_page_too() -> None:
+    files = GEN.generated()
+    page = files["jurisdictions/testville.md"]
+    assert "# 测试市 Testville" in page
+    assert "`testville.operating`" in page
+    assert "> 对用人单位托育机构每年给予1000元至2000元运营补助" in page
+    assert "[`fujian`](fujian.md)" in page

@@ -1,0 +1,483 @@
+"""Generate the documentation pages that come from data, not from hand-typed text.
+
+* one page per registered jurisdiction (``jurisdictions/<id>.md``), rendered from ``tr.get_policy(id)``:
+  identity, programmes, designations, payers, dated parameters, citations, assumptions and limitations;
+* the jurisdictions index (``jurisdictions/index.md``);
+* one API reference page per public module (``reference/api/<module>.md``, rendered by mkdocstrings);
+* the JSON Schema files of the public models (``reference/schema/<Name>.schema.json``) and the page that
+  lists them (``reference/schema.md``).
+
+The MkDocs hook ``docs/hooks/generate.py`` calls :func:`generated` at build time, so the pages never go
+stale; nothing generated is committed. To look at the pages without MkDocs::
+
+    python tools/gen_docs.py --out /tmp/tuoyu-docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import pkgutil
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tuoyu_rules as tr
+from tuoyu_rules import schema as tr_schema
+from tuoyu_rules.citations import Citation
+from tuoyu_rules.parameters import Parameter
+from tuoyu_rules.policy import Policy, Program
+
+ROOT = Path(__file__).resolve().parents[1]
+
+JURISDICTIONS_DIR = "jurisdictions"
+API_DIR = "reference/api"
+SCHEMA_DIR = "reference/schema"
+SCHEMA_PAGE = "reference/schema.md"
+
+LEVEL_ORDER = ("national", "province", "city", "district")
+
+KIND_TEXT = {
+    "entitlement": "entitlement (money to the facility's employer)",
+    "obligation": "matching obligation (配套)",
+    "condition": "condition",
+    "fee_rule": "fee rule",
+    "compliance": "compliance rule",
+    "family": "family benefit",
+}
+
+BASIS_TEXT = {
+    "one_time": "one-time",
+    "per_year": "per year",
+    "per_month": "per month",
+    "per_child_month": "per child per month",
+}
+
+API_MODULES: tuple[tuple[str, str], ...] = (
+    ("engine", "assess"),
+    ("models", "Input models"),
+    ("results", "Results"),
+    ("amounts", "Amount ranges"),
+    ("money", "Money"),
+    ("citations", "Citations"),
+    ("parameters", "Parameters"),
+    ("policy", "Policies and rules"),
+    ("registry", "Registry and plugins"),
+    ("reforms", "Reforms (what-if)"),
+    ("whatif", "What-if"),
+    ("projection", "Projections"),
+    ("budget", "Budgets"),
+    ("families", "Families and parents"),
+    ("compliance", "Compliance checks"),
+    ("compliance_base", "Compliance findings"),
+    ("batch", "Batch assessment"),
+    ("export", "Export"),
+    ("schema", "JSON Schema"),
+    ("errors", "Errors"),
+    ("cli", "Command line"),
+    ("cli_schema", "tuoyu schema"),
+)
+"""Preferred order and nav titles of the API pages; a module not listed here comes after them, by name.
+Only modules that exist get a page, so a module added later appears without an edit here."""
+
+_SKIP_MODULES = frozenset({"data", "examples", "jurisdictions"})
+
+
+# -- Markdown helpers ---------------------------------------------------------------------------------------
+
+
+def esc(text: object) -> str:
+    """Escape text for Markdown (inline and table cells): no accidental emphasis, links, HTML or columns."""
+    s = str(text)
+    s = s.replace("\\", "\\\\")
+    for ch in "`*_[]|#":
+        s = s.replace(ch, "\\" + ch)
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("\n", " ")
+
+
+def code(text: object) -> str:
+    """Inline code (ids, parameter names)."""
+    s = str(text)
+    return f"`` {s} ``" if "`" in s else f"`{s}`"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def page_link(jurisdiction_id: str, from_dir: str = JURISDICTIONS_DIR) -> str:
+    """Relative link to a jurisdiction page from a page in ``from_dir``."""
+    if from_dir == JURISDICTIONS_DIR:
+        return f"{jurisdiction_id}.md"
+    return f"../{JURISDICTIONS_DIR}/{jurisdiction_id}.md"
+
+
+def anchor(kind: str, ident: str) -> str:
+    """An explicit heading id (attr_list): ``anchor("cite", "cn.seed_award") == "cite-cn-seed_award"``."""
+    return f"{kind}-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in ident)
+
+
+# -- jurisdictions ------------------------------------------------------------------------------------------
+
+
+def policies() -> list[Policy]:
+    """Every registered jurisdiction's policy, bundled and plugin, by id."""
+    return [tr.get_policy(j) for j in tr.list_jurisdictions()]
+
+
+def _cite_links(ids: Iterable[str], known: set[str]) -> str:
+    parts = []
+    for cid in ids:
+        parts.append(f"[{code(cid)}](#{anchor('cite', cid)})" if cid in known else code(cid))
+    return ", ".join(parts) or "-"
+
+
+def _program_section(p: Program, policy: Policy, known_cites: set[str]) -> list[str]:
+    out = [f"### {esc(p.name_en)} {{#{anchor('prog', p.id)}}}", "", f"{code(p.id)}, {esc(p.name_zh)}", ""]
+    rows: list[tuple[str, str]] = [("kind", esc(KIND_TEXT.get(p.kind, p.kind)))]
+    if p.payer is not None:
+        payer = policy.payers.get(p.payer)
+        name = f" ({esc(payer.name_zh)}, {esc(payer.name_en)})" if payer is not None else ""
+        if "{" in p.payer:
+            name = " (the layer of that level above the facility's jurisdiction)"
+        rows.append(("payer", code(p.payer) + name))
+    if p.basis is not None:
+        rows.append(("basis", f"{code(p.basis)}: {BASIS_TEXT.get(p.basis, p.basis)}"))
+    rows.append(("dates", esc(p.dates())))
+    if p.designation is not None:
+        spec = policy.designation(p.designation)
+        label = f" ({esc(spec.name_zh)}, {esc(spec.name_en)})" if spec is not None else ""
+        rows.append(("designation", code(p.designation) + label))
+    if p.matches is not None:
+        rows.append(("matches", code(p.matches)))
+    rows.append(("rests on", _cite_links(p.base_cites, known_cites)))
+    refinements = [c.id for c in p.citations if c.id not in p.base_cites]
+    if refinements:
+        rows.append(("refined by", _cite_links(refinements, known_cites)))
+    out += table(("", ""), rows)
+    out.append("")
+    if p.assumptions:
+        out += ["Assumptions:", ""] + [f"- {esc(a)}" for a in p.assumptions] + [""]
+    if p.notes:
+        out += ["Notes:", ""] + [f"- {esc(n)}" for n in p.notes] + [""]
+    return out
+
+
+def _parameter_section(name: str, param: Parameter, known_cites: set[str]) -> list[str]:
+    out = [f"### {code(name)} {{#{anchor('param', name)}}}", "", esc(param.description), ""]
+    rows = []
+    for v in param.values:
+        rows.append(
+            (
+                esc(v.period()),
+                code(v.kind),
+                esc(v.render()),
+                _cite_links(v.cites, known_cites),
+                esc(v.note or ""),
+            )
+        )
+    out += table(("batch or dates", "kind", "value", "citations", "note"), rows)
+    out.append("")
+    return out
+
+
+def _citation_section(c: Citation) -> list[str]:
+    out = [f"### {code(c.id)} {{#{anchor('cite', c.id)}}}", ""]
+    rows: list[tuple[str, str]] = [
+        ("source", esc(c.source)),
+        ("title", esc(c.title)),
+        ("clause", esc(c.clause)),
+        ("confidence", code(c.confidence)),
+    ]
+    if c.issuer:
+        rows.append(("issuer", esc(c.issuer)))
+    if c.published is not None:
+        rows.append(("published", c.published.isoformat()))
+    if c.where:
+        rows.append(("where", esc(c.where)))
+    out += table(("", ""), rows)
+    out.append("")
+    if c.quote:
+        out += ["Quote (the source's own words):", "", f"> {esc(c.quote)}", ""]
+    if c.summary:
+        out += ["Summary (in our words; no quote was seen):", "", f"> {esc(c.summary)}", ""]
+    return out
+
+
+def jurisdiction_page(policy: Policy, all_policies: Sequence[Policy]) -> str:
+    """The Markdown page of one jurisdiction, from its policy data only."""
+    ids = {p.id for p in all_policies}
+    by_id = {p.id: p for p in all_policies}
+    known_cites = set(policy.citations)
+    lines = [
+        "<!-- Generated from the jurisdiction's data by tools/gen_docs.py; do not edit. -->",
+        "",
+        f"# {esc(policy.name_zh)} {esc(policy.name_en)}",
+        "",
+    ]
+    parent = (
+        f"[{code(policy.parent)}]({page_link(policy.parent)})"
+        if policy.parent in ids
+        else (code(policy.parent) if policy.parent else "none")
+    )
+    layers = []
+    current: str | None = policy.id
+    while current is not None and current in by_id and current not in layers:
+        layers.append(current)
+        current = by_id[current].parent
+    children = sorted(p.id for p in all_policies if p.parent == policy.id)
+    identity = [
+        ("id", code(policy.id)),
+        ("name (zh)", esc(policy.name_zh)),
+        ("name (en)", esc(policy.name_en)),
+        ("level", code(policy.level)),
+        ("parent", parent),
+        ("GB/T 2260 code", code(policy.division_code)),
+        ("layers applied", " › ".join(code(x) for x in layers)),
+    ]
+    if children:
+        identity.append(("below it", ", ".join(f"[{code(c)}]({page_link(c)})" for c in children)))
+    lines += ["## Identity", "", *table(("", ""), identity), ""]
+
+    money = [p for p in policy.programs if p.kind in ("entitlement", "obligation")]
+    lines += ["## Programmes", ""]
+    if policy.programs:
+        summary_rows = [
+            (
+                f"[{code(p.id)}](#{anchor('prog', p.id)})",
+                esc(p.kind),
+                code(p.payer) if p.payer else "-",
+                code(p.basis) if p.basis else "-",
+                esc(p.dates()),
+            )
+            for p in policy.programs
+        ]
+        lines += [*table(("programme", "kind", "payer", "basis", "dates"), summary_rows), ""]
+        if not money:
+            lines += ["None of these bears money for a facility: they are conditions or rules, not entitlements.", ""]
+        for p in policy.programs:
+            lines += _program_section(p, policy, known_cites)
+    else:
+        lines += [
+            "No programme of its own: this layer is in the library as the parent of the layers below it "
+            "(and, for a province, as the payer of matching obligations that fall on it).",
+            "",
+        ]
+
+    if policy.designations:
+        lines += ["## Designations", ""]
+        rows = [
+            (
+                code(d.id),
+                esc(d.name_zh),
+                esc(d.name_en),
+                code(d.program),
+                code(d.amount_parameter) if d.amount_parameter else "no amount stated",
+            )
+            for d in policy.designations
+        ]
+        lines += [*table(("designation", "name (zh)", "name (en)", "feeds", "amount range from"), rows), ""]
+
+    if policy.payers:
+        lines += ["## Payers", ""]
+        payer_rows = [(code(pid), esc(p.name_zh), esc(p.name_en)) for pid, p in policy.payers.items()]
+        lines += [*table(("payer id", "name (zh)", "name (en)"), payer_rows), ""]
+
+    lines += ["## Parameters", ""]
+    if policy.parameters:
+        lines += [
+            "Dated values (or values by batch year), each resting on the citations listed. A value is read "
+            "only through the rule context, and every result lists the values it used.",
+            "",
+        ]
+        for name, param in policy.parameters.items():
+            lines += _parameter_section(name, param, known_cites)
+    else:
+        lines += ["None.", ""]
+
+    lines += ["## Citations", ""]
+    if policy.citations:
+        for c in policy.citations.values():
+            lines += _citation_section(c)
+    else:
+        lines += ["None.", ""]
+
+    lines += ["## Assumptions and limitations", ""]
+    assumptions = [(p.id, a) for p in policy.programs for a in p.assumptions]
+    if policy.limitations:
+        lines += ["Limitations:", ""] + [f"- {esc(x)}" for x in policy.limitations] + [""]
+    if assumptions:
+        lines += ["Assumptions of the programmes:", ""] + [f"- {code(pid)}: {esc(a)}" for pid, a in assumptions] + [""]
+    if not policy.limitations and not assumptions:
+        lines += ["None stated.", ""]
+    if policy.references:
+        lines += ["## References", ""] + [f"- {esc(r)}" for r in policy.references] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def jurisdictions_index(all_policies: Sequence[Policy]) -> str:
+    """The index page: every jurisdiction as a tree by parent, then as a table."""
+    by_parent: dict[str | None, list[Policy]] = {}
+    for p in all_policies:
+        by_parent.setdefault(p.parent if p.parent in {q.id for q in all_policies} else None, []).append(p)
+    lines = [
+        "<!-- Generated from the jurisdictions' data by tools/gen_docs.py; do not edit. -->",
+        "",
+        "# Jurisdictions",
+        "",
+        "Every registered jurisdiction (bundled, and any installed plugin), each with a page generated from its "
+        "data: identity, programmes, dated parameters, citations, assumptions and limitations. A facility is "
+        "assessed under its city or district and every layer above it.",
+        "",
+    ]
+
+    def walk(parent: str | None, depth: int) -> None:
+        for p in sorted(by_parent.get(parent, []), key=lambda q: (LEVEL_ORDER.index(q.level), q.id)):
+            lines.append(f"{'    ' * depth}- [{esc(p.name_zh)} {esc(p.name_en)}]({p.id}.md) ({code(p.id)}, {p.level})")
+            walk(p.id, depth + 1)
+
+    walk(None, 0)
+    lines.append("")
+    rows = [
+        (
+            f"[{code(p.id)}]({p.id}.md)",
+            esc(p.name_zh),
+            esc(p.name_en),
+            p.level,
+            code(p.parent) if p.parent else "-",
+            code(p.division_code),
+            str(len(p.programs)),
+        )
+        for p in all_policies
+    ]
+    lines += table(("id", "name (zh)", "name (en)", "level", "parent", "GB/T 2260", "programmes"), rows)
+    return "\n".join(lines) + "\n"
+
+
+# -- API reference ------------------------------------------------------------------------------------------
+
+
+def api_modules() -> list[tuple[str, str]]:
+    """(module, title) of every public module of the package that exists now, in the preferred order."""
+    spec = importlib.util.find_spec("tuoyu_rules")
+    assert spec is not None
+    assert spec.submodule_search_locations is not None
+    present = {
+        m.name
+        for m in pkgutil.iter_modules(list(spec.submodule_search_locations))
+        if not m.name.startswith("_") and m.name not in _SKIP_MODULES
+    }
+    ordered = [(name, title) for name, title in API_MODULES if name in present]
+    listed = {name for name, _ in API_MODULES}
+    ordered += [(name, name) for name in sorted(present - listed)]
+    return ordered
+
+
+def api_page(module: str, title: str) -> str:
+    return (
+        "<!-- Generated by tools/gen_docs.py from the module's docstrings; do not edit. -->\n\n"
+        f"# {esc(title)}\n\n"
+        f"::: tuoyu_rules.{module}\n"
+    )
+
+
+# -- JSON Schema --------------------------------------------------------------------------------------------
+
+
+def schema_files() -> dict[str, str]:
+    """``reference/schema/<Name>.schema.json`` -> JSON text, for every public model."""
+    return {
+        f"{SCHEMA_DIR}/{tr_schema.file_name(n)}": tr_schema.dumps(tr_schema.schema(n)) for n in tr_schema.model_names()
+    }
+
+
+def schema_page() -> str:
+    lines = [
+        "<!-- Generated by tools/gen_docs.py from tuoyu_rules.schema; do not edit. -->",
+        "",
+        "# JSON Schema",
+        "",
+        "For systems written in other languages: the JSON Schema (draft 2020-12) of every public input and "
+        "output model. Inputs are in pydantic's *validation* mode (the JSON you may send: unknown keys are "
+        'refused), outputs in *serialization* mode (the JSON `model_dump(mode="json")` and '
+        "`tuoyu assess --format json` write: every field present). Money is a string of yuan with at most "
+        'two decimals (`"50000.00"`), never a JSON number.',
+        "",
+        "The same files come from the command line (`tuoyu schema --out DIR`) or from Python "
+        "(`tuoyu_rules.schema.write(DIR)`).",
+        "",
+    ]
+    rows = []
+    for name in tr_schema.model_names():
+        s = tr_schema.schema(name)
+        first = str(s.get("description", "")).strip().splitlines()
+        rows.append(
+            (
+                f"[{code(name)}](schema/{tr_schema.file_name(name)})",
+                "input" if tr_schema.mode_of(name) == "validation" else "output",
+                code(tr_schema.mode_of(name)),
+                esc(first[0] if first else ""),
+            )
+        )
+    lines += table(("model", "direction", "schema mode", "what it is"), rows)
+    lines.append("")
+    for name in tr_schema.model_names():
+        lines += [
+            f"## {name}",
+            "",
+            f'??? note "{tr_schema.file_name(name)}"',
+            "",
+            "    ```json",
+            *("    " + line if line else "" for line in tr_schema.dumps(tr_schema.schema(name)).splitlines()),
+            "    ```",
+            "",
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- everything ---------------------------------------------------------------------------------------------
+
+
+def generated() -> dict[str, str]:
+    """Every generated file: docs-relative path -> content."""
+    all_policies = policies()
+    files: dict[str, str] = {f"{JURISDICTIONS_DIR}/index.md": jurisdictions_index(all_policies)}
+    for p in all_policies:
+        files[f"{JURISDICTIONS_DIR}/{p.id}.md"] = jurisdiction_page(p, all_policies)
+    for module, title in api_modules():
+        files[f"{API_DIR}/{module}.md"] = api_page(module, title)
+    files[SCHEMA_PAGE] = schema_page()
+    files.update(schema_files())
+    return files
+
+
+def nav() -> dict[str, list[Any]]:
+    """Nav entries of the generated sections, keyed by the section they fill."""
+    all_policies = sorted(policies(), key=lambda p: (LEVEL_ORDER.index(p.level), p.id))
+    return {
+        "jurisdictions": [f"{JURISDICTIONS_DIR}/index.md"]
+        + [{f"{p.name_en} {p.name_zh}": f"{JURISDICTIONS_DIR}/{p.id}.md"} for p in all_policies],
+        "api": [{title: f"{API_DIR}/{module}.md"} for module, title in api_modules()],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the generated documentation pages into a folder.")
+    parser.add_argument("--out", required=True, help="folder to write into (docs-relative paths below it)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    files = generated()
+    for rel, content in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    print(f"wrote {len(files)} files under {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
