@@ -72,13 +72,13 @@ class AmountRange(BaseModel):
 
     @classmethod
     def zero(cls) -> AmountRange:
-        """The amount of an ineligible entry: exactly 0."""
-        return cls.model_construct(low=ZERO, high=ZERO, allowed=None)
+        """The amount of an ineligible entry: exactly 0 (one shared immutable instance)."""
+        return _ZERO_RANGE
 
     @classmethod
     def unknown(cls) -> AmountRange:
-        """Nothing known: ``[0, unbounded)``."""
-        return cls.model_construct(low=ZERO, high=None, allowed=None)
+        """Nothing known: ``[0, unbounded)`` (one shared immutable instance)."""
+        return _UNKNOWN_RANGE
 
     # -- questions -----------------------------------------------------------------------------------
     @property
@@ -153,6 +153,11 @@ class AmountRange(BaseModel):
         if self.allowed is not None:
             text += " (" + " / ".join(fmt(v) for v in self.allowed) + ")"
         return text
+
+
+# Frozen, so one instance of each serves every entry (building one costs microseconds on the hot path).
+_ZERO_RANGE = AmountRange.model_construct(low=ZERO, high=ZERO, allowed=None)
+_UNKNOWN_RANGE = AmountRange.model_construct(low=ZERO, high=None, allowed=None)
 
 
 def total(ranges: list[AmountRange] | tuple[AmountRange, ...]) -> AmountRange:

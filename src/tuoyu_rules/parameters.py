@@ -26,6 +26,7 @@ every result can show it (see :class:`ParameterUse`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Mapping
@@ -84,6 +85,14 @@ class DatedValue:
     batch: int | None
     cites: tuple[str, ...]
     note: str | None
+    _use: ParameterUse | None = None
+
+    @property
+    def use(self) -> ParameterUse:
+        """The record a result keeps of reading this value (built when the data loads)."""
+        if self._use is None:  # pragma: no cover - parse_parameter always sets it
+            raise AttributeError("a DatedValue outside a Parameter has no use record")
+        return self._use
 
     def applies_on(self, day: dt.date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
@@ -337,4 +346,8 @@ def parse_parameter(name: str, raw: Mapping[str, object], known_cites: frozenset
                     f"parameters.{name}: values must be in date order without overlap "
                     f"({before.period()} then {after.period()})"
                 )
-    return Parameter(name, description, tuple(values))
+    with_uses = tuple(
+        dataclasses.replace(v, _use=ParameterUse(name=name, value=v.render(), period=v.period(), citations=v.cites))
+        for v in values
+    )
+    return Parameter(name, description, with_uses)

@@ -243,9 +243,7 @@ class RuleContext:
                 return override
         found = param.value_for_batch(batch) if batch is not None else param.value_on(self.on)
         if found is not None:
-            self._uses.append(
-                ParameterUse(name=name, value=found.render(), period=found.period(), citations=found.cites)
-            )
+            self._uses.append(found.use)
             for c in found.cites:
                 self.cite(c)
         return found
