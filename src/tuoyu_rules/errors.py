@@ -21,6 +21,9 @@ class InvalidInput(TuoyuError, ValueError):
         self.problem = problem
         super().__init__(f"{field}: {problem}")
 
+    def __reduce__(self) -> tuple[type[InvalidInput], tuple[str, str]]:  # pickles (multiprocessing, queues)
+        return type(self), (self.field, self.problem)
+
 
 class MoneyError(InvalidInput):
     """A money value is not an exact yuan amount with at most two decimals (fen) inside the allowed span."""
@@ -31,27 +34,36 @@ class AmountOutsideRange(InvalidInput):
 
 
 class UnknownJurisdiction(TuoyuError, LookupError):
-    """No jurisdiction is registered under this id."""
+    """No jurisdiction (辖区) is registered under this id; the message lists the known ids."""
 
     def __init__(self, jurisdiction_id: object, known: Iterable[str]) -> None:
         self.jurisdiction_id = jurisdiction_id
         self.known = tuple(sorted(known))
-        super().__init__(f"unknown jurisdiction {jurisdiction_id!r}; known ids: {', '.join(self.known)}")
+        super().__init__(
+            f"unknown jurisdiction {_short(jurisdiction_id)}; known ids: {', '.join(self.known) or '(none)'}"
+        )
 
     def __str__(self) -> str:  # LookupError would repr() the message otherwise
         return str(self.args[0])
+
+    def __reduce__(self) -> tuple[type[UnknownJurisdiction], tuple[object, tuple[str, ...]]]:
+        return type(self), (self.jurisdiction_id, self.known)
 
 
 class UnknownProgram(TuoyuError, LookupError):
     """No programme or designation is registered under this id."""
 
     def __init__(self, what: str, given: object, known: Iterable[str]) -> None:
+        self.what = what
         self.given = given
         self.known = tuple(sorted(known))
-        super().__init__(f"unknown {what} {given!r}; known: {', '.join(self.known)}")
+        super().__init__(f"unknown {what} {_short(given)}; known: {', '.join(self.known) or '(none)'}")
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+    def __reduce__(self) -> tuple[type[UnknownProgram], tuple[str, object, tuple[str, ...]]]:
+        return type(self), (self.what, self.given, self.known)
 
 
 class PolicyDataError(TuoyuError):
@@ -59,4 +71,27 @@ class PolicyDataError(TuoyuError):
 
 
 class PluginError(TuoyuError):
-    """A third-party jurisdiction plugin failed to load; the built-in jurisdictions are unaffected."""
+    """A third-party jurisdiction plugin (entry-point group ``tuoyu_rules.jurisdictions``) is broken.
+
+    Raised when the plugin's jurisdiction is asked for; the built-in jurisdictions are unaffected.
+    ``plugin`` is the entry point's name (the jurisdiction id it claims) and ``value`` its target
+    (``module:attr``), when known.
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None, value: str | None = None) -> None:
+        self.plugin = plugin
+        self.value = value
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _plugin_error, (str(self), self.plugin, self.value)
+
+
+def _plugin_error(message: str, plugin: str | None, value: str | None) -> PluginError:
+    return PluginError(message, plugin=plugin, value=value)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a hostile 10 MB id must not make a 10 MB message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,25 +1,51 @@
 """The jurisdiction registry: ids to policies, loaded lazily on first use.
 
-Built-in jurisdictions are listed here by id and module; nothing is imported or parsed until a policy is
-asked for. Third-party packages add jurisdictions through the entry-point group
-``tuoyu_rules.jurisdictions``: the entry point's name is the jurisdiction id and its object is a
-:class:`~tuoyu_rules.policy.Policy` or a callable that returns one. A broken plugin is reported as a
-:class:`~tuoyu_rules.errors.PluginError` naming it, and never affects the built-in jurisdictions.
+Built-in jurisdictions are discovered from the data folder (one ``data/<id>.toml`` and one
+``jurisdictions/<id>.py`` each); nothing is imported or parsed until a policy is asked for. Third-party
+packages add jurisdictions through the entry-point group ``tuoyu_rules.jurisdictions``: the entry point's
+name is the jurisdiction id and its object is a :class:`~tuoyu_rules.policy.Policy` or a zero-argument
+callable that returns one.
+
+A broken plugin never affects the built-in jurisdictions:
+
+* problems found when the entry points are listed (a name that is not a valid id, a name that two
+  distributions claim, a name that shadows a built-in) keep the plugin out of :func:`list_jurisdictions`;
+  asking for such an id raises :class:`~tuoyu_rules.errors.PluginError` (a built-in's id still gives the
+  built-in);
+* problems found when the plugin loads (an import error, an exception in its factory, an object that is not
+  a Policy, an id that differs from the entry point's name, an unknown parent, a programme without a rule)
+  raise :class:`~tuoyu_rules.errors.PluginError` when that jurisdiction is asked for.
+
+Every such error names the entry point (``name = value``). :func:`plugin_problems` lists the problems
+found when listing, for a host that wants to log them.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
-from .errors import PluginError, UnknownJurisdiction, UnknownProgram
-from .policy import DesignationSpec, Policy
+from .errors import PluginError, PolicyDataError, UnknownJurisdiction, UnknownProgram
+from .policy import LEVELS, DesignationSpec, Policy
 
 ENTRY_POINT_GROUP = "tuoyu_rules.jurisdictions"
+
+_VALID_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+"""A jurisdiction id: lower-case ASCII letters, digits and underscores, starting with a letter (no dots:
+the id is the prefix of every programme, payer and designation id)."""
+
+_MESSAGE_LIMIT = 300
+
+
+def _entry_points() -> Iterable[EntryPoint]:
+    """The installed entry points of the plugin group (a seam the tests replace)."""
+    return entry_points(group=ENTRY_POINT_GROUP)
 
 
 @functools.cache
@@ -34,14 +60,85 @@ def _builtin() -> Mapping[str, str]:
     return MappingProxyType({jid: f"tuoyu_rules.jurisdictions.{jid}" for jid in ids})
 
 
+@dataclass(frozen=True)
+class _Discovery:
+    plugins: Mapping[str, EntryPoint]
+    """Plugins that passed the listing checks: registered, loaded on request."""
+    rejected: Mapping[str, PluginError]
+    """Entry-point names refused when listing (not registered); asking for one raises its error."""
+    problems: tuple[PluginError, ...]
+    """Every problem found when listing, in entry-point order (including plugins that shadow a built-in)."""
+
+
+def _describe(ep: EntryPoint) -> str:
+    return f"{ep.name} = {ep.value}"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
 @functools.cache
-def _plugins() -> Mapping[str, EntryPoint]:
+def _discover() -> _Discovery:
+    problems: list[PluginError] = []
+    try:
+        eps = list(_entry_points())
+    except Exception as exc:  # malformed installed metadata must not break the built-ins
+        problem = PluginError(
+            f"could not list the {ENTRY_POINT_GROUP!r} entry points: {type(exc).__name__}: {_cut(str(exc))}; "
+            "no jurisdiction plugin is loaded",
+        )
+        return _Discovery(MappingProxyType({}), MappingProxyType({}), (problem,))
+    claims: dict[str, list[EntryPoint]] = {}
+    for ep in eps:
+        same = claims.setdefault(ep.name, [])
+        if all(other.value != ep.value for other in same):  # one distribution seen twice on the path is one
+            same.append(ep)
+    builtin = _builtin()
     found: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in _builtin() or ep.name in found:
-            continue  # a plugin never shadows a built-in, and the first of two duplicates wins
-        found[ep.name] = ep
-    return MappingProxyType(found)
+    rejected: dict[str, PluginError] = {}
+    for name, claimants in claims.items():
+        described = "; ".join(_describe(ep) for ep in claimants)
+        values = ", ".join(ep.value for ep in claimants)
+        if name in builtin:
+            problems.append(
+                PluginError(
+                    f"jurisdiction plugin ({described}) claims the id of the built-in jurisdiction {name!r}; "
+                    "a plugin never replaces a built-in: the plugin is ignored",
+                    plugin=name,
+                    value=values,
+                )
+            )
+            continue
+        if not _VALID_ID.match(name):
+            error = PluginError(
+                f"jurisdiction plugin ({described}): the entry point name {_cut(repr(name))} is not a valid "
+                "jurisdiction id (lower-case letters, digits and '_', starting with a letter)",
+                plugin=name,
+                value=values,
+            )
+        elif len(claimants) > 1:
+            error = PluginError(
+                f"jurisdiction plugin {name!r} is claimed by {len(claimants)} entry points ({described}); "
+                "uninstall all but one",
+                plugin=name,
+                value=values,
+            )
+        else:
+            found[name] = claimants[0]
+            continue
+        problems.append(error)
+        rejected[name] = error
+    return _Discovery(MappingProxyType(found), MappingProxyType(rejected), tuple(problems))
+
+
+def _plugins() -> Mapping[str, EntryPoint]:
+    return _discover().plugins
+
+
+def plugin_problems() -> tuple[PluginError, ...]:
+    """Problems found while listing the jurisdiction plugins (empty when all is well). Loads no plugin."""
+    return _discover().problems
 
 
 def builtin_jurisdictions() -> tuple[str, ...]:
@@ -58,48 +155,113 @@ def list_jurisdictions() -> tuple[str, ...]:
 def _load(jurisdiction_id: str) -> Policy:
     module_name = _builtin().get(jurisdiction_id)
     if module_name is not None:
+        return _load_builtin(jurisdiction_id, module_name)
+    return _load_plugin(jurisdiction_id, _plugins()[jurisdiction_id])
+
+
+def _load_builtin(jurisdiction_id: str, module_name: str) -> Policy:
+    where = f"built-in jurisdiction {jurisdiction_id!r} (data/{jurisdiction_id}.toml, {module_name})"
+    try:
         module = importlib.import_module(module_name)
         policy = module.load()
-        if not isinstance(policy, Policy):  # pragma: no cover - a bundled module bug
-            raise TypeError(f"{module_name}.load() returned {type(policy).__name__}")
-        return policy
-    ep = _plugins()[jurisdiction_id]
+    except PolicyDataError:
+        raise
+    except Exception as exc:  # a packaging bug (data file without its module, say): say where, keep the cause
+        raise PolicyDataError(f"{where} failed to load: {type(exc).__name__}: {_cut(str(exc))}") from exc
+    if not isinstance(policy, Policy):
+        raise PolicyDataError(f"{where}: load() returned a {type(policy).__name__}, not a Policy")
+    if policy.id != jurisdiction_id:
+        raise PolicyDataError(f"{where}: load() returned the policy of {policy.id!r}")
+    return policy
+
+
+def _load_plugin(jurisdiction_id: str, ep: EntryPoint) -> Policy:
+    def fail(problem: str) -> PluginError:
+        return PluginError(
+            f"jurisdiction plugin {jurisdiction_id!r} ({ep.value}) {problem}", plugin=jurisdiction_id, value=ep.value
+        )
+
     try:
         obj = ep.load()
-        policy = obj() if callable(obj) and not isinstance(obj, Policy) else obj
-    except Exception as exc:
-        raise PluginError(
-            f"jurisdiction plugin {jurisdiction_id!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}"
-        ) from exc
+    except (Exception, SystemExit) as exc:
+        raise fail(f"failed to import: {type(exc).__name__}: {_cut(str(exc))}") from exc
+    if isinstance(obj, Policy):
+        policy: object = obj
+    elif callable(obj):
+        try:
+            policy = obj()
+        except (Exception, SystemExit) as exc:
+            raise fail(f"failed to build its policy: {type(exc).__name__}: {_cut(str(exc))}") from exc
+    else:
+        raise fail(f"is a {type(obj).__name__}, not a Policy or a zero-argument callable returning one")
     if not isinstance(policy, Policy):
-        raise PluginError(
-            f"jurisdiction plugin {jurisdiction_id!r} ({ep.value}) gave a {type(policy).__name__}, not a Policy"
-        )
+        raise fail(f"gave a {type(policy).__name__}, not a tuoyu_rules.Policy")
     if policy.id != jurisdiction_id:
-        raise PluginError(f"jurisdiction plugin {jurisdiction_id!r} ({ep.value}) declares the id {policy.id!r}")
+        raise fail(f"declares the id {_cut(repr(policy.id))}; the entry point name and the policy id must agree")
+    if policy.level not in LEVELS:
+        raise fail(f"declares the level {_cut(repr(policy.level))}, not one of {', '.join(LEVELS)}")
+    if (policy.parent is None) != (policy.level == "national"):
+        raise fail("must name a parent jurisdiction (every level but national has one)")
+    if policy.parent is not None and policy.parent not in list_jurisdictions():
+        raise fail(f"names the parent {_cut(repr(policy.parent))}, which is not a registered jurisdiction")
+    prefix = f"{jurisdiction_id}."
+    own_ids = (
+        *(("programme", p.id) for p in policy.programs),
+        *(("designation", d.id) for d in policy.designations),
+        *(("payer", pid) for pid in policy.payers),
+        *(("citation", cid) for cid in policy.citations),
+    )
+    for what, own_id in own_ids:
+        if not isinstance(own_id, str) or not own_id.startswith(prefix):
+            raise fail(f"declares the {what} id {_cut(repr(own_id))}; its ids must start with {prefix!r}")
+    for program in policy.programs:
+        if program.kind in ("entitlement", "obligation") and program.rule is None:
+            raise fail(f"declares the money-bearing programme {program.id!r} without a rule")
     return policy
 
 
 def get_policy(jurisdiction_id: str) -> Policy:
-    """The policy of a jurisdiction. An unknown id raises :class:`UnknownJurisdiction` listing the known ids."""
-    if not isinstance(jurisdiction_id, str) or (
-        jurisdiction_id not in _builtin() and jurisdiction_id not in _plugins()
-    ):
-        raise UnknownJurisdiction(jurisdiction_id, list_jurisdictions())
-    return _load(jurisdiction_id)
+    """The policy of a jurisdiction. An unknown id raises :class:`UnknownJurisdiction` listing the known ids.
+
+    A built-in that fails to load raises :class:`~tuoyu_rules.errors.PolicyDataError`; a plugin that fails
+    raises :class:`~tuoyu_rules.errors.PluginError` naming its entry point.
+    """
+    if isinstance(jurisdiction_id, str):
+        if jurisdiction_id in _builtin() or jurisdiction_id in _plugins():
+            return _load(jurisdiction_id)
+        rejected = _discover().rejected.get(jurisdiction_id)
+        if rejected is not None:
+            raise rejected
+    raise UnknownJurisdiction(jurisdiction_id, list_jurisdictions())
 
 
 def chain(jurisdiction_id: str) -> tuple[Policy, ...]:
-    """The jurisdiction and every layer above it, nearest first: ``(xiamen, fujian, cn)``."""
+    """The jurisdiction and every layer above it, nearest first: ``(xiamen, fujian, cn)``.
+
+    Each parent must sit at a higher level than its child (a district under a city, a city under a province
+    or the nation) and the parents must not form a cycle.
+    """
     layers: list[Policy] = []
     current: str | None = jurisdiction_id
     while current is not None:
         policy = get_policy(current)
         if any(p.id == policy.id for p in layers):
-            raise PluginError(f"jurisdiction {jurisdiction_id!r}: its parents form a cycle at {policy.id!r}")
+            raise _layer_error(layers[-1], f"its parents form a cycle at {policy.id!r} (from {jurisdiction_id!r})")
+        if layers and LEVELS.index(policy.level) >= LEVELS.index(layers[-1].level):
+            child = layers[-1]
+            raise _layer_error(
+                child, f"a {child.level} cannot sit under {policy.id!r}, a {policy.level} (from {jurisdiction_id!r})"
+            )
         layers.append(policy)
         current = policy.parent
     return tuple(layers)
+
+
+def _layer_error(child: Policy, problem: str) -> PluginError | PolicyDataError:
+    ep = _plugins().get(child.id)
+    if ep is None:
+        return PolicyDataError(f"built-in jurisdiction {child.id!r} (data/{child.id}.toml): {problem}")
+    return PluginError(f"jurisdiction plugin {child.id!r} ({ep.value}): {problem}", plugin=child.id, value=ep.value)
 
 
 def find_designation(designation_id: str) -> tuple[Policy, DesignationSpec]:
@@ -119,3 +281,10 @@ def known_designations() -> tuple[str, ...]:
     for jid in builtin_jurisdictions():
         ids.extend(d.id for d in _load(jid).designations)
     return tuple(sorted(ids))
+
+
+def _reset() -> None:
+    """Forget every cached discovery and policy (tests that fake entry points or data call this)."""
+    _discover.cache_clear()
+    _load.cache_clear()
+    _builtin.cache_clear()
