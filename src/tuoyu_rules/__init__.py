@@ -86,7 +86,13 @@ if TYPE_CHECKING:
         project,
     )
     from .reforms import Reform
-    from .registry import ENTRY_POINT_GROUP, chain, get_policy, list_jurisdictions
+    from .registry import (
+        ENTRY_POINT_GROUP,
+        chain,
+        get_policy,
+        list_jurisdictions,
+        plugin_problems,
+    )
     from .results import Assessment, Entitlement, Obligation, PayerTotal
     from .schema import (
         model_names,
@@ -104,6 +110,7 @@ if TYPE_CHECKING:
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
+    "plugin_problems": "registry",
     "model_names": "schema",
     "schemas": "schema",
     "to_csv": "export",
@@ -274,6 +281,7 @@ __all__ = [
     "parent_fee",
     "parse_money",
     "pin",
+    "plugin_problems",
     "portfolio_budget",
     "project",
     "read_csv",

@@ -247,7 +247,12 @@ def _print_assessment(a: Any, out: TextIO) -> None:
 def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     from .registry import get_policy, list_jurisdictions
 
-    policies = [get_policy(j) for j in list_jurisdictions()]
+    policies = []
+    for jid in list_jurisdictions():
+        try:
+            policies.append(get_policy(jid))
+        except TuoyuError as exc:  # a broken plugin is reported, and the others are still listed
+            sys.stderr.write(f"tuoyu: warning: {exc}\n")
     if args.format == "json":
         data = [
             {
@@ -288,7 +293,13 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     facility = Facility.model_validate(raw)
     pins = dict(args.pin)
     if args.command == "compare":
-        cities = [j for j in list_jurisdictions() if get_policy(j).level == "city"]
+        cities = []
+        for jid in list_jurisdictions():
+            try:
+                if get_policy(jid).level == "city":
+                    cities.append(jid)
+            except TuoyuError as exc:  # a broken plugin is skipped with a warning, not fatal
+                sys.stderr.write(f"tuoyu: warning: {exc}\n")
         results = {}
         for city in cities:
             layer_ids = {p.id for p in chain(city)}

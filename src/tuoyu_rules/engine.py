@@ -16,7 +16,7 @@ from typing import Any
 
 from .amounts import AmountRange
 from .citations import lowest_confidence
-from .errors import AmountOutsideRange, InvalidInput, UnknownProgram
+from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
 from .models import Facility
 from .money import DEFAULT_ROUNDING, check_rounding, parse_money
 from .policy import Outcome, Policy, Program, RuleContext
@@ -170,7 +170,12 @@ def _evaluate(
             ctx.cite(citation.id)
     else:
         assert program.rule is not None  # build_policy guarantees a rule for money-bearing programmes
-        outcome = program.rule(ctx)
+        try:
+            outcome = program.rule(ctx)
+        except TuoyuError:
+            raise
+        except Exception as exc:  # a rule bug (a plugin's, say) must not surface as a bare traceback
+            raise PolicyDataError(f"rule {program.id} of {layer.id!r} failed: {type(exc).__name__}: {exc}") from exc
     if outcome is None:
         return None
     amount = outcome.amount

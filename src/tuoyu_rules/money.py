@@ -46,6 +46,7 @@ ROUNDING_MODES: Final[tuple[str, ...]] = (
     "ROUND_FLOOR",
 )
 
+_PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})+(\.\d+)?$")
 _HOW = "pass an int, a str such as '50000.00', or a Decimal"
 
@@ -84,10 +85,13 @@ int, a str such as '50000.00', or a Decimal
                     field, f"{value!r} has separators that are not thousands groups (1,234,567.89); {_HOW}"
                 )
             text = text.replace(",", "").replace("_", "")
-        try:
-            amount = Decimal(text)
-        except decimal.InvalidOperation:
-            raise MoneyError(field, f"{value!r} is not a number; {_HOW}") from None
+        if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+            raise MoneyError(field, f"{value!r} is not a finite amount; {_HOW}")
+        if not _PLAIN.match(text):
+            raise MoneyError(
+                field, f"{value!r} is not a number in plain decimal digits (ASCII 0-9, an optional point); {_HOW}"
+            )
+        amount = Decimal(text)
     else:
         raise MoneyError(field, f"{type(value).__name__} is not an amount; {_HOW}")
     if not amount.is_finite():
