@@ -64,14 +64,16 @@ class _Parser(argparse.ArgumentParser):
         raise _BadInput(message)
 
 
-def _date(text: str) -> dt.date:
+def date_arg(text: str) -> dt.date:
+    """argparse type for a YYYY-MM-DD date."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
-def _pin(text: str) -> tuple[str, str]:
+def pin_arg(text: str) -> tuple[str, str]:
+    """argparse type for PROGRAM=AMOUNT."""
     program, sep, amount = text.partition("=")
     if not sep or not program or not amount:
         raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
@@ -98,12 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         a = sub.add_parser(name, help=text)
         a.add_argument("file", nargs="?", help="facility JSON file, or - for standard input")
         a.add_argument("--example", help="use a bundled example facility instead of FILE (see `tuoyu examples`)")
-        a.add_argument("--on", type=_date, required=True, help="the day whose rules apply, YYYY-MM-DD")
+        a.add_argument("--on", type=date_arg, required=True, help="the day whose rules apply, YYYY-MM-DD")
         a.add_argument("--format", choices=("table", "json"), default="table")
         a.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
         a.add_argument(
             "--pin",
-            type=_pin,
+            type=pin_arg,
             action="append",
             default=[],
             metavar="PROGRAM=AMOUNT",
@@ -148,19 +150,25 @@ def _read_facility_json(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, s
         return json.loads(_example_text(args.example)), f"example {args.example}"
     if args.file is None:
         raise _BadInput("give a facility JSON FILE ('-' for standard input) or --example NAME")
-    label = "standard input" if args.file == "-" else args.file
+    return read_json(args.file, stdin), "standard input" if args.file == "-" else args.file
+
+
+def read_json(path: str, stdin: TextIO) -> Any:
+    """Read JSON from ``path`` (``-``: standard input) for a command; numbers with a fraction become exact
+    ``Decimal`` (never float), constants such as NaN are refused; every problem is one :class:`BadInput` line."""
+    label = "standard input" if path == "-" else path
     try:
-        if args.file == "-":
+        if path == "-":
             text = stdin.read()
         else:
-            with open(args.file, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8") as handle:
                 text = handle.read()
     except OSError as exc:
         raise _BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise _BadInput(f"{label}: not UTF-8 text") from None
     try:
-        return json.loads(text, parse_float=_exact_number, parse_constant=_refuse_constant), label
+        return json.loads(text, parse_float=_exact_number, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise _BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 

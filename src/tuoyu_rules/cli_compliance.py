@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from decimal import Decimal
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .cli import EXIT_OK, BadInput, _date, _table
+from .cli import EXIT_OK, _table, read_json
+from .cli import date_arg as _date
 from .compliance import (
     ComplianceReport,
     StandardsInput,
@@ -45,28 +45,6 @@ class TargetsInput(BaseModel):
 
     city_demonstration_sites: Count
     sites_by_district: dict[str, Count] = Field(default_factory=dict)
-
-
-def _refuse_constant(text: str) -> NoReturn:
-    raise BadInput(f"JSON constant {text} is not allowed (numbers are exact)")
-
-
-def _read_json(path: str, stdin: TextIO) -> Any:
-    label = "standard input" if path == "-" else path
-    try:
-        if path == "-":
-            text = stdin.read()
-        else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-    except OSError as exc:
-        raise BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{label}: not UTF-8 text") from None
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
 def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[str, Any] | None = None) -> None:
@@ -95,13 +73,13 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
 
 
 def _cmd_spending(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    plan = UnionSpendingPlan.model_validate(_read_json(args.file, stdin))
+    plan = UnionSpendingPlan.model_validate(read_json(args.file, stdin))
     _write_report(check_union_spending(plan), args.format, out)
     return EXIT_OK
 
 
 def _cmd_standards(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    data = StandardsInput.model_validate(_read_json(args.file, stdin))
+    data = StandardsInput.model_validate(read_json(args.file, stdin))
     _write_report(check_standards(data, on=args.on), args.format, out)
     return EXIT_OK
 
@@ -132,7 +110,7 @@ def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    data = TargetsInput.model_validate(_read_json(args.file, stdin))
+    data = TargetsInput.model_validate(read_json(args.file, stdin))
     report = chengdu_target_progress(
         data.sites_by_district, city_demonstration_sites=data.city_demonstration_sites, on=args.on
     )

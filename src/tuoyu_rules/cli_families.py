@@ -15,12 +15,12 @@ Amounts and shares are parsed exactly (never as floats); bad input exits with st
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from typing import Any, TextIO
 
 from pydantic import BaseModel
 
+from .cli import date_arg
 from .families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
 from .money import ROUNDING_MODES, format_yuan
 
@@ -32,13 +32,6 @@ def _bad(message: str) -> Exception:
     from .cli import BadInput
 
     return BadInput(message)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _fee_arguments(p: argparse.ArgumentParser) -> None:
@@ -66,7 +59,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     f.set_defaults(func=_cmd_fee)
 
     a = sub.add_parser("allowance", help="the national childcare allowance (育儿补贴) for a child born on a day")
-    a.add_argument("birth", metavar="BIRTH_DATE", type=_date, help="the child's birth date, YYYY-MM-DD")
+    a.add_argument("birth", metavar="BIRTH_DATE", type=date_arg, help="the child's birth date, YYYY-MM-DD")
     a.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
     a.add_argument("--format", choices=("table", "json"), default="table")
     a.set_defaults(func=_cmd_allowance)
@@ -75,10 +68,10 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     _fee_arguments(c)
     c.add_argument("--employer-allowance", default="0", help="the employer's monthly allowance to the parent")
     c.add_argument("--district-allowance", default="0", help="a district allowance reaching the family a month")
-    c.add_argument("--birth", type=_date, help="the child's birth date: shows the national allowance alongside")
+    c.add_argument("--birth", type=date_arg, help="the child's birth date: shows the national allowance alongside")
     c.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
     c.add_argument("--facility", help="facility JSON file ('-' for stdin), assessed to read --pass-on entitlements")
-    c.add_argument("--on", type=_date, help="the day whose rules apply to --facility, YYYY-MM-DD")
+    c.add_argument("--on", type=date_arg, help="the day whose rules apply to --facility, YYYY-MM-DD")
     c.add_argument(
         "--pass-on",
         action="append",
@@ -159,24 +152,11 @@ def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, ...]:
         return ()
     if args.facility is None or args.on is None:
         raise _bad("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
+    from .cli import read_json
     from .engine import assess
     from .models import Facility
 
-    label = "standard input" if args.facility == "-" else args.facility
-    try:
-        if args.facility == "-":
-            text = stdin.read()
-        else:
-            with open(args.facility, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as exc:
-        raise _bad(f"{label}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise _bad(f"{label}: not UTF-8 text") from None
-    try:
-        raw = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
-    except json.JSONDecodeError as exc:
-        raise _bad(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    raw = read_json(args.facility, stdin)
     assessment = assess(Facility.model_validate(raw), on=args.on)
     entries = []
     for program in args.pass_on:
@@ -186,14 +166,6 @@ def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, ...]:
             present = ", ".join(e.program for e in assessment.entitlements)
             raise _bad(f"--pass-on: {program!r} is not an entitlement of the facility; present: {present}") from None
     return tuple(entries)
-
-
-def _no_float(text: str) -> Any:
-    from decimal import Decimal
-
-    if text in ("NaN", "Infinity", "-Infinity"):
-        raise _bad(f"JSON constant {text} is not allowed (amounts are exact numbers)")
-    return Decimal(text)
 
 
 def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:

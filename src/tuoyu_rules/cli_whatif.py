@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from .amounts import AmountRange
+from .cli import date_arg, pin_arg
 from .money import ROUNDING_MODES, format_yuan
 
 _STRATEGIES = ("low", "mid", "high")
@@ -39,20 +39,6 @@ def _bad(message: str) -> NoReturn:
     from .cli import BadInput
 
     raise BadInput(message)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def _pin(text: str) -> tuple[str, str]:
-    program, sep, amount = text.partition("=")
-    if not sep or not program or not amount:
-        raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
-    return program, amount
 
 
 def _range_value(text: str) -> dict[str, str]:
@@ -74,7 +60,7 @@ def add_commands(sub: Any) -> None:
     b.add_argument("file", nargs="?", help="portfolio file (.csv, .jsonl), or - for standard input")
     b.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
     b.add_argument("--input", choices=("csv", "jsonl"), help="input format (default: from the file's suffix)")
-    b.add_argument("--on", type=_date, required=True, help="the day whose rules apply, YYYY-MM-DD")
+    b.add_argument("--on", type=date_arg, required=True, help="the day whose rules apply, YYYY-MM-DD")
     b.add_argument("--reform", action="append", default=[], help="a reform file (JSON or TOML); repeatable")
     b.add_argument("--no-baseline", action="store_true", help="leave out the law as it stands")
     b.add_argument("--strategy", choices=_STRATEGIES, help="pin each facility's ranges first (default: keep ranges)")
@@ -87,21 +73,21 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("project", help="one facility's money over a period, by year and payer")
     p.add_argument("file", help="facility JSON file, or - for standard input")
-    p.add_argument("--start", type=_date, required=True)
-    p.add_argument("--end", type=_date, required=True)
+    p.add_argument("--start", type=date_arg, required=True)
+    p.add_argument("--end", type=date_arg, required=True)
     p.add_argument("--enrolment", type=int, help="children enrolled each month (default: the facility's enrolled)")
     p.add_argument("--prorate", action="store_true", help="pay partial months and years by days")
-    p.add_argument("--one-time-on", type=_date, help="the day one-time amounts are assessed (default: --start)")
+    p.add_argument("--one-time-on", type=date_arg, help="the day one-time amounts are assessed (default: --start)")
     p.add_argument("--jurisdiction", help="what-if: apply this city's rules")
     p.add_argument("--reform", help="a reform file (JSON or TOML)")
-    p.add_argument("--pin", type=_pin, action="append", default=[], metavar="PROGRAM=AMOUNT")
+    p.add_argument("--pin", type=pin_arg, action="append", default=[], metavar="PROGRAM=AMOUNT")
     p.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=_cmd_project)
 
     w = sub.add_parser("whatif", help="one facility under the law and under a reform, by city")
     w.add_argument("file", help="facility JSON file, or - for standard input")
-    w.add_argument("--on", type=_date, required=True)
+    w.add_argument("--on", type=date_arg, required=True)
     w.add_argument("--reform", required=True, help="a reform file (JSON or TOML)")
     w.add_argument("--cities", nargs="+", help="city ids (default: the facility's own)")
     w.add_argument("--all-cities", action="store_true", help="every registered city")
@@ -113,7 +99,7 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("sweep", help="vary one parameter over several values and tabulate the totals")
     s.add_argument("file", nargs="?", help="a facility (.json) or a portfolio (.csv, .jsonl)")
     s.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
-    s.add_argument("--on", type=_date, required=True)
+    s.add_argument("--on", type=date_arg, required=True)
     s.add_argument("--parameter", required=True, help="e.g. xiamen.operating_subsidy.amount")
     s.add_argument("--values", type=_range_value, nargs="+", required=True, metavar="LOW-HIGH")
     s.add_argument("--strategy", choices=_STRATEGIES)
@@ -170,24 +156,11 @@ def _kind(path: str) -> str | None:
 
 
 def _facility(path: str, stdin: TextIO) -> Any:
+    from .cli import read_json
     from .models import Facility
 
-    label = "standard input" if path == "-" else path
-    try:
-        text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        _bad(f"{label}: cannot read: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        _bad(f"{label}: not UTF-8 text")
-    try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        _bad(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+    data = read_json(path, stdin)
     return Facility.model_validate(data)
-
-
-def _no_constant(text: str) -> NoReturn:
-    _bad(f"JSON constant {text} is not allowed (amounts are exact numbers)")
 
 
 def _reform(path: str) -> Any:
