@@ -9,7 +9,7 @@ the grants they match.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -74,26 +74,21 @@ def assess(
     layers = resolve_chain(target)
     run = _Run(facility, on, rounding, _check_pins(pins, layers), layers, reform)
 
+    # Grants first (every layer), then the matching duties, which see the grants they match.
     entitlements: dict[str, Entitlement] = {}
-    for layer in layers:
-        for program in layer.programs:
-            if program.kind == "entitlement":
-                fields = _evaluate(program, layer, run, entitlements)
-                if fields is not None:
-                    entitlements[program.id] = Entitlement(**fields[0])
+    for layer, program in _programs(layers, "entitlement"):
+        fields = _evaluate(program, layer, run, entitlements)
+        if fields is not None:
+            entitlements[program.id] = Entitlement(**fields[0])
     obligations: list[Obligation] = []
-    for layer in layers:
-        for program in layer.programs:
-            if program.kind == "obligation":
-                fields = _evaluate(program, layer, run, entitlements)
-                if fields is not None:
-                    common, ctx = fields
-                    ratio = ctx.last_ratio
-                    if ratio is None:  # pragma: no cover - a rule bug, caught by the tests of each jurisdiction
-                        raise AssertionError(f"obligation rule {program.id} read no ratio")
-                    obligations.append(
-                        Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact)
-                    )
+    for layer, program in _programs(layers, "obligation"):
+        fields = _evaluate(program, layer, run, entitlements)
+        if fields is not None:
+            common, ctx = fields
+            ratio = ctx.last_ratio
+            if ratio is None:  # pragma: no cover - a rule bug, caught by the tests of each jurisdiction
+                raise AssertionError(f"obligation rule {program.id} read no ratio")
+            obligations.append(Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact))
 
     layer_ids = {layer.id for layer in layers}
     notes = tuple(
@@ -108,11 +103,19 @@ def assess(
         jurisdiction=target,
         layers=tuple(layer.id for layer in layers),
         rounding=rounding,
-        entitlements=tuple(e for e in entitlements.values() if e is not None),
+        entitlements=tuple(entitlements.values()),
         obligations=tuple(obligations),
         notes=notes,
         reform=None if reform is None else reform.name,
     )
+
+
+def _programs(layers: tuple[Policy, ...], kind: str) -> Iterator[tuple[Policy, Program]]:
+    """Every programme of ``kind`` in the chain, nearest layer first."""
+    for layer in layers:
+        for program in layer.programs:
+            if program.kind == kind:
+                yield layer, program
 
 
 def _check_pins(pins: Mapping[str, int | str | Decimal] | None, layers: tuple[Policy, ...]) -> dict[str, Decimal]:
