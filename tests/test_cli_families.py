@@ -62,7 +62,7 @@ def test_fee_over_cap_table() -> None:
         (("fee", "1000", "--cite", "nowhere.x"), "cite:"),
         (("allowance", "2024-02-30"), "BIRTH_DATE"),
         (("allowance", "9999-06-01"), "birth:"),
-        (("family-cost", "1000", "--pass-on", "siming.childcare_allowance"), "--pass-on needs"),
+        (("family-cost", "1000", "--pass-on", "xiamen.siming_allowance"), "--pass-on needs"),
         (("family-cost", "1000", "--facility", "x.json"), "--facility is read only"),
     ],
 )
@@ -131,12 +131,12 @@ def test_family_cost_passes_siming_allowance_on(tmp_path: Path) -> None:
     path = tmp_path / "f.json"
     path.write_text(json.dumps(facility), encoding="utf-8")
     argv = ["family-cost", "1000", "--facility", str(path), "--on", "2025-06-01"]
-    code, out, err = run(*argv, "--pass-on", "siming.childcare_allowance", "--format", "json")
+    code, out, err = run(*argv, "--pass-on", "xiamen.siming_allowance", "--format", "json")
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert (data["district_allowance"], data["net"]) == ("100.00", "900.00")
     code, out, _ = run("family-cost", "1000", "--facility", "-", "--on", "2025-06-01", "--pass-on",
-                       "siming.childcare_allowance", stdin=json.dumps(facility))  # fmt: skip
+                       "xiamen.siming_allowance", stdin=json.dumps(facility))  # fmt: skip
     assert code == 0
     assert "district allowance  100.00 a month" in out
     code, _, err = run(*argv, "--pass-on", "xiamen.nothing")

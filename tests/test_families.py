@@ -328,7 +328,7 @@ def siming_allowance() -> tr.Entitlement:
         filed=True,
         union_dues_paid=True,
     )
-    return tr.assess(facility, on=dt.date(2025, 6, 1)).entitlement("siming.childcare_allowance")
+    return tr.assess(facility, on=dt.date(2025, 6, 1)).entitlement("xiamen.siming_allowance")
 
 
 def test_family_cost_with_siming_allowance_passed_on() -> None:
@@ -380,9 +380,9 @@ def test_passed_on_must_be_an_exact_eligible_per_child_month_entitlement() -> No
     with pytest.raises(InvalidInput, match=r"^passed_on\[0\]:"):
         family_monthly_cost("1000", passed_on=[puhui])
     with pytest.raises(InvalidInput, match=r"^passed_on\[0\]:"):
-        family_monthly_cost("1000", passed_on=["siming.childcare_allowance"])  # type: ignore[list-item]
+        family_monthly_cost("1000", passed_on=["xiamen.siming_allowance"])  # type: ignore[list-item]
     unfiled = tr.Facility(jurisdiction="siming", mode="self_run", places=5, enrolled=2, filed=False)
-    not_eligible = tr.assess(unfiled, on=dt.date(2025, 6, 1)).entitlement("siming.childcare_allowance")
+    not_eligible = tr.assess(unfiled, on=dt.date(2025, 6, 1)).entitlement("xiamen.siming_allowance")
     with pytest.raises(InvalidInput, match="not eligible"):
         family_monthly_cost("1000", passed_on=[not_eligible])
 

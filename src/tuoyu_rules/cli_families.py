@@ -77,7 +77,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         action="append",
         default=[],
         metavar="PROGRAM",
-        help="an entitlement of --facility passed on to the family per child per month (siming.childcare_allowance)",
+        help="an entitlement of --facility passed on to the family per child per month (xiamen.siming_allowance)",
     )
     c.set_defaults(func=_cmd_family_cost)
 

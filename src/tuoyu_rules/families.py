@@ -23,7 +23,7 @@ Decisions (documented here and in each result's ``steps``):
 * The national allowance is paid to the parents of every eligible child, whether or not it attends
   childcare, as 3,600 a year; :func:`family_monthly_cost` shows its monthly rate beside the net cost and
   does **not** subtract it.
-* Siming's district allowance (``siming.childcare_allowance``, 100 per employee's child per month) is
+* Siming's district allowance (``xiamen.siming_allowance``, 100 per employee's child per month) is
   granted by the district union through the employer (it is an entitlement of the facility's employer in
   an :class:`~tuoyu_rules.Assessment`); whether it reaches the parent is the employer's arrangement. The
   family cost subtracts it only when the caller passes that entitlement on (``passed_on``) or states an
@@ -675,7 +675,7 @@ def family_monthly_cost(
 
     District allowances: ``district_allowance`` is an amount the caller states; ``passed_on`` are
     entitlements from :func:`tuoyu_rules.assess` that the employer passes on to the parent per child per
-    month (Siming's ``siming.childcare_allowance``, 100 a month: the district union grants it through the
+    month (Siming's ``xiamen.siming_allowance``, 100 a month: the district union grants it through the
     employer, so the library does not assume it reaches the family). Each must be eligible, per child per
     month and one exact amount; its citations are attached. Both are added together.
 

@@ -518,8 +518,11 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
     programs: list[Program] = []
     for prog_id, raw in _tables(data, "programs").items():
         where = f"programs.{prog_id}"
-        if not prog_id.startswith(f"{jid}."):
-            raise PolicyDataError(f"{where}: programme ids start with {jid!r}.")
+        # A district's programme may carry its city's prefix where the sources treat it as the city's
+        # (Xiamen's Siming district allowance is xiamen.siming_allowance in the digest).
+        prefixes = (f"{jid}.", f"{parent}.") if level == "district" else (f"{jid}.",)
+        if not prog_id.startswith(prefixes):
+            raise PolicyDataError(f"{where}: programme ids start with {' or '.join(repr(p) for p in prefixes)}")
         kind = raw.get("kind")
         if kind not in PROGRAM_KINDS:
             raise PolicyDataError(f"{where}.kind: {kind!r} is not one of {', '.join(PROGRAM_KINDS)}")

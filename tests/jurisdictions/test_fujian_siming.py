@@ -21,7 +21,7 @@ import tuoyu_rules as tr
 DAY = dt.date(2024, 6, 1)
 PURCHASED = "fujian.purchased_places_subsidy"
 CARING = "fujian.caring_employer_award"
-SIMING = "siming.childcare_allowance"
+SIMING = "xiamen.siming_allowance"
 
 
 def assess(jurisdiction: str = "xiamen", *, pins: dict[str, str] | None = None, **facts: Any) -> tr.Assessment:

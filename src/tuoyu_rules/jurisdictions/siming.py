@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
-ALLOWANCE = "siming.childcare_allowance"
+ALLOWANCE = "xiamen.siming_allowance"
 
 
 def childcare_allowance(ctx: RuleContext) -> Outcome:
