@@ -67,6 +67,8 @@ class _Parser(argparse.ArgumentParser):
 def date_arg(text: str) -> dt.date:
     """argparse type for a YYYY-MM-DD date."""
     try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
@@ -168,9 +170,24 @@ def read_json(path: str, stdin: TextIO) -> Any:
     except UnicodeDecodeError:
         raise _BadInput(f"{label}: not UTF-8 text") from None
     try:
-        return json.loads(text, parse_float=_exact_number, parse_constant=_refuse_constant)
+        return json.loads(
+            text, parse_float=_exact_number, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys
+        )
     except json.JSONDecodeError as exc:
         raise _BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _BadInput(f"{label}: JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise _BadInput(f"{label}: unreadable JSON number: {str(exc)[:80]}") from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _BadInput(f"the key {key[:40]!r} appears twice in one JSON object; give it once")
+        result[key] = value
+    return result
 
 
 def _exact_number(text: str) -> Decimal:
@@ -332,6 +349,11 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def _one_line(message: str) -> str:
+    """Error text on one line, whatever the input echoed into it (a key with a newline, say)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -348,11 +370,11 @@ def main(
         handler: Command = args.func
         return handler(args, out, inp)
     except _BadInput as exc:
-        err.write(f"tuoyu: error: {exc}\n")
+        err.write(f"tuoyu: error: {_one_line(str(exc))}\n")
     except ValidationError as exc:
-        err.write(f"tuoyu: error: {_validation_line(exc)}\n")
+        err.write(f"tuoyu: error: {_one_line(_validation_line(exc))}\n")
     except TuoyuError as exc:
-        err.write(f"tuoyu: error: {exc}\n")
+        err.write(f"tuoyu: error: {_one_line(str(exc))}\n")
     except BrokenPipeError:  # pragma: no cover - e.g. piped into `head`
         return EXIT_OK
     return EXIT_BAD_INPUT

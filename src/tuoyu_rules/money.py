@@ -69,10 +69,11 @@ def parse_money(value: object, field: str = "amount") -> Decimal:
     tuoyu_rules.errors.MoneyError: amount: 1.5 is a binary float, which cannot hold fen exactly; pass an \
 int, a str such as '50000.00', or a Decimal
     """
+    shown = _show(value)
     if isinstance(value, bool):
-        raise MoneyError(field, f"{value!r} is a bool, not an amount; {_HOW}")
+        raise MoneyError(field, f"{shown} is a bool, not an amount; {_HOW}")
     if isinstance(value, float):
-        raise MoneyError(field, f"{value!r} is a binary float, which cannot hold fen exactly; {_HOW}")
+        raise MoneyError(field, f"{shown} is a binary float, which cannot hold fen exactly; {_HOW}")
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -81,30 +82,36 @@ int, a str such as '50000.00', or a Decimal
         text = value.strip()
         if "," in text or "_" in text:
             if not _GROUPED.match(text):
-                raise MoneyError(
-                    field, f"{value!r} has separators that are not thousands groups (1,234,567.89); {_HOW}"
-                )
+                raise MoneyError(field, f"{shown} has separators that are not thousands groups (1,234,567.89); {_HOW}")
             text = text.replace(",", "").replace("_", "")
         if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
-            raise MoneyError(field, f"{value!r} is not a finite amount; {_HOW}")
+            raise MoneyError(field, f"{shown} is not a finite amount; {_HOW}")
         if not _PLAIN.match(text):
             raise MoneyError(
-                field, f"{value!r} is not a number in plain decimal digits (ASCII 0-9, an optional point); {_HOW}"
+                field, f"{shown} is not a number in plain decimal digits (ASCII 0-9, an optional point); {_HOW}"
             )
         amount = Decimal(text)
     else:
         raise MoneyError(field, f"{type(value).__name__} is not an amount; {_HOW}")
     if not amount.is_finite():
-        raise MoneyError(field, f"{value!r} is not a finite amount; {_HOW}")
+        raise MoneyError(field, f"{shown} is not a finite amount; {_HOW}")
     if amount < 0:
-        raise MoneyError(field, f"{value!r} is negative; amounts are 0 or more")
+        raise MoneyError(field, f"{shown} is negative; amounts are 0 or more")
     if amount > MAX_MONEY:
-        raise MoneyError(field, f"{value!r} is above the largest accepted amount, {MAX_MONEY:,} yuan")
+        raise MoneyError(field, f"{shown} is above the largest accepted amount, {MAX_MONEY:,} yuan")
     if _decimals(amount) > 2:
         raise MoneyError(
-            field, f"{value!r} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you"
+            field, f"{shown} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you"
         )
     return amount.copy_abs().quantize(CENT) if amount == 0 else amount.quantize(CENT)
+
+
+def _show(value: object) -> str:
+    """The input as a short text for an error message (a huge int is not printed: Python refuses to)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an int of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _decimals(amount: Decimal) -> int:

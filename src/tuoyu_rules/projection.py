@@ -165,6 +165,9 @@ class _Cell:
         self.units += factor
 
 
+_LAST_DAY = dt.date(9999, 11, 30)  # the month after it would fall outside datetime's range
+
+
 def project(
     subject: Facility | Assessment,
     *,
@@ -192,6 +195,8 @@ def project(
             raise InvalidInput(name, f"expected a datetime.date, got {day!r}")
     if end < start:
         raise InvalidInput("end", f"{end} is before start {start}")
+    if end > _LAST_DAY:
+        raise InvalidInput("end", f"{end} is after {_LAST_DAY}, the last day a month-by-month projection can reach")
     if not isinstance(prorate, bool):
         raise InvalidInput("prorate", "True or False")
     paid_on = start if one_time_on is None else one_time_on

@@ -101,6 +101,10 @@ class Reform:
             data = json.loads(text) if format == "json" else tomllib.loads(text)
         except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
             raise InvalidInput("reform", f"not valid {format.upper()}: {exc}") from None
+        except RecursionError:
+            raise InvalidInput("reform", f"{format.upper()} nested too deeply") from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise InvalidInput("reform", f"unreadable number: {str(exc)[:80]}") from None
         return cls.from_dict(data)
 
     @classmethod
