@@ -189,6 +189,12 @@ def _evaluate(
         elif amount.contains(pin):
             reasons.append(f"amount pinned at {pin} by {pin_field}, {amount.describe_allowed()}")
             amount = AmountRange.exactly(pin)
+        elif pin_field.startswith("designations["):
+            # The designation was valid for its year's range; on this day another range is in force.
+            reasons.append(
+                f"the designation's amount {pin} is not {amount.describe_allowed()}, the range in force on "
+                f"{on.isoformat()}; it is not applied"
+            )
         else:
             raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")
     what_if = [u for u in ctx.uses if u.what_if]

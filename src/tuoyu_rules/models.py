@@ -48,7 +48,7 @@ MODES: tuple[str, ...] = (
     "union_venue",
 )
 
-MAX_PLACES = 100_000
+MAX_PLACES = 1_000_000_000
 """A sanity bound on places and counts (no facility comes near it); larger input is refused, not clamped."""
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_PLACES)]
@@ -186,6 +186,14 @@ class Facility(BaseModel):
         places = info.data.get("places")
         if isinstance(places, int) and value > places:
             raise ValueError(f"enrolled ({value}) is more than places ({places}); enrolled must be <= places")
+        return value
+
+    @field_validator("first_intake")
+    @classmethod
+    def _intake_fits(cls, value: int | None, info: ValidationInfo) -> int | None:
+        places = info.data.get("places")
+        if value is not None and isinstance(places, int) and value > places:
+            raise ValueError(f"first_intake ({value}) is more than places ({places}); it must be <= places")
         return value
 
     @field_validator("full_day_enrolled", "staff_children")

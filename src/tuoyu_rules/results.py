@@ -21,7 +21,16 @@ from .models import Facility
 from .parameters import ParameterUse
 from .policy import Basis, Status
 
-Ratio = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")]
+
+def _ratio_text(value: Decimal) -> str:
+    """A ratio as text with at least two decimals, like money (``"1.00"``, ``"0.85"``), more if it has them."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(Decimal("0.01"))
+    return format(value, "f")
+
+
+Ratio = Annotated[Decimal, PlainSerializer(_ratio_text, return_type=str, when_used="json")]
 
 
 class _Entry(BaseModel):

@@ -157,7 +157,7 @@ def valid_facilities(draw: st.DrawFn) -> dict[str, Any]:
             data[flag] = draw(st.booleans())
     for count in ("first_intake", "full_day_enrolled", "staff_children"):
         if count in tr.Facility.model_fields and draw(st.booleans()):
-            data[count] = draw(st.integers(min_value=0, max_value=enrolled if count != "first_intake" else 300))
+            data[count] = draw(st.integers(min_value=0, max_value=enrolled if count != "first_intake" else places))
     if draw(st.booleans()):
         sizes = draw(st.lists(st.integers(min_value=1, max_value=25), max_size=4))
         while sum(sizes) > enrolled:  # classes count enrolled children

@@ -41,7 +41,8 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
         return ctx.not_stated(f"{year} batch: {value.note or 'per-unit amount not stated'}")
     reasons = [f"{year} batch of national caring employers: {value.render()} yuan per unit"]
     if value.note:
-        reasons.append(value.note)
+        province = ctx.layer("province")
+        reasons.append(value.note.replace("{province}", province.id if province else "the province"))
     return ctx.eligible(value.value, *reasons)
 
 

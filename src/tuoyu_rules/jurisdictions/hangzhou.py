@@ -125,7 +125,7 @@ def demonstration_award(ctx: RuleContext) -> Outcome:
         return ctx.ineligible("no demonstration award amount is in force on this day")
     reasons = [
         f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "
-        "5万~15万元; the city decides the sum inside the range",
+        f"{amount.format('wan')}; the city decides the sum inside the range",
     ]
     if not ctx.facility.embedded:
         reasons.append(

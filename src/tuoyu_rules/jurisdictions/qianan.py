@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..amounts import AmountRange
+from ..money import format_wan
 from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 CARING_UNIT = "qianan.caring_unit_subsidy"
@@ -37,9 +39,17 @@ def caring_unit_subsidy(ctx: RuleContext) -> Outcome:
         return ctx.ineligible("no caring-unit subsidy amount is in force on this day")
     return ctx.eligible(
         amount,
-        f"designated a Qian'an caring unit ({designation.year}): one-time subsidy of at most 70,000 yuan "
-        "(最高不超过7万元/家); the granting body decides the amount",
+        f"designated a Qian'an caring unit ({designation.year}): one-time subsidy of "
+        f"{_upto(amount)} "
+        "(最高不超过…/家); the granting body decides the amount",
     )
+
+
+def _upto(amount: AmountRange) -> str:
+    """``at most 7万元`` for a range from 0 (最高不超过), the range itself otherwise."""
+    if amount.low == 0 and amount.high is not None:
+        return f"at most {format_wan(amount.high)}"
+    return amount.format("wan")
 
 
 RULES: Mapping[str, Rule] = {CARING_UNIT: caring_unit_subsidy}

@@ -39,8 +39,8 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
     if amount is None:  # pragma: no cover - the data has an undated value
         return ctx.ineligible("no award amount is in force on this day")
     reasons = [
-        f"selected as a Weifang caring employer ({designation.year}): one-time special subsidy of 3万~5万元; "
-        "the union decides the sum inside the range",
+        f"selected as a Weifang caring employer ({designation.year}): one-time special subsidy of "
+        f"{amount.format('wan')}; the union decides the sum inside the range",
     ]
     f = ctx.facility
     mode_text = SANBAN_YITUO.get(f.mode)

@@ -70,8 +70,8 @@ def construction_subsidy(ctx: RuleContext) -> Outcome:
     ]
     if missing:
         reasons.append(
-            "conditions from press reports (first intake of at least 5 infants, full-day care, 普惠 fees for "
-            f"staff) not supplied: {', '.join(missing)}; they do not change the seed's status"
+            f"conditions from press reports (first intake of at least {min_intake} infants, full-day care, 普惠 fees "
+            f"for staff) not supplied: {', '.join(missing)}; they do not change the seed's status"
         )
     return ctx.eligible(amount, *reasons, missing=tuple(missing))
 
