@@ -128,17 +128,29 @@ def bench_tuoyu(data: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
     # The fact-keyed memo of tuoyu_rules.batch: the same results as tr.assess (tests/test_batch.py), computed
     # once per distinct set of facts the rules read. Distinct inputs here differ in places and enrolled.
     cache = RuleCache(on=ON)
+    it1 = iter(distinct_inputs(data, n + 50))
     it2 = iter(distinct_inputs(data, n + 50))
     it3 = iter(distinct_inputs(data, n + 50))
-    out["memo: JSON text, distinct inputs"] = summary(
+    # Sanity, untimed: the memo's text is tr.assess's, byte for byte, on every input timed below.
+    for d in distinct_inputs(data, n + 50):
+        want = tr.assess(tr.Facility.model_validate(d), on=ON).model_dump_json()
+        if RuleCache(on=ON).assess_json(d) != want or cache.assess_json(d) != want:  # pragma: no cover
+            raise SystemExit(f"memo output differs from tr.assess for {d}")
+    cache = RuleCache(on=ON)
+    out["memo: JSON text, distinct inputs"] = summary(timed(lambda: cache.assess_json(next(it1)), n))
+    out["memo: model_validate + ndjson, distinct"] = summary(
         timed(lambda: cache.ndjson(tr.Facility.model_validate(next(it2))), n)
     )
     out["memo: Assessment+model_dump, distinct"] = summary(
-        timed(lambda: cache.assessment(tr.Facility.model_validate(next(it3))).model_dump(mode="json"), n)
+        timed(lambda: cache.assessment(cache.facility(next(it3))).model_dump(mode="json"), n)
     )
+    out["  memo: validate only (RuleCache.facility)"] = summary(timed(lambda: cache.facility(data), n))
+    fac_json = fac.model_dump_json
+    out["  memo: trie walk only"] = summary(timed(lambda: cache._find(fac), n))
+    out["  memo: facility model_dump_json only"] = summary(timed(fac_json, n))
     misses = [RuleCache(on=ON) for _ in range(n // 4 + 10)]
     it4 = iter(misses)
-    out["memo: a miss (traced engine run)"] = summary(timed(lambda: next(it4).ndjson(fac), n // 4, warmup=10))
+    out["memo: a miss (traced engine run)"] = summary(timed(lambda: next(it4).assess_json(data), n // 4, warmup=10))
     return out
 
 
@@ -238,15 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"date:    {report['date']}")
     print(f"tuoyu_rules {tr.__version__}; pydantic {_version('pydantic')}; on={ON}; n={args.n}")
     print()
-    print(f"{'case':<10} {'what':<34} {'median us':>10} {'p10':>9} {'p90':>9}")
+    print(f"{'case':<10} {'what':<46} {'median us':>10} {'p10':>9} {'p90':>9}")
     for name in cases:
         for what, s in report["tuoyu_rules"][name].items():
-            print(f"{name:<10} {'tuoyu ' + what:<34} {s['median_us']:>10.1f} {s['p10_us']:>9.1f} {s['p90_us']:>9.1f}")
+            print(f"{name:<10} {'tuoyu ' + what:<46} {s['median_us']:>10.1f} {s['p10_us']:>9.1f} {s['p90_us']:>9.1f}")
         if "error" not in of:
             for what in ("JSON situation", "fresh tax-benefit system"):
                 s = of[name][what]
                 label = f"OpenFisca {what}"
-                print(f"{name:<10} {label:<34} {s['median_us']:>10.1f} {s['p10_us']:>9.1f} {s['p90_us']:>9.1f}")
+                print(f"{name:<10} {label:<46} {s['median_us']:>10.1f} {s['p10_us']:>9.1f} {s['p90_us']:>9.1f}")
             agree = "yes" if of[name]["amounts agree"] else "NO: " + "; ".join(of[name]["differences"])
             print(f"{name:<10} amounts agree with OpenFisca: {agree}")
     print()

@@ -195,3 +195,154 @@ def test_tally_equals_the_totals_of_every_row(rows: list[dict[str, Any]], on: dt
         valid.append(row)
     rows3 = valid * 3
     assert tally(rows3, on=on, cache=cache_for(on)) == totals_fen(assess_many(rows3, on=on, output="fen"))
+
+
+# -- JSON-shaped rows: the designation memo of RuleCache.facility and the JSON text of RuleCache.assess_json --
+
+
+@st.composite
+def json_rows(draw: st.DrawFn) -> dict[str, Any]:
+    """A facility row as JSON data (designations as mappings, amounts as str, int or Decimal), valid or not."""
+    row = draw(facility_data())
+    designations: list[dict[str, Any]] = []
+    for d in row["designations"]:
+        item: dict[str, Any] = {"program": d.program, "year": d.year}
+        if d.amount is not None:
+            item["amount"] = draw(
+                st.sampled_from(
+                    [format(d.amount, "f"), d.amount, d.amount.normalize(), str(d.amount.normalize())]
+                    + ([int(d.amount)] if d.amount == int(d.amount) else [])
+                )
+            )
+        elif draw(st.booleans()):
+            item["amount"] = None
+        designations.append(item)
+    row["designations"] = designations
+    if row.get("classes") is not None:
+        row["classes"] = list(row["classes"])
+    broken = draw(st.sampled_from([None, None, None, "enrolled", "duplicate", "year", "extra", "program", "missing"]))
+    if broken == "enrolled":
+        row["enrolled"] = row["places"] + 1
+    elif broken == "duplicate" and designations:
+        row["designations"] = designations + designations[:1]
+    elif broken == "year" and designations:
+        row["designations"] = [{**designations[0], "year": 1800}, *designations[1:]]
+    elif broken == "extra":
+        row["colour"] = "blue"
+    elif broken == "program" and designations:
+        row["designations"] = [{**designations[0], "program": "nowhere.award"}]
+    elif broken == "missing":
+        del row["mode"]
+    return row
+
+
+def _validated(row: dict[str, Any]) -> tr.Facility | str:
+    try:
+        return tr.Facility.model_validate(row)
+    except ValidationError as exc:
+        return str(exc)
+
+
+def _through(cache: RuleCache, row: dict[str, Any]) -> tr.Facility | str:
+    try:
+        return cache.facility(row)
+    except ValidationError as exc:
+        return str(exc)
+
+
+@given(st.lists(json_rows(), min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_facility_memo_validates_exactly_as_facility(rows: list[dict[str, Any]], rnd: Any) -> None:
+    # Each row twice, in a shuffled order, so that later rows reuse designations validated for earlier ones.
+    doubled = rows + [dict(r) for r in rows]
+    rnd.shuffle(doubled)
+    cache = RuleCache(on=ON, max_designation_sets=3)
+    for row in doubled:
+        want = _validated(row)
+        got = _through(cache, row)
+        if isinstance(want, str):
+            assert got == want  # the same error, with the row's own input
+            continue
+        assert isinstance(got, tr.Facility)
+        assert got == want
+        assert got.model_fields_set == want.model_fields_set
+        assert got.model_dump_json() == want.model_dump_json()
+        assert [d.model_fields_set for d in got.designations] == [d.model_fields_set for d in want.designations]
+    assert len(cache._designations) <= 3
+
+
+@given(st.lists(json_rows(), min_size=1, max_size=6), dates())
+def test_assess_json_is_the_text_of_assess(rows: list[dict[str, Any]], on: dt.date) -> None:
+    cache = cache_for(on)
+    for row in rows + rows:
+        try:
+            want: str | None = tr.assess(tr.Facility.model_validate(row), on=on).model_dump_json()
+        except (ValidationError, tr.TuoyuError):
+            want = None
+        if want is None:
+            with pytest.raises((ValidationError, tr.TuoyuError)):
+                cache.assess_json(row)
+        else:
+            assert cache.assess_json(row) == want
+
+
+def test_equal_amounts_written_differently_are_memoised_apart() -> None:
+    cache = RuleCache(on=ON)
+    rows = [
+        {**xiamen(30, 10), "designations": [{"program": "cn.caring_employer", "year": 2022, "amount": amount}]}
+        for amount in (Decimal("1E+5"), Decimal("100000"), "100000", 100000, "100000.00")
+    ]
+    for row in rows:
+        assert cache.facility(row) == tr.Facility.model_validate(row)
+        assert cache.assess_json(row) == tr.assess(tr.Facility.model_validate(row), on=ON).model_dump_json()
+    assert len(cache._designations) == len(rows)
+
+
+def test_an_invalid_row_with_known_designations_raises_its_own_error() -> None:
+    cache = RuleCache(on=ON)
+    good = {**xiamen(30, 10), "designations": [{"program": "cn.caring_employer", "year": 2022}]}
+    first = cache.facility(good)
+    again = cache.facility({**good, "places": 40, "designations": [{"program": "cn.caring_employer", "year": 2022}]})
+    assert again.designations[0] is first.designations[0]  # validated once, reused
+    assert again == tr.Facility.model_validate({**good, "places": 40})
+    for bad in ({**good, "enrolled": 31}, {k: v for k, v in good.items() if k != "mode"}, {**good, "x": 1}):
+        with pytest.raises(ValidationError) as got:
+            cache.facility(bad)
+        with pytest.raises(ValidationError) as want:
+            tr.Facility.model_validate(bad)
+        assert str(got.value) == str(want.value)
+        assert got.value.json() == want.value.json()
+
+
+def test_flat_trie_nodes_split_where_runs_diverge() -> None:
+    from types import SimpleNamespace
+
+    from tuoyu_rules import batch
+
+    cache = RuleCache(on=ON)
+    leaves = [batch._Leaf({"entitlements": (), "obligations": ()}) for _ in range(4)]
+    cache._insert([("jurisdiction", "x"), ("mode", "a"), ("places", 1)], leaves[0])
+    assert isinstance(cache._root, batch._Flat)  # one run so far: all three reads in one look-up
+    cache._insert([("jurisdiction", "x"), ("mode", "a"), ("places", 2)], leaves[1])
+    assert isinstance(cache._root, batch._Flat)  # the same reads
+    cache._insert([("jurisdiction", "x"), ("mode", "b"), ("enrolled", 5)], leaves[2])  # other reads after mode=b
+    cache._insert([("jurisdiction", "y")], leaves[3])
+    root = cache._root
+    assert isinstance(root, batch._Branch)
+    assert root.field == "jurisdiction"
+    under_x = root.children["x"]
+    assert isinstance(under_x, batch._Branch)
+    assert under_x.field == "mode"
+
+    def find(**facts: Any) -> Any:
+        return cache._find(SimpleNamespace(**facts))
+
+    assert find(jurisdiction="x", mode="a", places=1, enrolled=9) is leaves[0]
+    assert find(jurisdiction="x", mode="a", places=2, enrolled=9) is leaves[1]
+    assert find(jurisdiction="x", mode="a", places=3, enrolled=5) is None
+    assert find(jurisdiction="x", mode="b", places=1, enrolled=5) is leaves[2]
+    assert find(jurisdiction="x", mode="b", places=1, enrolled=6) is None
+    assert find(jurisdiction="y", mode="q", places=0, enrolled=0) is leaves[3]
+    assert find(jurisdiction="z", mode="a", places=1, enrolled=0) is None
+    assert cache.leaves == 4
+    cache._insert([("jurisdiction", "x"), ("mode", "a"), ("places", [1])], leaves[0])  # unhashable: not stored
+    assert cache.leaves == 4

@@ -38,13 +38,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .engine import assess
 from .errors import TuoyuError
-from .models import Facility
+from .models import Designation, Facility
 from .money import DEFAULT_ROUNDING
 from .results import Assessment
 
@@ -147,12 +148,74 @@ class _Leaf:
         self.fen: tuple[FenEntry, ...] = tuple(entries)
 
 
-class _Node:
+class _Branch:
+    """A trie node: the next field every run through here read, and one child per value it had."""
+
     __slots__ = ("children", "field")
 
-    def __init__(self) -> None:
-        self.field: str | None = None
-        self.children: dict[Any, _Node | _Leaf] = {}
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.children: dict[Any, _Trie] = {}
+
+
+class _Flat:
+    """A trie node whose every run read the same further fields, in the same order: one look-up of all of them.
+
+    Equivalent to a chain of :class:`_Branch` nodes on ``fields``; it becomes one (:func:`_explode`) when a run
+    through it reads other fields (possible only after a value no stored run had).
+    """
+
+    __slots__ = ("fields", "get", "table")
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.get: Callable[[Facility], tuple[Any, ...]] = _getter(fields)
+        self.table: dict[tuple[Any, ...], _Leaf] = {}
+
+
+_Trie = _Branch | _Flat | _Leaf
+
+
+def _getter(fields: tuple[str, ...]) -> Callable[[Facility], tuple[Any, ...]]:
+    if _WHOLE not in fields and len(fields) > 1:
+        return attrgetter(*fields)  # a tuple for two fields or more
+    return lambda facility: tuple(_key(facility) if name == _WHOLE else getattr(facility, name) for name in fields)
+
+
+def _grow(node: _Trie | None, path: list[tuple[str, Any]], leaf: _Leaf) -> _Trie:
+    """``node`` with ``leaf`` stored at the end of ``path`` (the (field, value) reads still to come)."""
+    if not path:
+        return leaf  # a run that read nothing further here (the same facts as a stored run: the same leaf)
+    if node is None or node.__class__ is _Leaf:
+        if len(path) == 1:
+            (name, value), branch = path[0], _Branch(path[0][0])
+            branch.children[value] = leaf
+            return branch
+        flat = _Flat(tuple(name for name, _ in path))
+        flat.table[tuple(value for _, value in path)] = leaf
+        return flat
+    if isinstance(node, _Flat):
+        if tuple(name for name, _ in path) == node.fields:
+            node.table[tuple(value for _, value in path)] = leaf
+            return node
+        return _grow(_explode(node), path, leaf)
+    assert isinstance(node, _Branch)
+    name, value = path[0]
+    if node.field != name:  # pragma: no cover - only an impure rule can cause this
+        raise RuntimeError(
+            f"the engine read {name!r} where an earlier run with the same facts read {node.field!r}: "
+            "a rule is not a pure function of the facility and the day"
+        )
+    node.children[value] = _grow(node.children.get(value), path[1:], leaf)
+    return node
+
+
+def _explode(flat: _Flat) -> _Branch:
+    """The same entries as a branch on the first field (its children flat again where they can be)."""
+    branch = _Branch(flat.fields[0])
+    for values, leaf in flat.table.items():
+        _grow(branch, list(zip(flat.fields, values, strict=True)), leaf)
+    return branch
 
 
 class RuleCache:
@@ -161,6 +224,8 @@ class RuleCache:
     :param on: the day assessed (as in :func:`~tuoyu_rules.assess`).
     :param jurisdiction: a what-if move applied to every row (None: each row's own jurisdiction).
     :param max_leaves: results kept before the trie is cleared (memory stays bounded).
+    :param max_designation_sets: distinct designation lists whose validation is kept (see
+        :meth:`facility`) before that memo is cleared.
     :param assess_options: further keyword arguments of :func:`~tuoyu_rules.assess` (``rounding``,
         ``reform``, ``pins``), the same for every row.
 
@@ -174,6 +239,7 @@ class RuleCache:
         jurisdiction: str | None = None,
         rounding: str = DEFAULT_ROUNDING,
         max_leaves: int = 100_000,
+        max_designation_sets: int = 10_000,
         **assess_options: Any,
     ) -> None:
         if max_leaves < 1:
@@ -186,23 +252,64 @@ class RuleCache:
         self.misses = 0
         self.leaves = 0
         self.clears = 0
-        self._root = _Node()
+        self._root: _Trie | None = None
+        self.max_designation_sets = max_designation_sets
+        self._designations: dict[tuple[Any, ...], tuple[Designation, ...]] = {}
+        """Validated designations by the exact data of their list (see :meth:`facility`)."""
+        adapter = TypeAdapter(Facility)  # Facility's own validator, without model_validate's call overhead
+        self._from_python: Callable[[Any], Facility] = adapter.validate_python
+        self._from_json: Callable[[str | bytes], Facility] = adapter.validate_json
 
     def _find(self, facility: Facility) -> _Leaf | None:
-        node: _Node | _Leaf = self._root
-        while isinstance(node, _Node):
-            name = node.field
-            if name is None:
-                return None
-            key = _key(facility) if name == _WHOLE else getattr(facility, name)
-            try:
-                nxt = node.children.get(key)
-            except TypeError:  # an unhashable value: never cached
-                return None
-            if nxt is None:
-                return None
-            node = nxt
-        return node
+        node = self._root
+        try:
+            while node is not None:
+                kind = node.__class__
+                if kind is _Flat:
+                    return node.table.get(node.get(facility))  # type: ignore[union-attr]
+                if kind is _Leaf:
+                    return node  # type: ignore[return-value]
+                name = node.field  # type: ignore[union-attr]
+                node = node.children.get(  # type: ignore[union-attr]
+                    _key(facility) if name == _WHOLE else getattr(facility, name)
+                )
+        except TypeError:  # an unhashable value: never cached
+            return None
+        return None
+
+    def facility(self, row: Row) -> Facility:
+        """``row`` validated as a :class:`~tuoyu_rules.Facility`, exactly as ``Facility.model_validate(row)``.
+
+        A mapping's ``designations`` are validated once per distinct list: the first row with that exact
+        list (same keys, values and value types) is validated whole and its validated designations are kept;
+        a later row with the same list is validated by ``Facility`` with those designations in place of the
+        list (every other field, and every cross-field check, validated as usual). A designation's
+        validation reads nothing but its own data and the loaded policies, so the result is the same;
+        an invalid row raises the error ``Facility.model_validate(row)`` raises. JSON text is validated
+        as ``Facility.model_validate_json`` validates it. Both go through ``TypeAdapter(Facility)``: the
+        same validator (the model's own core schema) without ``model_validate``'s per-call overhead.
+        """
+        if isinstance(row, Facility):
+            return row
+        if isinstance(row, str | bytes):
+            return self._from_json(row)
+        raw = row.get("designations") if type(row) is dict else None
+        if not raw:
+            return self._from_python(row)
+        key = _designations_key(raw)
+        if key is None:
+            return self._from_python(row)
+        known = self._designations.get(key)
+        if known is None:
+            validated = self._from_python(row)
+            if len(self._designations) >= self.max_designation_sets:
+                self._designations.clear()
+            self._designations[key] = validated.designations
+            return validated
+        try:
+            return self._from_python({**row, "designations": known})
+        except ValidationError:
+            return self._from_python(row)  # raises the row's own error, with the row's own input
 
     def leaf(self, facility: Facility) -> _Leaf:
         """The stored result for ``facility``, running the engine (and remembering its path) on a miss."""
@@ -223,32 +330,18 @@ class RuleCache:
         return leaf
 
     def _insert(self, path: list[tuple[str, Any]], leaf: _Leaf) -> None:
+        if not path:
+            return  # the engine read no field at all: not cached (assess always reads the jurisdiction)
+        try:
+            hash(tuple(value for _, value in path))
+        except TypeError:
+            return  # an unhashable value: this result is not cached
         if self.leaves >= self.max_leaves:
-            self._root = _Node()
+            self._root = None
             self.leaves = 0
             self.clears += 1
-        node: _Node = self._root
-        for i, (name, value) in enumerate(path):
-            if node.field is None:
-                node.field = name
-            elif node.field != name:  # pragma: no cover - only an impure rule can cause this
-                raise RuntimeError(
-                    f"the engine read {name!r} where an earlier run with the same facts read {node.field!r}: "
-                    "a rule is not a pure function of the facility and the day"
-                )
-            try:
-                nxt = node.children.get(value)
-            except TypeError:
-                return  # an unhashable value: this result is not cached
-            if i == len(path) - 1:
-                node.children[value] = leaf
-                self.leaves += 1
-                return
-            if not isinstance(nxt, _Node):
-                nxt = _Node()
-                node.children[value] = nxt
-            node = nxt
-        # An empty path (the engine read no field at all) is not cached: assess always reads the jurisdiction.
+        self._root = _grow(self._root, path, leaf)
+        self.leaves += 1
 
     def assessment(self, facility: Facility) -> Assessment:
         """The :class:`~tuoyu_rules.Assessment` of ``facility``, equal to ``tr.assess(facility, on=...)``."""
@@ -257,18 +350,49 @@ class RuleCache:
     def ndjson(self, facility: Facility) -> str:
         """``Assessment.model_dump_json()`` of ``facility``, built from the stored result's JSON."""
         leaf = self.leaf(facility)
-        head = facility.model_dump_json()
-        if leaf.json_tail is None:
+        tail = leaf.json_tail
+        if tail is None:
             full = Assessment(facility=facility, **leaf.rest).model_dump_json()
-            prefix = '{"facility":' + head + ","
+            prefix = '{"facility":' + facility.model_dump_json() + ","
             if not full.startswith(prefix):  # pragma: no cover - a change of field order in Assessment
                 return full
-            leaf.json_tail = full[len(prefix) :]
-        return '{"facility":' + head + "," + leaf.json_tail
+            tail = leaf.json_tail = full[len(prefix) :]
+        return '{"facility":' + facility.model_dump_json() + "," + tail
+
+    def assess_json(self, row: Row) -> str:
+        """Validate ``row`` (:meth:`facility`) and return its assessment as JSON text.
+
+        The same text as ``tr.assess(Facility.model_validate(row), on=..., ...).model_dump_json()``: the
+        facility's own JSON followed by the stored result's.
+        """
+        return self.ndjson(self.facility(row))
 
     def fen(self, facility: Facility) -> tuple[FenEntry, ...]:
         """Each entry of ``facility``'s assessment in integer fen."""
         return self.leaf(facility).fen
+
+
+def _designations_key(raw: Any) -> tuple[Any, ...] | None:
+    """The exact data of a list of designation mappings (keys, values and value types); None: not memoised."""
+    if type(raw) is not list and type(raw) is not tuple:
+        return None
+    key: list[tuple[Any, ...]] = []
+    for item in raw:
+        if type(item) is not dict:
+            return None
+        parts: list[tuple[str, type, Any]] = []
+        for name, value in item.items():
+            kind = type(value)
+            if type(name) is not str:
+                return None
+            if kind is str or kind is int or kind is bool or value is None:
+                parts.append((name, kind, value))
+            elif kind is Decimal:
+                parts.append((name, kind, str(value)))  # str keeps the exponent: equal is not identical
+            else:
+                return None
+        key.append(tuple(parts))
+    return tuple(key)
 
 
 def _key(facility: Facility) -> Any:
@@ -291,14 +415,6 @@ def _path(log: list[tuple[str, Any]], facility: Facility) -> list[tuple[str, Any
 
 Row = Mapping[str, Any] | Facility | str | bytes
 """A row: JSON data (a mapping), JSON text (one line of NDJSON, say) or an already validated Facility."""
-
-
-def _facility(row: Row) -> Facility:
-    if isinstance(row, Facility):
-        return row
-    if isinstance(row, str | bytes):
-        return Facility.model_validate_json(row)
-    return Facility.model_validate(row)
 
 
 def assess_many(
@@ -336,12 +452,13 @@ def assess_many(
     if cache is not None and (cache.on != on or cache.jurisdiction != jurisdiction):
         raise ValueError("the cache was made for another day or jurisdiction")
     produce: Callable[[Facility], Any] = {"assessment": rc.assessment, "ndjson": rc.ndjson, "fen": rc.fen}[output]
+    validate = rc.facility
     for index, row in enumerate(rows):
         if on_error == "raise":
-            yield produce(_facility(row))
+            yield produce(validate(row))
             continue
         try:
-            yield produce(_facility(row))
+            yield produce(validate(row))
         except (ValidationError, TuoyuError, ValueError) as exc:
             yield RowError(index, f"{type(exc).__name__}: {exc}")
 
@@ -416,9 +533,9 @@ def tally(
     if cache is not None and (cache.on != on or cache.jurisdiction != jurisdiction):
         raise ValueError("the cache was made for another day or jurisdiction")
     counts: dict[_Leaf, int] = {}
-    leaf = rc.leaf
+    leaf, validate = rc.leaf, rc.facility
     for row in rows:
-        found = leaf(row if isinstance(row, Facility) else _facility(row))
+        found = leaf(validate(row))
         counts[found] = counts.get(found, 0) + 1
     out: Totals = {}
     for found, n in counts.items():
