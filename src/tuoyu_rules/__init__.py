@@ -15,6 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .amounts import AmountRange
+    from .batch import (
+        RuleCache,
+        assess_many,
+        merge_totals,
+        tally,
+    )
     from .budget import (
         Budget,
         RowError,
@@ -110,6 +116,10 @@ if TYPE_CHECKING:
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
+    "RuleCache": "batch",
+    "assess_many": "batch",
+    "tally": "batch",
+    "merge_totals": "batch",
     "plugin_problems": "registry",
     "model_names": "schema",
     "schemas": "schema",
@@ -251,6 +261,7 @@ __all__ = [
     "Projection",
     "Reform",
     "RowError",
+    "RuleCache",
     "RuleContext",
     "Settlement",
     "SpendingCategory",
@@ -264,6 +275,7 @@ __all__ = [
     "alliance_fee",
     "alliance_price_check",
     "assess",
+    "assess_many",
     "build_policy",
     "chain",
     "check_facility_standards",
@@ -277,6 +289,7 @@ __all__ = [
     "get_policy",
     "health_guidance_gaps",
     "list_jurisdictions",
+    "merge_totals",
     "model_names",
     "parent_fee",
     "parse_money",
@@ -288,6 +301,7 @@ __all__ = [
     "read_jsonl",
     "schemas",
     "sweep",
+    "tally",
     "to_csv",
     "to_dataframe",
     "to_excel",

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
+from . import registry
 from .errors import TuoyuError
 from .money import Money
 
@@ -92,10 +93,8 @@ class Designation(BaseModel):
     @field_validator("program")
     @classmethod
     def _known(cls, value: str) -> str:
-        from .registry import find_designation
-
         try:
-            find_designation(value)
+            registry.find_designation(value)
         except TuoyuError as exc:
             raise ValueError(str(exc)) from None
         return value
@@ -106,9 +105,7 @@ class Designation(BaseModel):
         program, year = info.data.get("program"), info.data.get("year")
         if value is None or not isinstance(program, str) or not isinstance(year, int):
             return value  # program or year already failed; their own errors say why
-        from .registry import find_designation
-
-        policy, spec = find_designation(program)
+        policy, spec = registry.find_designation(program)
         allowed = policy.designation_range(program, year)
         if allowed is not None and not allowed.contains(value):
             raise ValueError(
@@ -168,10 +165,8 @@ class Facility(BaseModel):
     @field_validator("jurisdiction")
     @classmethod
     def _city_or_district(cls, value: str) -> str:
-        from .registry import get_policy
-
         try:
-            policy = get_policy(value)
+            policy = registry.get_policy(value)
         except TuoyuError as exc:
             raise ValueError(str(exc)) from None
         if policy.level not in ("city", "district"):
