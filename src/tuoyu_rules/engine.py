@@ -86,8 +86,8 @@ def assess(
         if fields is not None:
             common, ctx = fields
             ratio = ctx.last_ratio
-            if ratio is None:  # pragma: no cover - a rule bug, caught by the tests of each jurisdiction
-                raise AssertionError(f"obligation rule {program.id} read no ratio")
+            if ratio is None:  # a rule bug (a plugin's, say): named, never a bare traceback
+                raise PolicyDataError(f"obligation rule {program.id} read no ratio; a matching duty needs one")
             obligations.append(Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact))
 
     layer_ids = {layer.id for layer in layers}

@@ -42,7 +42,8 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
     reasons = [f"{year} batch of national caring employers: {value.render()} yuan per unit"]
     if value.note:
         province = ctx.layer("province")
-        reasons.append(value.note.replace("{province}", province.id if province else "the province"))
+        union = f"{province.id}.union" if province else "the provincial union"
+        reasons.append(value.note.replace("{provincial_union}", union))
     return ctx.eligible(value.value, *reasons)
 
 

@@ -121,7 +121,7 @@ def demonstration_award(ctx: RuleContext) -> Outcome:
             f"selected as a demonstration facility in {designation.year}, after the day assessed ({ctx.on.isoformat()})"
         )
     amount = ctx.range(f"{DEMONSTRATION}.amount")
-    if amount is None:  # pragma: no cover - the data has an undated value
+    if amount is None:  # reachable only through a reform that removes the amount
         return ctx.ineligible("no demonstration award amount is in force on this day")
     reasons = [
         f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "

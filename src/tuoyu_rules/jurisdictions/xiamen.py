@@ -103,7 +103,11 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
         row = next((b for b in table if b.covers(size)), None)
         if row is None:
             fallback = ctx.range(f"{OPERATING}.amount")
-            assert fallback is not None
+            if fallback is None:
+                return ctx.ineligible(
+                    f"a class of {size} children lies outside the per-class table, and no per-facility operating "
+                    "amount is in force on this day"
+                )
             return ctx.eligible(
                 fallback,
                 f"{mode_text}: a class of {size} children lies outside the per-class table, so the seed's "
