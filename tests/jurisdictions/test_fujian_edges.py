@@ -1,0 +1,117 @@
+"""Fujian (福建省) edge cases: the purchased-places tiers at their boundaries, each parameter missing in turn,
+the designation-year boundary of the provincial caring-employer award, and what each reason states.
+
+Fuzhou Daily 2024-01-11 (official): an employer that buys places gets, once, at most 15,000 for 5-9
+employees' children and at most 30,000 for 10 or more; People's Daily 2022-04-26: a provincial caring
+employer gets at most 100,000.
+
+A reason is matched against a pattern that pins the facts it must state (the counts, the tier bounds, the
+ceiling) at its start and end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+import tuoyu_rules as tr
+
+DAY = dt.date(2024, 6, 1)
+PURCHASED = "fujian.purchased_places_subsidy"
+CARING = "fujian.caring_employer_award"
+
+
+def places(staff_children: int | None, reform: tr.Reform | None = None) -> tr.Entitlement:
+    f = tr.Facility(
+        jurisdiction="xiamen", mode="purchased_places", places=30, enrolled=20, staff_children=staff_children
+    )
+    return tr.assess(f, on=DAY, reform=reform).entitlement(PURCHASED)
+
+
+def caring(year: int | None, reform: tr.Reform | None = None) -> tr.Entitlement:
+    designations = () if year is None else (tr.Designation("fujian.caring_employer", year),)
+    f = tr.Facility(jurisdiction="xiamen", mode="self_run", places=30, enrolled=20, designations=designations)
+    return tr.assess(f, on=DAY, reform=reform).entitlement(CARING)
+
+
+def stated(e: tr.Entitlement, pattern: str) -> None:
+    """One reason matches ``pattern`` from its first character to its last."""
+    assert any(re.fullmatch(pattern, r) for r in e.reasons), f"no reason matches {pattern!r}: {e.reasons}"
+
+
+# -- purchased places --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("parameter", ["min_children", "upper_tier_from", "lower_tier", "upper_tier"])
+@pytest.mark.parametrize("staff_children", [None, 7, 12])
+def test_any_one_parameter_missing_leaves_no_subsidy(parameter: str, staff_children: int | None) -> None:
+    reform = tr.Reform.of("gap").set(f"{PURCHASED}.{parameter}", kind="not_stated").build()
+    e = places(staff_children, reform)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"no purchased-places subsidy is in force on 2024-06-01")
+
+
+def test_unknown_children_span_both_tiers_and_name_the_bounds() -> None:
+    e = places(None)
+    assert e.status == "undetermined"
+    assert (e.amount.low, e.amount.high, e.amount.allowed) == (Decimal("0"), Decimal("30000"), None)
+    assert e.missing == ("staff_children",)
+    stated(
+        e,
+        r"the subsidy depends on how many employees' children are placed \(5-9: at most 15000\.00; "
+        r"10 or more: at most 30000\.00\); staff_children not supplied",
+    )
+
+
+@pytest.mark.parametrize(
+    ("children", "status", "high", "pattern"),
+    [
+        (4, "ineligible", "0", r"4 employees' children placed, fewer than 5: no subsidy"),
+        (5, "eligible", "15000", r"5 employees' children placed \(5-9\): at most 15000\.00"),
+        (9, "eligible", "15000", r"9 employees' children placed \(5-9\): at most 15000\.00"),
+        (10, "eligible", "30000", r"10 employees' children placed \(10 or more\): at most 30000\.00"),
+    ],
+)
+def test_the_tier_boundaries(children: int, status: str, high: str, pattern: str) -> None:
+    e = places(children)
+    assert (e.status, e.amount.high) == (status, Decimal(high))
+    assert e.amount.low == Decimal("0")
+    assert len(e.reasons) == 1
+    stated(e, pattern)
+
+
+def test_another_mode_is_named() -> None:
+    f = tr.Facility(jurisdiction="xiamen", mode="joint_run", places=30, enrolled=20, staff_children=12)
+    e = tr.assess(f, on=DAY).entitlement(PURCHASED)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"the mode is joint_run; this subsidy is for employers that buy places \(购买托位\)")
+
+
+# -- provincial caring employer -----------------------------------------------------------------------------
+
+
+def test_no_designation_names_the_designation() -> None:
+    e = caring(None)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"not designated a Fujian provincial caring employer: no fujian\.caring_employer")
+
+
+@pytest.mark.parametrize(("year", "status"), [(2024, "eligible"), (2025, "ineligible")])
+def test_a_designation_of_the_assessed_year_counts(year: int, status: str) -> None:
+    e = caring(year)
+    assert e.status == status
+    if status == "eligible":
+        assert (e.amount.low, e.amount.high) == (Decimal("0"), Decimal("100000"))
+        stated(e, r"Fujian provincial caring employer \(2024\): at most 100000\.00; the union decides the sum")
+    else:
+        stated(e, r"the designation is of 2025, after the day assessed \(2024-06-01\)")
+
+
+def test_without_an_award_in_force_it_is_ineligible() -> None:
+    reform = tr.Reform.of("no-award").set(f"{CARING}.amount", kind="not_stated").build()
+    e = caring(2023, reform)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"no provincial caring-employer award is in force on 2024-06-01")

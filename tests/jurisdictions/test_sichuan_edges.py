@@ -1,0 +1,81 @@
+"""Sichuan (四川省) edge cases: the 普惠 subsidy's conditions named one by one, the monthly total, the missing
+facts, and the "no amount in force" branch.
+
+四川省普惠托育服务机构认定及补助管理办法（试行）(via Ya'an Daily, official): 200 yuan per full-day enrolled
+child per month for a facility recognised as 普惠 at county level and filed (备案); in force 2025-08-30 for
+2 years.
+
+A reason is matched against a pattern that pins the facts it must state at its start and end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import tuoyu_rules as tr
+
+DAY = dt.date(2026, 1, 1)
+PUHUI = "sichuan.puhui_subsidy"
+
+
+def subsidy(year: int | None = 2025, reform: tr.Reform | None = None, **facts: Any) -> tr.Entitlement:
+    designations = () if year is None else (tr.Designation("sichuan.puhui", year),)
+    data: dict[str, Any] = {"jurisdiction": "chengdu", "mode": "self_run", "places": 30, "enrolled": 20}
+    f = tr.Facility.model_validate({**data, **facts, "designations": designations})
+    return tr.assess(f, on=DAY, reform=reform).entitlement(PUHUI)
+
+
+def stated(e: tr.Entitlement, pattern: str) -> None:
+    """One reason matches ``pattern`` from its first character to its last."""
+    assert any(re.fullmatch(pattern, r) for r in e.reasons), f"no reason matches {pattern!r}: {e.reasons}"
+
+
+def test_no_recognition_names_普惠_and_the_designation() -> None:
+    e = subsidy(None)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"not recognised as a 普惠 childcare facility at county level: no sichuan\.puhui designation")
+
+
+def test_without_an_amount_in_force_it_is_ineligible() -> None:
+    reform = tr.Reform.of("no-subsidy").set(f"{PUHUI}.amount", kind="not_stated").build()
+    e = subsidy(reform=reform, filed=True, full_day_enrolled=5)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"no subsidy amount is in force on this day")
+
+
+def test_not_filed_names_备案() -> None:
+    e = subsidy(filed=False, full_day_enrolled=5)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"the facility is not filed \(备案\); the measure subsidises filed 普惠 facilities only")
+
+
+def test_no_full_day_child_names_全日托() -> None:
+    e = subsidy(filed=True, full_day_enrolled=0)
+    assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
+    stated(e, r"no child is enrolled full-day \(全日托\); the subsidy is per full-day enrolled child")
+
+
+@pytest.mark.parametrize(("children", "monthly"), [(1, "200.00"), (7, "1,400.00")])
+def test_the_monthly_total_is_the_rate_times_full_day_children(children: int, monthly: str) -> None:
+    e = subsidy(filed=True, full_day_enrolled=children)
+    assert (e.status, e.amount, e.missing) == ("eligible", tr.AmountRange.exactly(Decimal("200")), ())
+    assert len(e.reasons) == 2
+    stated(
+        e,
+        r"recognised as 普惠 at county level \(2025\): 200\.00 yuan per full-day enrolled child per month "
+        r"\(measure in force 2025-08-30 to 2027-08-29\)",
+    )
+    stated(e, rf"{children} full-day enrolled children: {re.escape(monthly)} yuan a month")
+
+
+def test_unsupplied_facts_are_listed_and_explained() -> None:
+    e = subsidy()
+    assert (e.status, e.amount) == ("eligible", tr.AmountRange.exactly(Decimal("200")))
+    assert e.missing == ("full_day_enrolled", "filed")
+    stated(e, r"full_day_enrolled not supplied: the monthly total is the amount times that number")
+    stated(e, r"filing \(备案\) not supplied: a condition of the measure; it does not change the status")
