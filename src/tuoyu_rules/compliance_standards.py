@@ -194,7 +194,7 @@ def _class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Finding]:
             _finding(
                 f"{base}.class_size",
                 "breach",
-                f"{label} has {c.children} children; a {zh} takes at most {most}",
+                f"{label} has {_n(c.children, 'child', 'children')}; a {zh} takes at most {most}",
                 cites,
                 f"classes[{i}].children",
                 (use,),
@@ -205,7 +205,7 @@ def _class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Finding]:
             _finding(
                 f"{base}.class_size",
                 "ok",
-                f"{label} has {c.children} children, at most {most}",
+                f"{label} has {_n(c.children, 'child', 'children')}, at most {most}",
                 cites,
                 f"classes[{i}].children",
                 (use,),
@@ -230,8 +230,8 @@ def _class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Finding]:
                 _finding(
                     f"{base}.carer_ratio",
                     "breach",
-                    f"{label} has {c.children} children and {c.carers} carers; a {zh} needs at least 1 carer per "
-                    f"{per} children ({need} carers)",
+                    f"{label} has {_n(c.children, 'child', 'children')} and {_n(c.carers, 'carer', 'carers')}; "
+                    f"a {zh} needs at least 1 carer per {per} children ({_n(need, 'carer', 'carers')})",
                     cites,
                     f"classes[{i}].carers",
                     (use,),
@@ -242,7 +242,8 @@ def _class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Finding]:
                 _finding(
                     f"{base}.carer_ratio",
                     "ok",
-                    f"{label} has {c.children} children and {c.carers} carers, within 1:{per}",
+                    f"{label} has {_n(c.children, 'child', 'children')} and {_n(c.carers, 'carer', 'carers')}, "
+                    f"within 1:{per}",
                     cites,
                     f"classes[{i}].carers",
                     (use,),
@@ -327,8 +328,8 @@ def _family_point(data: StandardsInput, on: dt.date) -> list[Finding]:
             _finding(
                 f"{base}.carer_ratio",
                 "breach",
-                f"{children} infants and {data.carers} carers: each carer looks after at most {per} "
-                f"({-(-children // per)} carers needed)",
+                f"{children} infants and {_n(data.carers, 'carer', 'carers')}: each carer looks after at most {per} "
+                f"({_n(-(-children // per), 'carer', 'carers')} needed)",
                 cites,
                 "carers",
                 (use2,),
@@ -339,7 +340,7 @@ def _family_point(data: StandardsInput, on: dt.date) -> list[Finding]:
             _finding(
                 f"{base}.carer_ratio",
                 "ok",
-                f"{children} infants and {data.carers} carers, at most {per} each",
+                f"{children} infants and {_n(data.carers, 'carer', 'carers')}, at most {per} each",
                 cites,
                 "carers",
                 (use2,),
