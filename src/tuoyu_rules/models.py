@@ -9,7 +9,7 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
@@ -53,6 +53,45 @@ MAX_PLACES = 1_000_000_000
 """A sanity bound on places and counts (no facility comes near it); larger input is refused, not clamped."""
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_PLACES)]
+
+
+class Limit(NamedTuple):
+    """A cross-field relation of :class:`Facility`: ``field`` (its :func:`limited_amount`) is at most ``limit``."""
+
+    field: str
+    limit: str
+    message: str
+    """The error text, with ``{value}`` (the amount) and ``{limit}`` (the limiting field's value)."""
+
+
+CROSS_FIELD_LIMITS: tuple[Limit, ...] = (
+    Limit("enrolled", "places", "enrolled ({value}) is more than places ({limit}); enrolled must be <= places"),
+    Limit("first_intake", "places", "first_intake ({value}) is more than places ({limit}); it must be <= places"),
+    Limit("classes", "places", "{value} children in classes is more than places ({limit})"),
+    Limit(
+        "classes",
+        "enrolled",
+        "{value} children in classes is more than enrolled ({limit}); classes count enrolled children",
+    ),
+    Limit(
+        "full_day_enrolled",
+        "enrolled",
+        "full_day_enrolled ({value}) is more than enrolled ({limit}); it must be <= enrolled",
+    ),
+    Limit(
+        "staff_children",
+        "enrolled",
+        "staff_children ({value}) is more than enrolled ({limit}); it must be <= enrolled",
+    ),
+)
+"""Facility's cross-field rules, stated once: its validator reads this table (checked in this order, the first
+relation broken on a field is its error; a relation is checked only when both fields are given and valid),
+and so does the column checker of :mod:`tuoyu_rules.columns`."""
+
+
+def limited_amount(value: Any) -> int:
+    """The amount a :data:`CROSS_FIELD_LIMITS` relation compares: a count itself, a tuple of counts its sum."""
+    return sum(value) if isinstance(value, tuple) else value
 
 
 class _Missing:
@@ -175,30 +214,6 @@ class Facility(BaseModel):
             )
         return value
 
-    @field_validator("enrolled")
-    @classmethod
-    def _at_most_places(cls, value: int, info: ValidationInfo) -> int:
-        places = info.data.get("places")
-        if isinstance(places, int) and value > places:
-            raise ValueError(f"enrolled ({value}) is more than places ({places}); enrolled must be <= places")
-        return value
-
-    @field_validator("first_intake")
-    @classmethod
-    def _intake_fits(cls, value: int | None, info: ValidationInfo) -> int | None:
-        places = info.data.get("places")
-        if value is not None and isinstance(places, int) and value > places:
-            raise ValueError(f"first_intake ({value}) is more than places ({places}); it must be <= places")
-        return value
-
-    @field_validator("full_day_enrolled", "staff_children")
-    @classmethod
-    def _at_most_enrolled(cls, value: int | None, info: ValidationInfo) -> int | None:
-        enrolled = info.data.get("enrolled")
-        if value is not None and isinstance(enrolled, int) and value > enrolled:
-            raise ValueError(f"{info.field_name} ({value}) is more than enrolled ({enrolled}); it must be <= enrolled")
-        return value
-
     @field_validator("designations")
     @classmethod
     def _each_once(cls, value: tuple[Designation, ...]) -> tuple[Designation, ...]:
@@ -209,17 +224,19 @@ class Facility(BaseModel):
             seen.add(d.program)
         return value
 
-    @field_validator("classes")
+    @field_validator(*dict.fromkeys(limit.field for limit in CROSS_FIELD_LIMITS))
     @classmethod
-    def _classes_fit(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
-        places = info.data.get("places")
-        enrolled = info.data.get("enrolled")
-        if value is not None and isinstance(places, int) and sum(value) > places:
-            raise ValueError(f"{sum(value)} children in classes is more than places ({places})")
-        if value is not None and isinstance(enrolled, int) and sum(value) > enrolled:
-            raise ValueError(
-                f"{sum(value)} children in classes is more than enrolled ({enrolled}); classes count enrolled children"
-            )
+    def _within_limits(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every relation of :data:`CROSS_FIELD_LIMITS` on this field, in the table's order."""
+        if value is None:
+            return value
+        amount = limited_amount(value)
+        for limit in CROSS_FIELD_LIMITS:
+            if limit.field != info.field_name:
+                continue
+            bound = info.data.get(limit.limit)
+            if isinstance(bound, int) and amount > bound:
+                raise ValueError(limit.message.format(value=amount, limit=bound))
         return value
 
     def designation(self, program: str) -> Designation | None:
