@@ -14,7 +14,12 @@ designations of several years). Timed, in this order:
 4. the same rows already validated (``Facility`` objects), on a sample: the cost without validation;
 5. OpenFisca's vectorised run of the equivalent model (``openfisca_model.py``): ``set_input`` of the
    columns and ``calculate`` of every output, float32, when openfisca-core is installed; then its sums are
-   compared with the exact ones, in fen.
+   compared with the exact ones, in fen;
+6. the columnar path (``tuoyu_rules.columns.tally_columns``) on the same rows as columns (what OpenFisca's
+   run takes: integer and boolean arrays, categories as codes), in chunks of ``--chunk`` rows: with a fresh
+   cache (every engine run included), with a cache warmed on other rows (a different seed: the steady state
+   of a long run), and the best of 3 on the same rows; building the columns from the rows timed apart, as
+   OpenFisca's is; a streamed run with the chunks built on the fly, with peak RSS; totals checked equal to 2.
 
 Never run as a unit test.
 """
@@ -36,6 +41,7 @@ from typing import Any
 
 import tuoyu_rules as tr
 from tuoyu_rules.batch import RuleCache, Totals, assess_many, merge_totals, tally, totals_fen
+from tuoyu_rules.columns import Coded, tally_columns
 
 ON = dt.date(2024, 1, 1)
 MONTH = "2024-01"
@@ -87,6 +93,90 @@ def lines(start: int, stop: int) -> Iterator[bytes]:
     dumps = json.dumps
     for row in rows(start, stop):
         yield dumps(row).encode()
+
+
+def column_chunks(start: int, stop: int, size: int, seed: int = 20240101) -> Iterator[dict[str, Any]]:
+    """The same rows as chunks of columns: numpy integer and boolean arrays, categories dictionary-encoded.
+
+    Row ``i`` of a chunk stands for exactly the JSON row ``rows(...)`` gives (``tuoyu_rules.columns.rows_of``).
+    """
+    import numpy as np
+
+    jur = list(cities())
+    jur_code = {c: i for i, c in enumerate(jur)}
+    mode_code = {m: i for i, m in enumerate(MODES)}
+    lists: dict[tuple[tuple[str, int], ...], int] = {}
+    distinct: list[list[dict[str, Any]]] = []
+    for first in range(start, stop, size):
+        last = min(first + size, stop)
+        j, m, sb, em, pl, en, ds = ([] for _ in range(7))
+        for row in rows(first, last, seed):
+            j.append(jur_code[row["jurisdiction"]])
+            m.append(mode_code[row["mode"]])
+            sb.append(row["self_built"])
+            em.append(row["embedded"])
+            pl.append(row["places"])
+            en.append(row["enrolled"])
+            key = tuple((d["program"], d["year"]) for d in row["designations"])
+            code = lists.get(key)
+            if code is None:
+                code = lists[key] = len(distinct)
+                distinct.append(row["designations"])
+            ds.append(code)
+        yield {
+            "jurisdiction": Coded(np.array(j, dtype=np.int8), jur),
+            "mode": Coded(np.array(m, dtype=np.int8), list(MODES)),
+            "self_built": np.array(sb, dtype=bool),
+            "embedded": np.array(em, dtype=bool),
+            "places": np.array(pl, dtype=np.int32),
+            "enrolled": np.array(en, dtype=np.int32),
+            "designations": Coded(np.array(ds, dtype=np.int16), list(distinct)),
+        }
+
+
+def columns_run(n: int, chunk: int, totals: Totals, gen_seconds: float) -> dict[str, Any] | str:
+    """Section 6: the columnar path on the same rows (``gen_seconds``: drawing the rows, not counted)."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return "numpy is not installed; the columnar benchmark needs it"
+    rss0 = peak_rss_mb()  # first the stream: chunks built on the fly, one at a time in memory
+    t0 = time.perf_counter()
+    streamed = tally_columns(column_chunks(0, n, chunk), on=ON, backend="numpy")
+    stream = time.perf_counter() - t0
+    rss1 = peak_rss_mb()
+    t0 = time.perf_counter()
+    chunks = list(column_chunks(0, n, chunk))
+    build = time.perf_counter() - t0 - gen_seconds
+    fresh = RuleCache(on=ON)
+    t0 = time.perf_counter()
+    cold_totals = tally_columns(chunks, on=ON, cache=fresh, backend="numpy")
+    cold = time.perf_counter() - t0
+    other = RuleCache(on=ON)
+    tally_columns(column_chunks(0, n, chunk, seed=7), on=ON, cache=other, backend="numpy")
+    misses_before = other.misses
+    t0 = time.perf_counter()
+    warm_totals = tally_columns(chunks, on=ON, cache=other, backend="numpy")
+    warm = time.perf_counter() - t0
+    warm_misses = other.misses - misses_before
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        again = tally_columns(chunks, on=ON, cache=fresh, backend="numpy")
+        best = min(best, time.perf_counter() - t0)
+    del chunks
+    equal = cold_totals == totals and warm_totals == totals and again == totals and streamed == totals
+    return {
+        "build": build,
+        "cold": cold,
+        "cold_misses": fresh.misses,
+        "warm": warm,
+        "warm_misses": warm_misses,
+        "best": best,
+        "stream": stream,
+        "rss": (rss0, rss1),
+        "equal": equal,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -162,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=100_000, help="rows for the pre-validated measurement")
+    parser.add_argument("--chunk", type=int, default=1 << 18, help="rows per chunk of the columnar path")
+    parser.add_argument("--columns-only", action="store_true", help="skip sections 2b-4 (the row paths)")
     args = parser.parse_args(argv)
     n = args.n
     print(
@@ -190,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS {rss0:.0f} -> {rss1:.0f} MB"
     )
 
+    if args.columns_only:
+        return finish(args, n, gen, totals, figures)
     cache_t = RuleCache(on=ON)
     t0 = time.perf_counter()
     tallied = tally(rows(0, n), on=ON, cache=cache_t)
@@ -249,11 +343,38 @@ def main(argv: list[str] | None = None) -> int:
         f"{us(pre, sample)}; a miss costs a traced engine run, {cache.misses:,} of them in 2"
     )
 
+    return finish(args, n, gen, totals, figures)
+
+
+def finish(args: argparse.Namespace, n: int, gen: float, totals: Totals, figures: dict[str, float]) -> int:
     print("\nexact totals (eligible, by payer and basis; undetermined entries counted apart):")
     for (payer, basis), t in totals.items():
         print(
             f"  {payer:<28} {basis:<16} {yuan(t.low):>22} .. {yuan(t.high):>22}  "
             f"n={t.eligible:,} open={t.undetermined:,}"
+        )
+
+    col = columns_run(n, args.chunk, totals, gen)
+    if isinstance(col, str):
+        print(f"\n6. columns: {col}")
+    else:
+        stream = col["stream"] - col["build"] - gen
+        figures["columns_cold"] = col["cold"]
+        figures["columns_warm"] = col["warm"]
+        figures["columns_best"] = col["best"]
+        figures["columns_stream"] = stream
+        print(
+            f"\n6. columns (tally_columns, numpy backend, chunks of {args.chunk:,} rows), totals equal to 2: "
+            f"{col['equal']}\n"
+            f"   building the columns from the same rows (drawing the rows subtracted, as for OpenFisca's): "
+            f"{col['build']:.2f} s ({us(col['build'], n)}); subtracted from the stream only\n"
+            f"   fresh cache (every engine run included: {col['cold_misses']:,}): {col['cold']:.3f} s "
+            f"({col['cold'] / n * 1e6:.3f} us/row)\n"
+            f"   cache warmed on other rows (seed 7; {col['warm_misses']:,} engine runs left): {col['warm']:.3f} s "
+            f"({col['warm'] / n * 1e6:.3f} us/row)\n"
+            f"   best of 3, same rows again: {col['best']:.3f} s ({col['best'] / n * 1e6:.3f} us/row)\n"
+            f"   streamed (chunks built on the fly, fresh cache), drawing and building subtracted: {stream:.3f} s "
+            f"({stream / n * 1e6:.3f} us/row); peak RSS {col['rss'][0]:.0f} -> {col['rss'][1]:.0f} MB"
         )
 
     of = openfisca_run(n, gen)
@@ -262,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"\n5. OpenFisca vectorised (set_input + calculate of {len(of['out'])} outputs, {of['dtype']}, best of 3): "
-        f"{of['seconds']:.2f} s ({of['seconds'] / n * 1e6:.3f} us/row); building its input columns from the same "
+        f"{of['seconds']:.3f} s ({of['seconds'] / n * 1e6:.3f} us/row); building its input columns from the same "
         f"rows: {of['columns']:.2f} s ({us(of['columns'], n)})"
     )
     import numpy as np
@@ -293,11 +414,15 @@ def main(argv: list[str] | None = None) -> int:
         ("tally, 1 process", "tally"),
         ("tally, NDJSON lines", "tally_text"),
         (f"tally, {args.workers} processes", "workers"),
+        ("columns, fresh cache", "columns_cold"),
+        ("columns, warmed cache", "columns_warm"),
+        ("columns, best of 3", "columns_best"),
+        ("columns, streamed", "columns_stream"),
     ):
         if key in figures:
             print(
-                f"  {label:<24} {figures[key] / vec:6.1f}x OpenFisca's vectorised run; "
-                f"{figures[key] / e2e:5.1f}x its run plus building its columns from the same rows"
+                f"  {label:<24} {figures[key] / vec:6.2f}x OpenFisca's vectorised run; "
+                f"{figures[key] / e2e:5.2f}x its run plus building its columns from the same rows"
             )
     return 0
 
