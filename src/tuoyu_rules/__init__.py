@@ -29,6 +29,10 @@ if TYPE_CHECKING:
         read_jsonl,
     )
     from .citations import Citation, Confidence
+    from .columns import (
+        check_columns,
+        tally_columns,
+    )
     from .compliance import (
         CHENGDU_TARGET_DEADLINE,
         FINDING_OUTCOMES,
@@ -116,6 +120,8 @@ if TYPE_CHECKING:
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
+    "tally_columns": "columns",
+    "check_columns": "columns",
     "RuleCache": "batch",
     "assess_many": "batch",
     "tally": "batch",
@@ -278,6 +284,7 @@ __all__ = [
     "assess_many",
     "build_policy",
     "chain",
+    "check_columns",
     "check_facility_standards",
     "check_health_guidance",
     "check_standards",
@@ -302,6 +309,7 @@ __all__ = [
     "schemas",
     "sweep",
     "tally",
+    "tally_columns",
     "to_csv",
     "to_dataframe",
     "to_excel",
