@@ -16,7 +16,7 @@ from __future__ import annotations
 import decimal
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -36,15 +36,7 @@ RoundingMode = Literal[
     "ROUND_CEILING",
     "ROUND_FLOOR",
 ]
-ROUNDING_MODES: Final[tuple[str, ...]] = (
-    "ROUND_HALF_UP",
-    "ROUND_HALF_EVEN",
-    "ROUND_HALF_DOWN",
-    "ROUND_UP",
-    "ROUND_DOWN",
-    "ROUND_CEILING",
-    "ROUND_FLOOR",
-)
+ROUNDING_MODES: Final[tuple[str, ...]] = get_args(RoundingMode)
 
 _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})+(\.\d+)?$")
