@@ -119,11 +119,6 @@ def _decimals(amount: Decimal) -> int:
     return -exponent - trailing
 
 
-def money(value: int | str | Decimal) -> Decimal:
-    """Short for :func:`parse_money` in code and examples: ``money("15000") == Decimal("15000.00")``."""
-    return parse_money(value)
-
-
 def round_money(value: Decimal, rounding: str = DEFAULT_ROUNDING) -> tuple[Decimal, bool]:
     """Round ``value`` to the fen once; return the rounded value and whether rounding changed it."""
     rounded = value.quantize(CENT, rounding=rounding)
