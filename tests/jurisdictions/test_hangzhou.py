@@ -138,12 +138,17 @@ def test_puhui_range_payer_basis() -> None:
 
 
 @pytest.mark.parametrize("enrolled", [0, 1, 20, 60])
-def test_puhui_amount_is_per_child_and_states_the_enrolled_count(enrolled: int) -> None:
-    """The range stays 300-900 per child-month whatever the enrolment; the reasons state the count."""
-    e = tr.assess(facility(puhui(), filed=True, enrolled=enrolled), on=ON).entitlement(PUHUI)
+def test_puhui_amount_is_per_child_whatever_the_enrolment(enrolled: int) -> None:
+    """The range stays 300-900 per child-month whatever the enrolment, and the explanation is the same: the
+    reasons say the amount is per enrolled child and not multiplied here; the count itself is the facility's."""
+    assessment = tr.assess(facility(puhui(), filed=True, enrolled=enrolled), on=ON)
+    e = assessment.entitlement(PUHUI)
     assert (e.amount.low, e.amount.high) == (d("300.00"), d("900.00"))
-    noun = "child" if enrolled == 1 else "children"
-    assert any(f"{enrolled} {noun} enrolled" in r and "per enrolled child per month" in r for r in e.reasons)
+    assert e.basis == "per_child_month"
+    assert any("per enrolled child per month" in r and "not multiplied" in r for r in e.reasons)
+    assert assessment.facility.enrolled == enrolled
+    baseline = tr.assess(facility(puhui(), filed=True, enrolled=7), on=ON).entitlement(PUHUI)
+    assert e == baseline
 
 
 def test_puhui_needs_recognition() -> None:

@@ -29,8 +29,8 @@ SUCCESSOR_DAY = dt.date(2026, 6, 1)
 PUHUI = "hangzhou.puhui_subsidy"
 DEMO = "hangzhou.demonstration_award"
 DEFAULT_READING = (
-    r"20 children enrolled; the amount is per enrolled child per month \(the documented default reading: the seed "
-    r"says 每月300~900元 without saying per what\), not multiplied by the children here"
+    r"the amount is per enrolled child per month \(the documented default reading: the seed says 每月300~900元 "
+    r"without saying per what\), not multiplied by the facility's enrolled children here"
 )
 FACILITY_READING = (
     r"the amount is read as per facility per month \(an alternative reading chosen by the caller: the seed says "

@@ -34,10 +34,6 @@ DEMONSTRATION = "hangzhou.demonstration_award"
 FILING_CITATION = "hangzhou.filing_recognition_2022"
 
 
-def _children(n: int) -> str:
-    return f"{n} child" if n == 1 else f"{n} children"
-
-
 def puhui_subsidy(ctx: RuleContext) -> Outcome:
     """对认定为普惠机构的嵌入式托育机构给予每月300~900元不等补助 (per enrolled child per month, by default)."""
     f = ctx.facility
@@ -70,9 +66,11 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
         ]
     reading = ctx.choice(f"{PUHUI}.basis") or "per_child_month"
     if reading == "per_child_month":
+        # The count of children is not named here: it is the facility's own ``enrolled``, echoed in the
+        # assessment, and a reason that named it would make every enrolled count a distinct result.
         basis = (
-            f"{_children(f.enrolled)} enrolled; the amount is per enrolled child per month (the documented default "
-            "reading: the seed says 每月300~900元 without saying per what), not multiplied by the children here"
+            "the amount is per enrolled child per month (the documented default reading: the seed says "
+            "每月300~900元 without saying per what), not multiplied by the facility's enrolled children here"
         )
     else:
         basis = (
