@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
+import tuoyu_rules.columns as columns_module
 from strategies import dates, facility_data, facility_jurisdictions
 from tuoyu_rules.batch import FenTotal, RuleCache
 from tuoyu_rules.columns import (
@@ -30,9 +33,24 @@ from tuoyu_rules.models import CROSS_FIELD_LIMITS, MAX_PLACES
 try:
     import numpy as np  # type: ignore[import-not-found,unused-ignore]
 except ImportError:  # the python backend is tested either way
-    np = None
+    np = None  # type: ignore[assignment,unused-ignore]
 
 BACKENDS = ["python"] + (["numpy"] if np is not None else [])
+WALKS = ["facts", "nodes"]
+"""The two walks of the trie: grouped by every field read (the default), and node by node (its fallback)."""
+
+
+@contextlib.contextmanager
+def walking(walk: str) -> Iterator[None]:
+    """Run the column path with one walk of the trie (a context, as hypothesis tests take no function fixture)."""
+    before = columns_module._BY_FACTS
+    columns_module._BY_FACTS = walk == "facts"
+    try:
+        yield
+    finally:
+        columns_module._BY_FACTS = before
+
+
 ON = dt.date(2024, 1, 1)
 
 # -- drawing columns: valid, boundary and invalid values of every field -----------------------------------
@@ -275,33 +293,42 @@ def test_cross_field_limits_are_what_facility_enforces() -> None:
 # -- totals are tr.assess's ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(columns=valid_columns(), on=dates(), split=st.integers(min_value=0, max_value=10))
-def test_totals_equal_a_loop_of_assess(columns: dict[str, list[Any]], on: dt.date, split: int, backend: str) -> None:
+@given(columns=valid_columns(), on=dates(), split=st.integers(min_value=0, max_value=10), small=st.booleans())
+def test_totals_equal_a_loop_of_assess(
+    columns: dict[str, list[Any]], on: dt.date, split: int, small: bool, backend: str, walk: str
+) -> None:
     n = len(next(iter(columns.values())))
     split = min(split, n)
     first = {name: values[:split] for name, values in columns.items()}
     second = {name: values[split:] for name, values in columns.items()}
     chunks = [encoded(first, "arrays"), encoded(second, "coded")]
-    cache = RuleCache(on=on, max_leaves=3)  # small: clears happen mid-walk
-    got = tally_columns(chunks, on=on, on_error="skip", backend=backend, cache=cache)  # type: ignore[arg-type]
-    assert got == reference_totals(list(rows_of(encoded(columns, "list"))), on)
-    again = tally_columns(chunks, on=on, on_error="skip", backend=backend, cache=cache)  # type: ignore[arg-type]
+    cache = RuleCache(on=on, max_leaves=3 if small else 100_000)  # small: clears happen mid-walk
+    with walking(walk):
+        got = tally_columns(chunks, on=on, on_error="skip", backend=backend, cache=cache)  # type: ignore[arg-type]
+        assert got == reference_totals(list(rows_of(encoded(columns, "list"))), on)
+        if not small:  # every engine run was a true miss: it stored a new result
+            assert cache.misses == cache.leaves
+        again = tally_columns(chunks, on=on, on_error="skip", backend=backend, cache=cache)  # type: ignore[arg-type]
     assert again == got
 
 
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(columns=raw_columns())
-def test_totals_of_raw_columns_skip_refused_rows(columns: dict[str, list[Any]], backend: str) -> None:
+def test_totals_of_raw_columns_skip_refused_rows(columns: dict[str, list[Any]], backend: str, walk: str) -> None:
     chunk = encoded(columns, "arrays")
-    got = tally_columns(chunk, on=ON, on_error="skip", backend=backend)  # type: ignore[arg-type]
+    with walking(walk):
+        got = tally_columns(chunk, on=ON, on_error="skip", backend=backend)  # type: ignore[arg-type]
     assert got == reference_totals(list(rows_of(chunk)), ON)
 
 
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_many_rows_few_engine_runs(backend: str) -> None:
+def test_many_rows_few_engine_runs(backend: str, walk: str) -> None:
     n = 2000
     columns = {
         "jurisdiction": Coded([i % 2 for i in range(n)], ["xiamen", "hangzhou"]),
@@ -319,8 +346,10 @@ def test_many_rows_few_engine_runs(backend: str) -> None:
         columns["places"] = np.array(columns["places"])
         columns["self_built"] = np.array(columns["self_built"])
     cache = RuleCache(on=ON)
-    got = tally_columns(columns, on=ON, backend=backend, cache=cache)  # type: ignore[arg-type]
+    with walking(walk):
+        got = tally_columns(columns, on=ON, backend=backend, cache=cache)  # type: ignore[arg-type]
     assert got == reference_totals(list(rows_of(columns)), ON)
+    assert cache.misses == cache.leaves  # one engine run per distinct result, none wasted
     assert cache.misses < n // 4
     assert cache.hits + cache.misses == n
 
@@ -354,10 +383,11 @@ def test_coded_codes_may_be_numpy_ints_never_floats(backend: str) -> None:
         check_columns({"mode": Coded([0.0], values)}, backend=backend)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), wide=st.booleans())
-def test_wide_counts_and_many_groups(seed: int, wide: bool, backend: str) -> None:
+def test_wide_counts_and_many_groups(seed: int, wide: bool, backend: str, walk: str) -> None:
     """Places over the whole allowed range (numpy: the unique encoding and wide group keys)."""
     import random
 
@@ -383,7 +413,8 @@ def test_wide_counts_and_many_groups(seed: int, wide: bool, backend: str) -> Non
     rows = list(rows_of(columns))
     verdict = check_columns(columns, backend=backend)  # type: ignore[arg-type]
     assert [verdict.get(i) for i in range(n)] == [facility_verdict(row) for row in rows]
-    got = tally_columns(columns, on=ON, on_error="skip", backend=backend)  # type: ignore[arg-type]
+    with walking(walk):
+        got = tally_columns(columns, on=ON, on_error="skip", backend=backend)  # type: ignore[arg-type]
     assert got == reference_totals(rows, ON)
 
 
@@ -400,13 +431,16 @@ def test_group_keys_wider_than_64_bits_are_renumbered() -> None:
     cols[1].codes[250:] = cols[1].codes[:250]
     cols[2].codes[250:] = cols[2].codes[:250]
     rows = np.arange(500)
-    items, members = _Numpy().groups(rows, cols)
+    items, members, samples, union = _Numpy().groups(rows, cols)
     want: dict[tuple[int, ...], list[int]] = {}
     for i in range(500):
         want.setdefault(tuple(int(c.codes[i]) for c in cols), []).append(i)
     assert dict(items) == {k: len(v) for k, v in want.items()}
     got = members(list(range(len(items))))
     assert {codes: sorted(g.tolist()) for (codes, _), g in zip(items, got, strict=True)} == want
+    assert all(tuple(int(c.codes[s]) for c in cols) == codes for (codes, _), s in zip(items, samples, strict=True))
+    some = list(range(0, len(items), 3))
+    assert sorted(union(some).tolist()) == sorted(i for w in some for i in want[items[w][0]])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -442,3 +476,37 @@ def test_cache_for_another_day_or_float_arrays() -> None:
         assert check_columns(chunk, backend="numpy") == {0: frozenset({"places"})}
         assert facility_verdict(next(rows_of(chunk))) == frozenset({"places"})
     assert problems_of({"jurisdiction": ["xiamen"], "mode": ["self_run"], "places": [3], "enrolled": [0]}, 0) == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_too_many_groups_falls_back_to_the_node_walk(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grouped by every field read, rows that mostly differ make groups of a row or two: walked node by node."""
+    import random
+
+    r = random.Random(11)
+    n = 200
+    columns: dict[str, Any] = {
+        "jurisdiction": coded(r.choice(["siming", "xiamen", "hangzhou"]) for _ in range(n)),
+        "mode": coded(r.choice(tr.MODES) for _ in range(n)),
+        "self_built": [r.random() < 0.5 for _ in range(n)],
+        "embedded": [r.random() < 0.5 for _ in range(n)],
+        "places": [60] * n,
+        "enrolled": [40] * n,
+        "staff_children": [r.randrange(0, 40) for _ in range(n)],
+    }
+    walked: list[int] = []
+    node_walk = columns_module._walk
+
+    def spy(ch: Any, rc: RuleCache, rows: Any, counts: Any) -> None:
+        walked.append(len(rows))
+        node_walk(ch, rc, rows, counts)
+
+    monkeypatch.setattr(columns_module, "_MANY_GROUPS", 8)
+    monkeypatch.setattr(columns_module, "_walk", spy)
+    cache = RuleCache(on=ON)
+    got = tally_columns(columns, on=ON, backend=backend, cache=cache)  # type: ignore[arg-type]
+    assert got == reference_totals(list(rows_of(columns)), ON)
+    assert walked  # the fallback ran
+    assert sum(walked) < n  # after some rows were counted by groups
+    assert cache.hits + cache.misses == n
+    assert cache.misses == cache.leaves

@@ -12,7 +12,7 @@ run fast by *remembering* what the engine did, keyed by exactly the facts the en
   the same input gives the same output), returned the same result; otherwise it is a miss and the trie grows.
 
 So a Xiamen facility's result does not depend on its ``places`` (Xiamen's rules never read it) while a
-Hangzhou 普惠 facility's does depend on ``enrolled`` (its explanation names the children enrolled); nobody
+Siming facility's does depend on ``staff_children`` (its allowance is counted per employee's child); nobody
 has to declare which facts matter, and nothing is guessed. Every row is still validated as a ``Facility``.
 Exceptions from the engine are never cached. Anything that reads a facility other than field by field
 (``model_dump``, ``__dict__``) makes that result depend on every field.
@@ -253,6 +253,8 @@ class RuleCache:
         self.leaves = 0
         self.clears = 0
         self._root: _Trie | None = None
+        self._read: set[str] = set()
+        """Every field a stored run read (kept across clears: a superset of the trie's fields)."""
         self.max_designation_sets = max_designation_sets
         self._designations: dict[tuple[Any, ...], tuple[Designation, ...]] = {}
         """Validated designations by the exact data of their list (see :meth:`facility`)."""
@@ -341,6 +343,7 @@ class RuleCache:
             self.leaves = 0
             self.clears += 1
         self._root = _grow(self._root, path, leaf)
+        self._read.update(name for name, _ in path)
         self.leaves += 1
 
     def assessment(self, facility: Facility) -> Assessment:

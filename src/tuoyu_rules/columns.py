@@ -31,16 +31,29 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from .batch import _WHOLE, FenEntry, RuleCache, Totals, _Flat, _Leaf, _scaled, merge_totals, totals_fen
+from .batch import _WHOLE, FenEntry, RuleCache, Totals, _Flat, _Leaf, _scaled, _Trie, merge_totals, totals_fen
 from .models import CROSS_FIELD_LIMITS, Facility, limited_amount
 from .money import DEFAULT_ROUNDING
 
 Backend = Literal["auto", "numpy", "python"]
 OnError = Literal["raise", "skip"]
+
+
+class _Groups(NamedTuple):
+    """Rows grouped by their codes in some columns."""
+
+    items: list[tuple[tuple[int, ...], int]]
+    """Per group: its codes, its row count."""
+    members: Callable[[list[int]], list[Any]]
+    """The rows of each group at the positions asked."""
+    samples: list[int]
+    """One row of each group."""
+    union: Callable[[list[int]], Any]
+    """The rows of the groups at the positions asked, together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,9 +270,9 @@ class _Python:
     def count(self, rows: list[int]) -> int:
         return len(rows)
 
-    def groups(self, rows: list[int], cols: list[_Column]) -> tuple[list[tuple[tuple[int, ...], int]], Any]:
-        """Per distinct combination of codes among ``rows``: (its codes, its row count); and a function
-        giving the rows of the groups at the positions asked."""
+    def groups(self, rows: list[int], cols: list[_Column], everything: bool = False) -> _Groups:
+        """Per distinct combination of codes among ``rows``: (its codes, its row count); a function giving the
+        rows of the groups at the positions asked; and one row of each group."""
         code_lists = [c.codes for c in cols]
         found: dict[tuple[int, ...], list[int]] = {}
         for i in rows:
@@ -270,7 +283,12 @@ class _Python:
             else:
                 members.append(i)
         lists = list(found.values())
-        return [(key, len(members)) for key, members in found.items()], lambda wanted: [lists[w] for w in wanted]
+        return _Groups(
+            [(key, len(members)) for key, members in found.items()],
+            lambda wanted: [lists[w] for w in wanted],
+            [members[0] for members in lists],
+            lambda wanted: [i for w in wanted for i in lists[w]],
+        )
 
     def concat(self, parts: list[list[int]]) -> list[int]:
         return [i for part in parts for i in part]
@@ -342,22 +360,27 @@ class _Numpy:
     def without(self, rows: Any, drop: Any) -> Any:
         np = self.np
         drop = np.asarray(list(drop) if not isinstance(drop, np.ndarray) else drop, dtype=np.intp)
-        if drop.size == 0:
+        if drop.size == 0 or rows.size == 0:
             return rows
-        return rows[~np.isin(rows, drop)]
+        keep = np.ones(max(int(rows.max()), int(drop.max())) + 1, dtype=bool)  # rows are indices in a chunk
+        keep[drop] = False
+        return rows[keep[rows]]
 
     def count(self, rows: Any) -> int:
         return int(rows.size)
 
-    def groups(self, rows: Any, cols: list[_Column]) -> tuple[list[tuple[tuple[int, ...], int]], Any]:
+    def groups(self, rows: Any, cols: list[_Column], everything: bool = False) -> _Groups:
+        """As :meth:`_Python.groups`; ``everything``: ``rows`` is every row of the chunk, in order."""
         np = self.np
         if rows.size == 0:
-            return [], lambda wanted: []
+            return _Groups([], lambda wanted: [], [], lambda wanted: rows)
         key: Any = None
         card = 1
         for col in cols:
             width = len(col.raw)
-            codes = col.codes[rows]
+            if width == 1 and key is not None:
+                continue  # one value: every row's code is 0, the key is unchanged
+            codes = col.codes if everything else col.codes[rows]
             if key is None:
                 key, card = codes.astype(np.int64), width
                 continue
@@ -366,7 +389,8 @@ class _Numpy:
                 card = int(distinct.size)
             key = key * width + codes
             card *= width
-        if card <= 4 * rows.size + 4096:
+        dense = card <= 4 * rows.size + 4096
+        if dense:
             counts = np.bincount(key, minlength=card)
             present = np.flatnonzero(counts)
             sizes = counts[present]
@@ -376,11 +400,9 @@ class _Numpy:
         else:
             present, first, sizes = np.unique(key, return_index=True, return_counts=True)
             sample = rows[first]
-        code_arrays = [col.codes for col in cols]
-        items = [
-            (tuple(int(codes[r]) for codes in code_arrays), size)
-            for r, size in zip(sample.tolist(), sizes.tolist(), strict=True)
-        ]
+        samples = sample.tolist()
+        per_column = [col.codes[sample].tolist() for col in cols]
+        items = list(zip(zip(*per_column, strict=True), sizes.tolist(), strict=True))
 
         def members(wanted: list[int]) -> list[Any]:
             if len(wanted) <= 2:  # a comparison per group beats a sort of the rows
@@ -391,7 +413,14 @@ class _Numpy:
             ordered = rows[order]
             return [ordered[ends[w] - sizes[w] : ends[w]] for w in wanted]
 
-        return items, members
+        def union(wanted: list[int]) -> Any:
+            if not dense:
+                return rows[np.isin(key, present[wanted])]
+            chosen = np.zeros(card, dtype=bool)
+            chosen[present[wanted]] = True
+            return rows[chosen[key]]
+
+        return _Groups(items, members, samples, union)
 
     def concat(self, parts: list[Any]) -> Any:
         np = self.np
@@ -519,6 +548,105 @@ def _problems(ch: _Chunk, row: int, offset: int) -> list[RowProblem]:
 
 # -- the walk -----------------------------------------------------------------------------------------
 
+_BY_FACTS = True
+"""Group rows by every field read first (:func:`_walk_by_facts`); False: node by node only (tests both)."""
+_MANY_GROUPS = 1024
+"""Grouping by every field read gives more groups than this, and more than one in 16 rows: walk node by node."""
+
+
+class _Ungrouped(Exception):
+    """The trie reads a field the rows were not grouped by (a run since the grouping read it)."""
+
+
+def _lookup(node: _Trie | None, values: Callable[[str], Any]) -> _Leaf | None:
+    """The stored result rows with these validated field values (``values(name)``) reach; None: a miss (or an
+    unhashable value). Raises :class:`_Ungrouped` when the trie reads a field ``values`` does not know."""
+    try:
+        while node is not None:
+            kind = node.__class__
+            if kind is _Leaf:
+                return node  # type: ignore[return-value]
+            if kind is _Flat:
+                return node.table.get(tuple(map(values, node.fields)))  # type: ignore[union-attr]
+            node = node.children.get(values(node.field))  # type: ignore[union-attr]
+    except KeyError:
+        raise _Ungrouped from None
+    except TypeError:  # an unhashable value: never cached
+        return None
+    return None
+
+
+def _values(where: dict[str, int], cols: list[_Column], codes: tuple[int, ...]) -> Callable[[str], Any]:
+    """One group's validated value of each field it was grouped by (KeyError: not grouped by that field)."""
+
+    def value(name: str) -> Any:
+        i = where[name]
+        return cols[i].values[codes[i]]
+
+    return value
+
+
+def _one_group(rows: Any, size: int) -> _Groups:
+    return _Groups([((), size)], lambda wanted: [rows for _ in wanted], [int(rows[0])], lambda wanted: rows)
+
+
+def _walk_by_facts(ch: _Chunk, rc: RuleCache, rows: Any, counts: dict[_Leaf, int]) -> list[Any]:
+    """Count rows grouped by every field any stored run read: one trie look-up per group, not per row.
+
+    Rows of one group agree on every field the trie reads, so they reach the same stored result. A group
+    that reaches none sends one row to the engine; if that run read no field outside the grouping, the
+    whole group reaches the new result, otherwise the rest is grouped again (by the grown set of fields).
+    Returns the rows left for :func:`_walk` (a whole-facility read, or too many groups to look up one by one).
+    """
+    be = ch.be
+    pending: list[tuple[Any, bool]] = [(rows, not ch.refused)]
+    left: list[Any] = []
+    while pending:
+        members, everything = pending.pop()
+        size_all = be.count(members)
+        if size_all == 0:
+            continue
+        read = frozenset(rc._read)
+        if _WHOLE in read:
+            left.append(members)
+            continue
+        names = sorted(read, key=_ORDER.__getitem__)
+        cols = [ch.columns[name] for name in names]
+        where = {name: i for i, name in enumerate(names)}
+        if cols:
+            grouping = be.groups(members, cols, everything)
+            if len(grouping.items) > _MANY_GROUPS and len(grouping.items) * 16 > size_all:
+                left.append(members)
+                continue
+        else:  # nothing stored yet: one group
+            grouping = _one_group(members, size_all)
+        items, samples = grouping.items, grouping.samples
+        again: list[tuple[int, int | None]] = []
+        """Groups to group again by the grown set of fields: position, and the row already counted (if any)."""
+        for position, ((codes, size), sample) in enumerate(zip(items, samples, strict=True)):
+            values = _values(where, cols, codes)
+            counted: int | None = None
+            try:
+                leaf = _lookup(rc._root, values)
+                if leaf is None:
+                    leaf = rc.leaf(ch.facility(sample))  # a miss: the engine itself, on the row validated by Facility
+                    counts[leaf] = counts.get(leaf, 0) + 1
+                    counted, size = sample, size - 1
+                    if not size:
+                        continue
+                    if _lookup(rc._root, values) is not leaf:  # not stored (an unhashable value): row by row
+                        left.append(be.without(grouping.members([position])[0], [sample]))
+                        continue
+            except _Ungrouped:  # this run (or an earlier one of this round) read a field outside the grouping
+                again.append((position, counted))
+                continue
+            counts[leaf] = counts.get(leaf, 0) + size
+            rc.hits += size
+        if again:
+            rest = grouping.union([position for position, _ in again])
+            pending.append((be.without(rest, [done for _, done in again if done is not None]), False))
+    return left
+
 
 def _walk(ch: _Chunk, rc: RuleCache, rows: Any, counts: dict[_Leaf, int]) -> None:
     """Count every row of ``rows`` at its stored result, running the engine for one row per missing group."""
@@ -544,7 +672,7 @@ def _walk(ch: _Chunk, rc: RuleCache, rows: Any, counts: dict[_Leaf, int]) -> Non
                 representatives.extend(int(i) for i in (members.tolist() if hasattr(members, "tolist") else members))
                 continue
             cols = [ch.columns[name] for name in fields]
-            items, rows_of_groups = be.groups(members, cols)
+            items, rows_of_groups, _, _ = be.groups(members, cols)
             missing: list[int] = []
             deeper: list[tuple[int, Any]] = []
             for position, (codes, size) in enumerate(items):
@@ -618,7 +746,9 @@ def tally_columns(
                     raise ColumnRowError(offset + i, found)
                 if problems is not None:
                     problems.extend(found)
-        _walk(ch, rc, ch.valid_rows(), counts)
+        left = _walk_by_facts(ch, rc, ch.valid_rows(), counts) if _BY_FACTS else [ch.valid_rows()]
+        if left:
+            _walk(ch, rc, be.concat(left), counts)
         offset += ch.n
     by_entries: dict[tuple[FenEntry, ...], int] = {}
     for leaf, n in counts.items():
