@@ -510,3 +510,21 @@ def test_too_many_groups_falls_back_to_the_node_walk(backend: str, monkeypatch: 
     assert sum(walked) < n  # after some rows were counted by groups
     assert cache.hits + cache.misses == n
     assert cache.misses == cache.leaves
+
+
+@pytest.mark.skipif(np is None, reason="numpy is not installed")
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "uint32", "int64", "uint64"])
+def test_coded_codes_of_any_integer_dtype(dtype: str) -> None:
+    """Codes of every integer dtype group alike (uint64 never mixes with int64 into a float key)."""
+    assert np is not None
+    n = 60
+    columns = {
+        "jurisdiction": Coded(np.array([i % 3 for i in range(n)], dtype=dtype), ["xiamen", "hangzhou", "siming"]),
+        "mode": Coded(np.array([i % 7 for i in range(n)], dtype=dtype), list(tr.MODES)),
+        "self_built": np.array([i % 2 == 0 for i in range(n)]),
+        "places": np.array([i + 10 for i in range(n)], dtype=dtype),
+        "enrolled": np.array([i % 10 for i in range(n)], dtype=dtype),
+        "staff_children": Coded(np.array([i % 5 for i in range(n)], dtype=dtype), [None, 0, 1, 2, 3]),
+    }
+    got = tally_columns(columns, on=ON, backend="numpy")
+    assert got == reference_totals(list(rows_of(columns)), ON)

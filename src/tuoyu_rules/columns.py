@@ -376,18 +376,25 @@ class _Numpy:
             return _Groups([], lambda wanted: [], [], lambda wanted: rows)
         key: Any = None
         card = 1
+        product = 1
+        for col in cols:
+            product *= len(col.raw)
+        small = product < 1 << 31  # int32 keys: half the memory traffic of int64
         for col in cols:
             width = len(col.raw)
             if width == 1 and key is not None:
                 continue  # one value: every row's code is 0, the key is unchanged
             codes = col.codes if everything else col.codes[rows]
+            if codes.dtype == np.uint64:  # uint64 with int64 would promote to float: never on a key
+                codes = codes.astype(np.int64)
             if key is None:
-                key, card = codes.astype(np.int64), width
+                key, card = codes.astype(np.int32 if small else np.int64), width
                 continue
             if card * width >= 1 << 62:  # re-number the combinations seen so far densely
                 distinct, key = np.unique(key, return_inverse=True)
                 card = int(distinct.size)
-            key = key * width + codes
+            key *= width  # in place: key is this method's own array (a copy, or a result of unique)
+            key += codes
             card *= width
         dense = card <= 4 * rows.size + 4096
         if dense:
