@@ -528,3 +528,19 @@ def test_coded_codes_of_any_integer_dtype(dtype: str) -> None:
     }
     got = tally_columns(columns, on=ON, backend="numpy")
     assert got == reference_totals(list(rows_of(columns)), ON)
+
+
+def test_coded_keeps_values_of_different_types_apart() -> None:
+    assert coded([1, 1, 2]) == Coded([0, 0, 1], [1, 2])
+    assert coded(iter(["b", "a", "b"])) == Coded([0, 1, 0], ["b", "a"])
+    assert coded([True, False, True]) == Coded([0, 1, 0], [True, False])
+    mixed = coded([1, True, 1.0, "1", 1])
+    assert mixed.codes == [0, 1, 2, 3, 0]
+    assert [type(v) for v in mixed.values] == [int, bool, float, str]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_list_of_ints_beyond_int64_is_refused_not_overflowed(backend: str) -> None:
+    chunk = {"jurisdiction": ["xiamen"] * 2, "mode": ["self_run"] * 2, "places": [2**70, 5], "enrolled": [0, 1]}
+    assert check_columns(chunk, backend=backend) == {0: frozenset({"places"})}  # type: ignore[arg-type]
+    assert facility_verdict(next(rows_of(chunk))) == frozenset({"places"})

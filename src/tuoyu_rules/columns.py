@@ -184,8 +184,18 @@ def _exact(value: Any) -> Any:
     return ("object", id(value))
 
 
+_PLAIN = frozenset({str, int, bool})
+"""Types whose values are equal only when their data is: a column of one of them needs no typed key."""
+
+
 def coded(values: Iterable[Any]) -> Coded:
     """``values`` dictionary-encoded (each distinct value, by data and type, stored once)."""
+    values = values if isinstance(values, list) else list(values)
+    kinds = set(map(type, values))
+    if len(kinds) == 1 and kinds <= _PLAIN:  # one plain type: 1 and True never meet, the values are their keys
+        plain: dict[Any, int] = {}
+        setdefault = plain.setdefault
+        return Coded([setdefault(v, len(plain)) for v in values], list(plain))
     index: dict[Any, int] = {}
     distinct: list[Any] = []
     codes: list[int] = []
@@ -323,6 +333,11 @@ class _Numpy:
             return _Column(codes, distinct.tolist(), array=column)
         if isinstance(column, np.ndarray):
             column = column.tolist()
+        elif isinstance(column, list) and column and set(map(type, column)) == {int}:
+            try:  # a list of Python ints (never bools: their type is bool) is an integer column
+                return self.encode(np.array(column, dtype=np.int64))
+            except OverflowError:  # beyond int64: dictionary-encoded below
+                pass
         c = coded(column)
         return _Column(np.asarray(c.codes, dtype=np.intp), list(c.values))
 
