@@ -267,7 +267,7 @@ def _layer_error(child: Policy, problem: str) -> PluginError | PolicyDataError:
 def find_designation(designation_id: str) -> tuple[Policy, DesignationSpec]:
     """The jurisdiction and spec of a designation id such as ``weifang.caring_employer``."""
     prefix = designation_id.split(".", 1)[0] if isinstance(designation_id, str) else ""
-    if prefix in list_jurisdictions():
+    if prefix in _builtin() or prefix in _plugins():  # list_jurisdictions() without building a sorted tuple
         policy = get_policy(prefix)
         spec = policy.designation(designation_id)
         if spec is not None:
