@@ -14,10 +14,13 @@ Nothing here restates a rule or a validation:
   cross-field relations are read from :data:`tuoyu_rules.models.CROSS_FIELD_LIMITS`, the table ``Facility``'s
   validator itself reads, and checked over whole columns. A row the checker refuses is reported with the
   errors ``Facility.model_validate`` gives that row (row number, field, message);
-* **amounts** come only from :func:`tuoyu_rules.assess`: rows walk the decision trie of a
-  :class:`~tuoyu_rules.batch.RuleCache` in groups (one grouping per trie node, over the codes of the fields
-  the engine read there), a group that reaches no stored result sends one of its rows, validated by
-  ``Facility`` itself, to the engine, and each stored result's integer fen is multiplied by its row count.
+* **amounts** come only from :func:`tuoyu_rules.assess`: the rows of a chunk are grouped by the codes of
+  every field the stored runs of a :class:`~tuoyu_rules.batch.RuleCache` read, and each group walks the
+  cache's decision trie once (rows that agree on every field the trie reads reach the same result). A group
+  that reaches no stored result sends one of its rows, validated by ``Facility`` itself, to the engine; if
+  that run read a field outside the grouping, the rest of the group is grouped again. (Where the grouping
+  would give groups of a row or two, or a run read the facility whole, the rows walk the trie node by node
+  instead, grouped at each node.) Each stored result's integer fen is multiplied by its row count.
 
 numpy is optional: ``backend="numpy"`` needs it (``pip install numpy``), ``backend="python"`` is the same
 algorithm over lists, ``"auto"`` uses numpy when it is installed. No float touches an amount.
