@@ -43,7 +43,7 @@ from typing import Any
 
 import tuoyu_rules as tr
 from tuoyu_rules.batch import RuleCache, Totals, assess_many, merge_totals, tally, totals_fen
-from tuoyu_rules.columns import Coded, check_columns, tally_columns
+from tuoyu_rules.batch.columns import Coded, check_columns, tally_columns
 
 ON = dt.date(2024, 1, 1)
 MONTH = "2024-01"

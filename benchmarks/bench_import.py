@@ -36,7 +36,7 @@ COLD = (
 LOADED = (
     "import sys, tuoyu_rules; "
     "print(sorted(m for m in sys.modules if m.startswith('tuoyu_rules'))); "
-    "from tuoyu_rules import registry; "
+    "from tuoyu_rules.core import registry; "
     "print(registry._load.cache_info().currsize if hasattr(registry, '_load') else '?')"
 )
 

@@ -24,7 +24,7 @@ from bench_single import ON, XIAMEN, distinct_inputs
 
 import tuoyu_rules as tr
 from tuoyu_rules.batch import RuleCache, tally
-from tuoyu_rules.columns import check_columns, tally_columns
+from tuoyu_rules.batch.columns import check_columns, tally_columns
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import tuoyu_rules as tr
-from tuoyu_rules.money import MAX_MONEY, ROUNDING_MODES
+from tuoyu_rules.core.money import MAX_MONEY, ROUNDING_MODES
 
 FIRST_DAY = dt.date(2018, 1, 1)
 LAST_DAY = dt.date(2030, 12, 31)

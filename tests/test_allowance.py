@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tuoyu_rules as tr
-from tuoyu_rules.errors import InvalidInput
+from tuoyu_rules.core.errors import InvalidInput
+from tuoyu_rules.core.reforms import Reform
 from tuoyu_rules.families import Allowance, AllowanceYear, childcare_allowance
-from tuoyu_rules.reforms import Reform
 
 PER_MONTH = Decimal("300")
 """3,600 a year / 12, as the scheme states (每孩每年3600元)."""

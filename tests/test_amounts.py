@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 import tuoyu_rules as tr
 from strategies import amount_ranges, money_decimals, value_inside
-from tuoyu_rules.amounts import total
+from tuoyu_rules.core.amounts import total
 
 CENT = Decimal("0.01")
 

@@ -316,7 +316,7 @@ def test_an_invalid_row_with_known_designations_raises_its_own_error() -> None:
 def test_flat_trie_nodes_split_where_runs_diverge() -> None:
     from types import SimpleNamespace
 
-    from tuoyu_rules import batch
+    import tuoyu_rules.batch.cache as batch
 
     cache = RuleCache(on=ON)
     leaves = [batch._Leaf({"entitlements": (), "obligations": ()}) for _ in range(4)]

@@ -1,4 +1,4 @@
-"""Portfolio budgets (tuoyu_rules.budget): totals, counts, open reasons, strict input, streaming."""
+"""Portfolio budgets (tuoyu_rules.whatif.budgets): totals, counts, open reasons, strict input, streaming."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 import tuoyu_rules as tr
 from strategies import facilities
-from tuoyu_rules.amounts import AmountRange
-from tuoyu_rules.budget import CSV_COLUMNS, MAX_KEPT_ERRORS, RowError, budget, read_csv, read_jsonl
-from tuoyu_rules.results import totals_by_payer
+from tuoyu_rules.core.amounts import AmountRange
+from tuoyu_rules.core.results import totals_by_payer
 from tuoyu_rules.whatif import pin
+from tuoyu_rules.whatif.budgets import CSV_COLUMNS, MAX_KEPT_ERRORS, RowError, budget, read_csv, read_jsonl
 
 DAY = dt.date(2024, 6, 1)
 UP = tr.Reform.from_dict(

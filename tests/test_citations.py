@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
-from tuoyu_rules.citations import lowest_confidence
+from tuoyu_rules.core.citations import lowest_confidence
 
 SEED_FILES = ("000_c1cdc2b76565fa65.txt", "001_5cab603ce49ea5b0.txt", "003_19185ccd5e50f847.txt")
 

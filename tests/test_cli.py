@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import cli
+import tuoyu_rules.cli.app as cli
 
 ON = "2024-06-01"
 FACILITY = {

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import tuoyu_rules.cli as cli
-import tuoyu_rules.cli_compliance as cli_compliance
+import tuoyu_rules.cli.app as cli
+import tuoyu_rules.cli.compliance as cli_compliance
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""``tuoyu fee``, ``tuoyu allowance`` and ``tuoyu family-cost`` (``tuoyu_rules.cli_families``).
+"""``tuoyu fee``, ``tuoyu allowance`` and ``tuoyu family-cost`` (``tuoyu_rules.cli.families``).
 
 The commands are added through ``tuoyu_rules.cli._EXTENSIONS``; each test wires the module in itself.
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import tuoyu_rules.cli as cli
-import tuoyu_rules.cli_families as cli_families
+import tuoyu_rules.cli.app as cli
+import tuoyu_rules.cli.families as cli_families
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The what-if commands (tuoyu_rules.cli_whatif), wired into the CLI as the lead will wire them."""
+"""The what-if commands (tuoyu_rules.cli.whatif), wired into the CLI as the lead will wire them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tuoyu_rules import cli, cli_whatif
+import tuoyu_rules.cli.app as cli
+import tuoyu_rules.cli.whatif as cli_whatif
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "tuoyu_rules" / "examples"
 REFORM = str(EXAMPLES / "xiamen_operating_up.reform.json")

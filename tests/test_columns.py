@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
-import tuoyu_rules.columns as columns_module
+import tuoyu_rules.batch.columns as columns_module
 from strategies import dates, facility_data, facility_jurisdictions
 from tuoyu_rules.batch import FenTotal, RuleCache
-from tuoyu_rules.columns import (
+from tuoyu_rules.batch.columns import (
     Coded,
     ColumnRowError,
     RowProblem,
@@ -28,7 +28,7 @@ from tuoyu_rules.columns import (
     rows_of,
     tally_columns,
 )
-from tuoyu_rules.models import CROSS_FIELD_LIMITS, MAX_PLACES
+from tuoyu_rules.core.models import CROSS_FIELD_LIMITS, MAX_PLACES
 
 try:
     import numpy as np  # type: ignore[import-not-found,unused-ignore]
@@ -420,7 +420,7 @@ def test_wide_counts_and_many_groups(seed: int, wide: bool, backend: str, walk: 
 
 @pytest.mark.skipif(np is None, reason="numpy is not installed")
 def test_group_keys_wider_than_64_bits_are_renumbered() -> None:
-    from tuoyu_rules.columns import _Column, _Numpy
+    from tuoyu_rules.batch.columns import _Column, _Numpy
 
     assert np is not None
     width = 1 << 21
@@ -445,7 +445,7 @@ def test_group_keys_wider_than_64_bits_are_renumbered() -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_rule_reading_the_whole_facility_is_walked_row_by_row(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tuoyu_rules.batch as batch
+    import tuoyu_rules.batch.cache as batch
 
     real = tr.assess  # what tuoyu_rules.batch calls on a miss
 

@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
-import tuoyu_rules.compliance_schedule
-import tuoyu_rules.compliance_spending
-import tuoyu_rules.compliance_standards
+import tuoyu_rules.compliance.schedule
+import tuoyu_rules.compliance.spending
+import tuoyu_rules.compliance.standards
 from tuoyu_rules.compliance import FINDING_OUTCOMES, ComplianceReport, Finding, FindingOutcome
 
 
@@ -62,7 +62,7 @@ def test_confidence_is_the_lowest_of_the_citations() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [tuoyu_rules.compliance_schedule, tuoyu_rules.compliance_spending, tuoyu_rules.compliance_standards],
+    [tuoyu_rules.compliance.schedule, tuoyu_rules.compliance.spending, tuoyu_rules.compliance.standards],
 )
 def test_doctests(module: types.ModuleType) -> None:
     result = doctest.testmod(module)

@@ -17,7 +17,7 @@ from tuoyu_rules.compliance import (
     chengdu_target_progress,
     health_guidance_gaps,
 )
-from tuoyu_rules.errors import InvalidInput
+from tuoyu_rules.core.errors import InvalidInput
 
 D = dt.date
 RULE = "hangzhou.health_guidance.interval"

@@ -35,7 +35,7 @@ from types import ModuleType
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import cli
+import tuoyu_rules.cli.app as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -308,7 +308,7 @@ def _gen_docs() -> ModuleType:
 
 def test_generated_pages_cover_the_api_modules() -> None:
     generated = _gen_docs().generated()
-    for module in ("engine", "models", "results", "schema"):
+    for module in ("core.engine", "core.models", "core.results", "io.schema"):
         assert f"reference/api/{module}.md" in generated
     assert "reference/schema.md" in generated
     assert "reference/schema/Facility.schema.json" in generated

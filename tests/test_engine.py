@@ -17,7 +17,7 @@ import pytest
 
 import tuoyu_rules as tr
 from strategies import city_ids, facility_jurisdictions
-from tuoyu_rules.parameters import Ratio
+from tuoyu_rules.core.parameters import Ratio
 
 DAY = dt.date(2024, 6, 1)
 MONEY_TEXT = re.compile(r"^\d+\.\d{2}$")

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import engine
-from tuoyu_rules.policy import Outcome, Policy, RuleContext
+from tuoyu_rules.core import engine
+from tuoyu_rules.core.policy import Outcome, Policy, RuleContext
 
 DAY = dt.date(2024, 6, 1)
 

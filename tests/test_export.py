@@ -1,4 +1,4 @@
-"""Exports (tuoyu_rules.export): CSV always; pandas and Excel as optional extras."""
+"""Exports (tuoyu_rules.io.export): CSV always; pandas and Excel as optional extras."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.budget import budget
-from tuoyu_rules.export import tables, to_csv, to_dataframe, to_excel, write_csv
-from tuoyu_rules.projection import project
+from tuoyu_rules.io.export import tables, to_csv, to_dataframe, to_excel, write_csv
 from tuoyu_rules.whatif import compare, pin
+from tuoyu_rules.whatif.budgets import budget
+from tuoyu_rules.whatif.projection import project
 
 DAY = dt.date(2024, 6, 1)
 F = tr.Facility(

@@ -15,7 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tuoyu_rules as tr
-from tuoyu_rules.errors import InvalidInput, MoneyError
+from tuoyu_rules.core.errors import InvalidInput, MoneyError
+from tuoyu_rules.core.money import ROUNDING_MODES
+from tuoyu_rules.core.parameters import Ratio
 from tuoyu_rules.families import (
     FeeQuote,
     alliance_fee,
@@ -23,7 +25,6 @@ from tuoyu_rules.families import (
     family_monthly_cost,
     parent_fee,
 )
-from tuoyu_rules.money import ROUNDING_MODES
 
 # -- strategies (exact inputs only, never floats) --------------------------------------------------------------
 
@@ -57,8 +58,8 @@ def test_qianan_share_is_read_from_the_data() -> None:
     params = tr.get_policy("qianan").parameters
     merchants = params["qianan.merchant_children_fee.share"].values[0].value
     half = params["qianan.employee_half_price.share"].values[0].value
-    assert isinstance(merchants, tr.parameters.Ratio)
-    assert isinstance(half, tr.parameters.Ratio)
+    assert isinstance(merchants, Ratio)
+    assert isinstance(half, Ratio)
     assert parent_fee("1500", share=merchants.value).fee == Decimal("1275.00")
     assert parent_fee("1500", share=half.value).fee == Decimal("750.00")
 

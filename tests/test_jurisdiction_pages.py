@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import registry
+from tuoyu_rules.core import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 import tuoyu_rules as tr
 from strategies import money_decimals, money_inputs, sub_fen_decimals
-from tuoyu_rules.money import MAX_MONEY, ROUNDING_MODES, check_rounding, format_wan, format_yuan, round_money
+from tuoyu_rules.core.money import MAX_MONEY, ROUNDING_MODES, check_rounding, format_wan, format_yuan, round_money
 
 HOW = "pass an int, a str such as '50000.00', or a Decimal"
 
@@ -49,7 +49,7 @@ def test_accepted_inputs_become_exact_yuan_with_two_decimals(
 
 
 def test_parse_money_is_public_whatever_was_used_before() -> None:
-    """``tr.parse_money`` stays the function after other names loaded the ``tuoyu_rules.money`` submodule
+    """``tr.parse_money`` stays the function after other names loaded the ``tuoyu_rules.core.money`` submodule
     (the submodule's name is not exported as a function, since importing it would shadow one)."""
     assert tr.AmountRange.of(1, 2).low == Decimal("1")
     assert tr.parse_money("15000") == Decimal("15000.00")

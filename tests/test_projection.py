@@ -1,4 +1,4 @@
-"""Projection over a period (tuoyu_rules.projection): bases, months in force, enrolment, proration."""
+"""Projection over a period (tuoyu_rules.whatif.projection): bases, months in force, enrolment, proration."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import tuoyu_rules as tr
 from strategies import facilities
-from tuoyu_rules.amounts import AmountRange
-from tuoyu_rules.projection import months, project
+from tuoyu_rules.core.amounts import AmountRange
+from tuoyu_rules.whatif.projection import months, project
 
 
 def xiamen(**extra: object) -> tr.Facility:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.registry import builtin_jurisdictions, find_designation, known_designations
+from tuoyu_rules.core.registry import builtin_jurisdictions, find_designation, known_designations
 
 SEED_IDS = ("cn", "fujian", "xiamen")
 

@@ -15,7 +15,9 @@ import pydantic
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import cli, cli_schema, schema
+import tuoyu_rules.cli.app as cli
+import tuoyu_rules.cli.schema as cli_schema
+from tuoyu_rules.io import schema
 
 MONEY_PATTERN = r"^\d{1,13}(\.\d{1,2})?$"
 

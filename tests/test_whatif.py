@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tuoyu_rules as tr
+import tuoyu_rules.cli.app as cli
 from strategies import dates, facilities, rounding_modes
-from tuoyu_rules import cli
-from tuoyu_rules.amounts import AmountRange
+from tuoyu_rules.core.amounts import AmountRange
 from tuoyu_rules.whatif import STRATEGIES, choose, city_ids, compare, pin, sweep, sweep_reforms
 
 DAY = dt.date(2024, 6, 1)

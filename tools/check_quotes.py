@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "src" / "tuoyu_rules" / "data"
+DATA = ROOT / "src" / "tuoyu_rules" / "jurisdictions"
 
 
 def main() -> int:

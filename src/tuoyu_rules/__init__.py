@@ -14,23 +14,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .amounts import AmountRange
     from .batch import (
         RuleCache,
         assess_many,
+        check_columns,
         merge_totals,
         tally,
-    )
-    from .budget import (
-        Budget,
-        RowError,
-        portfolio_budget,
-        read_csv,
-        read_jsonl,
-    )
-    from .citations import Citation, Confidence
-    from .columns import (
-        check_columns,
         tally_columns,
     )
     from .compliance import (
@@ -58,8 +47,10 @@ if TYPE_CHECKING:
         chengdu_target_progress,
         health_guidance_gaps,
     )
-    from .engine import assess
-    from .errors import (
+    from .core.amounts import AmountRange
+    from .core.citations import Citation, Confidence
+    from .core.engine import assess
+    from .core.errors import (
         AmountOutsideRange,
         InvalidInput,
         MoneyError,
@@ -69,12 +60,19 @@ if TYPE_CHECKING:
         UnknownJurisdiction,
         UnknownProgram,
     )
-    from .export import (
-        to_csv,
-        to_dataframe,
-        to_excel,
-        write_csv,
+    from .core.models import MODES, Designation, Facility, Mode
+    from .core.money import CENT, DEFAULT_ROUNDING, parse_money
+    from .core.parameters import ParameterUse
+    from .core.policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
+    from .core.reforms import Reform
+    from .core.registry import (
+        ENTRY_POINT_GROUP,
+        chain,
+        get_policy,
+        list_jurisdictions,
+        plugin_problems,
     )
+    from .core.results import Assessment, Entitlement, Obligation, PayerTotal
     from .families import (
         AllianceCheck,
         Allowance,
@@ -87,59 +85,57 @@ if TYPE_CHECKING:
         family_monthly_cost,
         parent_fee,
     )
-    from .models import MODES, Designation, Facility, Mode
-    from .money import CENT, DEFAULT_ROUNDING, parse_money
-    from .parameters import ParameterUse
-    from .policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
-    from .projection import (
-        Projection,
-        project,
+    from .io import (
+        to_csv,
+        to_dataframe,
+        to_excel,
+        write_csv,
     )
-    from .reforms import Reform
-    from .registry import (
-        ENTRY_POINT_GROUP,
-        chain,
-        get_policy,
-        list_jurisdictions,
-        plugin_problems,
-    )
-    from .results import Assessment, Entitlement, Obligation, PayerTotal
-    from .schema import (
+    from .io.schema import (
         model_names,
         schemas,
     )
     from .whatif import (
+        Budget,
         Comparison,
         PinChoice,
         Pinned,
+        Projection,
+        RowError,
+        budget,
         compare,
         pin,
+        portfolio_budget,
+        project,
+        read_csv,
+        read_jsonl,
         sweep,
     )
 
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
 _LAZY: dict[str, str] = {
-    "tally_columns": "columns",
-    "check_columns": "columns",
+    "tally_columns": "batch",
+    "check_columns": "batch",
     "RuleCache": "batch",
     "assess_many": "batch",
     "tally": "batch",
     "merge_totals": "batch",
-    "plugin_problems": "registry",
-    "model_names": "schema",
-    "schemas": "schema",
-    "to_csv": "export",
-    "write_csv": "export",
-    "to_dataframe": "export",
-    "to_excel": "export",
-    "portfolio_budget": "budget",
-    "Budget": "budget",
-    "read_csv": "budget",
-    "read_jsonl": "budget",
-    "RowError": "budget",
-    "project": "projection",
-    "Projection": "projection",
+    "plugin_problems": "core.registry",
+    "model_names": "io.schema",
+    "schemas": "io.schema",
+    "to_csv": "io",
+    "write_csv": "io",
+    "to_dataframe": "io",
+    "to_excel": "io",
+    "budget": "whatif",
+    "portfolio_budget": "whatif",
+    "Budget": "whatif",
+    "read_csv": "whatif",
+    "read_jsonl": "whatif",
+    "RowError": "whatif",
+    "project": "whatif",
+    "Projection": "whatif",
     "pin": "whatif",
     "compare": "whatif",
     "sweep": "whatif",
@@ -179,41 +175,41 @@ _LAZY: dict[str, str] = {
     "check_health_guidance": "compliance",
     "chengdu_target_progress": "compliance",
     "CHENGDU_TARGET_DEADLINE": "compliance",
-    "AmountOutsideRange": "errors",
-    "AmountRange": "amounts",
-    "Assessment": "results",
-    "CENT": "money",
-    "Citation": "citations",
-    "Confidence": "citations",
-    "DEFAULT_ROUNDING": "money",
-    "Designation": "models",
-    "DesignationSpec": "policy",
-    "ENTRY_POINT_GROUP": "registry",
-    "Entitlement": "results",
-    "Facility": "models",
-    "InvalidInput": "errors",
-    "MODES": "models",
-    "Mode": "models",
-    "MoneyError": "errors",
-    "Obligation": "results",
-    "ParameterUse": "parameters",
-    "Payer": "policy",
-    "PayerTotal": "results",
-    "PluginError": "errors",
-    "Policy": "policy",
-    "PolicyDataError": "errors",
-    "Program": "policy",
-    "Reform": "reforms",
-    "RuleContext": "policy",
-    "TuoyuError": "errors",
-    "UnknownJurisdiction": "errors",
-    "UnknownProgram": "errors",
-    "assess": "engine",
-    "build_policy": "policy",
-    "chain": "registry",
-    "get_policy": "registry",
-    "list_jurisdictions": "registry",
-    "parse_money": "money",
+    "AmountOutsideRange": "core.errors",
+    "AmountRange": "core.amounts",
+    "Assessment": "core.results",
+    "CENT": "core.money",
+    "Citation": "core.citations",
+    "Confidence": "core.citations",
+    "DEFAULT_ROUNDING": "core.money",
+    "Designation": "core.models",
+    "DesignationSpec": "core.policy",
+    "ENTRY_POINT_GROUP": "core.registry",
+    "Entitlement": "core.results",
+    "Facility": "core.models",
+    "InvalidInput": "core.errors",
+    "MODES": "core.models",
+    "Mode": "core.models",
+    "MoneyError": "core.errors",
+    "Obligation": "core.results",
+    "ParameterUse": "core.parameters",
+    "Payer": "core.policy",
+    "PayerTotal": "core.results",
+    "PluginError": "core.errors",
+    "Policy": "core.policy",
+    "PolicyDataError": "core.errors",
+    "Program": "core.policy",
+    "Reform": "core.reforms",
+    "RuleContext": "core.policy",
+    "TuoyuError": "core.errors",
+    "UnknownJurisdiction": "core.errors",
+    "UnknownProgram": "core.errors",
+    "assess": "core.engine",
+    "build_policy": "core.policy",
+    "chain": "core.registry",
+    "get_policy": "core.registry",
+    "list_jurisdictions": "core.registry",
+    "parse_money": "core.money",
 }
 
 __version__ = "0.1.0"
@@ -282,6 +278,7 @@ __all__ = [
     "alliance_price_check",
     "assess",
     "assess_many",
+    "budget",
     "build_policy",
     "chain",
     "check_columns",

@@ -18,8 +18,8 @@ from decimal import Decimal
 import pytest
 
 import tuoyu_rules as tr
+from tuoyu_rules.core.policy import RuleContext
 from tuoyu_rules.jurisdictions import cn
-from tuoyu_rules.policy import RuleContext
 
 AWARD = "cn.caring_employer_award"
 MATCH = "cn.caring_employer_provincial_match"

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
+from tuoyu_rules.core.parameters import Parameter
+from tuoyu_rules.core.policy import RuleContext
 from tuoyu_rules.jurisdictions import hangzhou
-from tuoyu_rules.parameters import Parameter
-from tuoyu_rules.policy import RuleContext
 
 ON = dt.date(2024, 6, 1)
 SUCCESSOR_DAY = dt.date(2026, 6, 1)

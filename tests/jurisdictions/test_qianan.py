@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
-from tuoyu_rules.parameters import Ratio
+from tuoyu_rules.core.parameters import Ratio
 
 ON = dt.date(2024, 6, 1)
 SUBSIDY = "qianan.caring_unit_subsidy"

@@ -16,8 +16,8 @@ from decimal import Decimal
 import pytest
 
 import tuoyu_rules as tr
+from tuoyu_rules.core.policy import RuleContext
 from tuoyu_rules.jurisdictions import weifang
-from tuoyu_rules.policy import RuleContext
 
 DAY = dt.date(2024, 6, 1)
 AWARD = "weifang.caring_employer_award"

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import registry
-from tuoyu_rules.parameters import Bracket, DatedValue
-from tuoyu_rules.policy import LEVELS, Outcome, RuleContext
+from tuoyu_rules.core import registry
+from tuoyu_rules.core.parameters import Bracket, DatedValue
+from tuoyu_rules.core.policy import LEVELS, Outcome, RuleContext
 
 BUILTIN = registry.builtin_jurisdictions()
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -131,7 +131,7 @@ def test_concurrent_first_use_gives_one_answer() -> None:
     """Threads that race to load the registry (cold caches) all get the same assessment."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tuoyu_rules import registry
+    from tuoyu_rules.core import registry
 
     data = {"jurisdiction": "xiamen", "mode": "self_run", "self_built": True, "places": 30, "enrolled": 20}
 

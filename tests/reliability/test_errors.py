@@ -9,7 +9,7 @@ import pydantic
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import errors
+from tuoyu_rules.core import errors
 
 ON = dt.date(2024, 6, 1)
 

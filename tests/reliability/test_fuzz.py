@@ -2,7 +2,7 @@
 
 Only ``pydantic.ValidationError`` or ``tr.TuoyuError`` may escape, never a traceback from deep inside; every
 accepted input gives an assessment whose amounts are exact to the fen, never negative, with low <= high, and
-whose JSON dump is an instance of the published JSON Schema (``tuoyu_rules.schema``).
+whose JSON dump is an instance of the published JSON Schema (``tuoyu_rules.io.schema``).
 Examples are kept modest so the whole file runs in a few seconds.
 """
 
@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import tuoyu_rules as tr
-from tuoyu_rules import registry
+from tuoyu_rules.core import registry
 
 EXAMPLES = int(os.environ.get("TUOYU_FUZZ_EXAMPLES", "60"))
 """Examples per test; a deeper hunt: ``TUOYU_FUZZ_EXAMPLES=2000 pytest tests/reliability/test_fuzz.py``."""
@@ -177,7 +177,7 @@ def _validator(name: str) -> Any:
     if importlib.util.find_spec("jsonschema") is None:  # pragma: no cover - jsonschema is a dev dependency
         return None
     jsonschema: Any = importlib.import_module("jsonschema")  # no type stubs installed
-    from tuoyu_rules import schema
+    from tuoyu_rules.io import schema
 
     return jsonschema.Draft202012Validator(schema.schema(name))
 

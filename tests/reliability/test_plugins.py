@@ -18,7 +18,7 @@ import pydantic
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules import registry
+from tuoyu_rules.core import registry
 
 PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 GROUP = tr.ENTRY_POINT_GROUP

@@ -1,1 +1,10 @@
-"""Bundled jurisdictions: one module of rule functions each, with its data in ``tuoyu_rules/data``."""
+"""The bundled jurisdictions: for each, a module of rule functions beside its data file.
+
+``xiamen.py`` holds Xiamen's rules (plain functions of a :class:`~tuoyu_rules.RuleContext`) and
+``xiamen.toml`` its names, payers, programmes, dated parameters and citations; ``sources.toml`` lists the
+source documents every data file cites. The registry (:mod:`tuoyu_rules.core.registry`) finds a jurisdiction
+by its data file, so adding one means adding its two files here and nothing else.
+
+What it may import: :mod:`tuoyu_rules.core` only. Nothing is imported here: each jurisdiction loads when it is
+first asked for.
+"""

@@ -7,7 +7,7 @@
   condition "托育机构要严格按要求完成登记、备案" (``chengdu.registration``) is applied: a facility not
   registered or not filed is ineligible; when the caller does not say, the designation decides and the
   unsupplied facts are listed in ``missing``.
-* Non-money programmes, declared in ``data/chengdu.toml`` with their quotes: ``chengdu.price_cap``,
+* Non-money programmes, declared in ``jurisdictions/chengdu.toml`` with their quotes: ``chengdu.price_cap``,
   ``chengdu.registration``, ``chengdu.targets`` and ``chengdu.union_fund_rules`` (one citation per rule of
   section 四（四）).
 * Sichuan's 普惠 subsidy (``sichuan.puhui_subsidy``) and the national award with its provincial match
@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 DEMONSTRATION = "chengdu.demonstration_subsidy"
 

@@ -3,7 +3,7 @@
 References: seed 000 (the 2023 national on-site meeting); Workers' Daily 2023-05-05, Guangming Daily
 2024-04-04 and Inner Mongolia Daily 2025-03-28 for the batches by year; Economic Daily 2025-11-28 and
 People's Daily 2025-11-30 for the 2025 project scheme. The family allowance (育儿补贴), the facility standard
-and the family childcare point rules are declared in ``data/cn.toml`` (not facility entitlements).
+and the family childcare point rules are declared in ``jurisdictions/cn.toml`` (not facility entitlements).
 
 Limitations: the library does not decide who is designated or which project qualifies; a batch whose
 per-unit amount no source states (2024) is undetermined unless the caller pins it; the 2025 scheme states no
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..amounts import AmountRange
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.amounts import AmountRange
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 AWARD = "cn.caring_employer_award"
 PROJECT = "cn.employer_childcare_project_2025"

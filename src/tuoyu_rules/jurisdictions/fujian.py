@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..amounts import AmountRange
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.amounts import AmountRange
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 PURCHASED = "fujian.purchased_places_subsidy"
 CARING = "fujian.caring_employer_award"

@@ -6,7 +6,7 @@ References: seed 000, 浙江省杭州市卫生健康委《共济型服务体系�
 official); the successor measure in force 2026-02-01 to 2029-01-31 (amounts not published, official).
 
 The alliance price rule (fee_rule), the health guidance rule (compliance) and the facility size limits
-(condition) are declared in ``data/hangzhou.toml`` with their citations and count parameters; they are not
+(condition) are declared in ``jurisdictions/hangzhou.toml`` with their citations and count parameters; they are not
 entitlements, so they have no rule function here.
 
 Limitations and documented assumptions:
@@ -26,8 +26,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import cast
 
-from ..amounts import AmountRange
-from ..policy import Basis, Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.amounts import AmountRange
+from ..core.policy import Basis, Outcome, Policy, Rule, RuleContext, load_builtin
 
 PUHUI = "hangzhou.puhui_subsidy"
 DEMONSTRATION = "hangzhou.demonstration_award"

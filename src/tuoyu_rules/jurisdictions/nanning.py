@@ -4,7 +4,7 @@ References: seed 000, 广西壮族自治区南宁市卫生健康委: employers p
 11 employer 普惠 facilities; national funds of 50 million and 71.57 million yuan for projects.
 
 Limitations: no per-unit subsidy or formula is stated, so Nanning has no money-bearing programme and no rule
-function; its programmes are declared in ``data/nanning.toml`` as conditions with their clauses. A Nanning
+function; its programmes are declared in ``jurisdictions/nanning.toml`` as conditions with their clauses. A Nanning
 facility still gets the national layer, and Guangxi's union pays the national award's provincial match.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..policy import Policy, Rule, load_builtin
+from ..core.policy import Policy, Rule, load_builtin
 
 RULES: Mapping[str, Rule] = {}
 

@@ -6,7 +6,7 @@ because the sources give no Tangshan rule.
 * ``qianan.caring_unit_subsidy``: "对爱心托育单位给予最高不超过7万元/家的资金补贴": one-time, 0 to 70,000
   yuan per designated caring unit (designation ``qianan.caring_unit``); the granting body decides inside
   the range and a designation's ``amount`` pins it.
-* Non-money programmes, declared in ``data/qianan.toml`` with their quotes: ``qianan.union_funds_allowed``
+* Non-money programmes, declared in ``jurisdictions/qianan.toml`` with their quotes: ``qianan.union_funds_allowed``
   (union funds may pay childcare), and the fee rules ``qianan.merchant_children_fee`` (85% of the market
   price), ``qianan.employee_half_price`` (half price) and ``qianan.employer_allowance`` (200 a month).
 
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..amounts import AmountRange
-from ..money import format_wan
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.amounts import AmountRange
+from ..core.money import format_wan
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 CARING_UNIT = "qianan.caring_unit_subsidy"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..policy import Policy, Rule, load_builtin
+from ..core.policy import Policy, Rule, load_builtin
 
 RULES: Mapping[str, Rule] = {}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 PUHUI = "sichuan.puhui_subsidy"
 

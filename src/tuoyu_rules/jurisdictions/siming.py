@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 ALLOWANCE = "xiamen.siming_allowance"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 AWARD = "weifang.caring_employer_award"
 COUNTY_MATCH = "weifang.county_match"

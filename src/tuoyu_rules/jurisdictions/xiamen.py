@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..amounts import AmountRange
-from ..policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.amounts import AmountRange
+from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
 
 CONSTRUCTION = "xiamen.construction_subsidy"
 OPERATING = "xiamen.operating_subsidy"

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import tuoyu_rules as tr
-from tuoyu_rules.policy import Outcome, RuleContext
+from tuoyu_rules.core.policy import Outcome, RuleContext
 
 DATA: dict[str, Any] = {
     "jurisdiction": {

@@ -44,17 +44,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .amounts import AmountRange
-from .engine import assess
-from .errors import InvalidInput
-from .models import Facility
-from .money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
-from .reforms import Reform
-from .registry import chain, get_policy, list_jurisdictions
-from .results import Assessment, PayerTotal
+from ..core.amounts import AmountRange
+from ..core.engine import assess
+from ..core.errors import InvalidInput
+from ..core.models import Facility
+from ..core.money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
+from ..core.reforms import Reform
+from ..core.registry import chain, get_policy, list_jurisdictions
+from ..core.results import Assessment, PayerTotal
 
 if TYPE_CHECKING:
-    from .budget import Budget, Row
+    from .budgets import Budget, Row
 
 Strategy = Literal["low", "mid", "high"]
 STRATEGIES: tuple[str, ...] = ("low", "mid", "high")
@@ -422,7 +422,7 @@ def sweep(
     the swept values, in order (each reform named ``parameter = value``). The facilities are read once, all
     scenarios side by side, so a streamed portfolio stays flat in memory.
     """
-    from .budget import budget
+    from .budgets import budget
 
     reforms = sweep_reforms(parameter, values)
     source: Iterable[Facility | Row]

@@ -42,8 +42,10 @@ from typing import Any, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .citations import Citation
-from .compliance_base import (
+from ..core.citations import Citation
+from ..core.models import Count
+from ..core.parameters import ParameterUse
+from .findings import (
     ComplianceReport,
     Finding,
     FindingOutcome,
@@ -52,8 +54,6 @@ from .compliance_base import (
     count_parameter,
     require_count,
 )
-from .models import Count
-from .parameters import ParameterUse
 
 ClassKind = Literal["infant", "small", "large", "mixed"]
 """Class kinds of the national standard: ``infant`` 乳儿班 (6-12 months), ``small`` 托小班 (12-24 months),
@@ -138,7 +138,7 @@ class StandardsInput(BaseModel):
             if total != self.children:
                 raise ValueError(f"children: {self.children} differs from the sum over classes ({total})")
         if self.jurisdiction is not None:
-            from .registry import get_policy
+            from ..core.registry import get_policy
 
             get_policy(self.jurisdiction)  # an unknown id raises UnknownJurisdiction listing the known ids
         return self
@@ -356,7 +356,7 @@ def _n(n: int, one: str, many: str) -> str:
 def _in_hangzhou(jurisdiction: str | None) -> bool:
     if jurisdiction is None:
         return False
-    from .registry import chain
+    from ..core.registry import chain
 
     return any(p.id == "hangzhou" for p in chain(jurisdiction))
 

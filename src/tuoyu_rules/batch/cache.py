@@ -43,11 +43,11 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from .engine import assess
-from .errors import TuoyuError
-from .models import Designation, Facility
-from .money import DEFAULT_ROUNDING
-from .results import Assessment
+from ..core.engine import assess
+from ..core.errors import TuoyuError
+from ..core.models import Designation, Facility
+from ..core.money import DEFAULT_ROUNDING
+from ..core.results import Assessment
 
 Output = Literal["assessment", "ndjson", "fen"]
 OnError = Literal["raise", "yield"]

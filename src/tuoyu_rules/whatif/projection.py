@@ -50,15 +50,15 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
-from .amounts import AmountRange
-from .engine import assess
-from .errors import InvalidInput
-from .models import MAX_PLACES, Facility
-from .money import CENT, DEFAULT_ROUNDING, check_rounding
-from .policy import Basis
-from .reforms import Reform
-from .registry import chain, get_policy
-from .results import Assessment, _Entry
+from ..core.amounts import AmountRange
+from ..core.engine import assess
+from ..core.errors import InvalidInput
+from ..core.models import MAX_PLACES, Facility
+from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding
+from ..core.policy import Basis
+from ..core.reforms import Reform
+from ..core.registry import chain, get_policy
+from ..core.results import Assessment, _Entry
 
 __all__ = ["Projection", "ProjectionLine", "YearPayerTotal", "months", "project"]
 

@@ -21,8 +21,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from . import schema
-    from .cli import BadInput  # here, not at the top: cli imports this module to register the command
+    from ..io import schema
+    from .app import BadInput  # here, not at the top: cli imports this module to register the command
 
     names = schema.model_names()
     if args.model is not None and args.model not in names:

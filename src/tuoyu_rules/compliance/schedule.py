@@ -38,9 +38,9 @@ from typing import Final
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
-from .compliance_base import ComplianceReport, Finding, FindingOutcome, citation, plural, require_count
-from .errors import InvalidInput, PolicyDataError
-from .models import MAX_PLACES
+from ..core.errors import InvalidInput, PolicyDataError
+from ..core.models import MAX_PLACES
+from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural, require_count
 
 CHENGDU_TARGET_DEADLINE: Final = dt.date(2025, 12, 31)
 """到2025年底 (chengdu.seed_target_sites): the end of 2025."""
@@ -71,8 +71,8 @@ def _guidance_figures(on: dt.date) -> tuple[int, tuple[str, ...]]:
     visits, use2 = require_count("hangzhou", "hangzhou.health_guidance.min_visits", on)
     if visits != 1 or months < 1:
         raise PolicyDataError(
-            "data/hangzhou.toml: the health-guidance check supports at least 1 visit per interval of 1 or more "
-            f"months; the data says {visits} per {months}"
+            "jurisdictions/hangzhou.toml: the health-guidance check supports at least 1 visit per interval of "
+            f"1 or more months; the data says {visits} per {months}"
         )
     return months, (use.value, use2.value)
 

@@ -2,7 +2,7 @@
 
 A jurisdiction is two small pieces:
 
-* a TOML data file (``data/<id>.toml``): who it is (names, level, parent, GB/T 2260 code), its payers,
+* a TOML data file (``jurisdictions/<id>.toml``): who it is (names, level, parent, GB/T 2260 code), its payers,
   its citations, its programmes (names, payer, basis, dates, citations) and its dated parameters;
 * a Python module (``jurisdictions/<id>.py``) with one plain function per money-bearing programme, taking a
   :class:`RuleContext` and returning an :class:`Outcome`. The module lists them in a ``RULES`` mapping and
@@ -412,7 +412,7 @@ def _load_toml(package: str, name: str) -> dict[str, Any]:
 @functools.cache
 def builtin_sources() -> Mapping[str, Any]:
     """The bundled source documents (seed files and refinement sources), read once on first use."""
-    sources = _load_toml("tuoyu_rules.data", "sources.toml").get("sources", {})
+    sources = _load_toml("tuoyu_rules.jurisdictions", "sources.toml").get("sources", {})
     return MappingProxyType(sources)
 
 
@@ -452,7 +452,7 @@ def build_policy(
     """Build a :class:`Policy` from parsed TOML ``data`` and the module's ``rules``; validate everything.
 
     ``sources`` adds source documents to those the data file declares itself (built-ins share
-    ``data/sources.toml``). Every problem raises :class:`PolicyDataError` naming ``origin`` and the entry.
+    ``jurisdictions/sources.toml``). Every problem raises :class:`PolicyDataError` naming ``origin`` and the entry.
     """
     try:
         return _build(data, rules, sources or {}, origin)
@@ -606,9 +606,9 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
 
 
 def load_builtin(jurisdiction_id: str, rules: Mapping[str, Rule]) -> Policy:
-    """Build a bundled jurisdiction from ``data/<id>.toml`` and its module's rules."""
-    data = _load_toml("tuoyu_rules.data", f"{jurisdiction_id}.toml")
-    policy = build_policy(data, rules, sources=builtin_sources(), origin=f"data/{jurisdiction_id}.toml")
+    """Build a bundled jurisdiction from ``jurisdictions/<id>.toml`` and its module's rules."""
+    data = _load_toml("tuoyu_rules.jurisdictions", f"{jurisdiction_id}.toml")
+    policy = build_policy(data, rules, sources=builtin_sources(), origin=f"jurisdictions/{jurisdiction_id}.toml")
     if policy.id != jurisdiction_id:
-        raise PolicyDataError(f"data/{jurisdiction_id}.toml declares id {policy.id!r}")
+        raise PolicyDataError(f"jurisdictions/{jurisdiction_id}.toml declares id {policy.id!r}")
     return policy

@@ -38,9 +38,9 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from .batch import _WHOLE, FenEntry, RuleCache, Totals, _Flat, _Leaf, _scaled, _Trie, merge_totals, totals_fen
-from .models import CROSS_FIELD_LIMITS, Facility, limited_amount
-from .money import DEFAULT_ROUNDING
+from ..core.models import CROSS_FIELD_LIMITS, Facility, limited_amount
+from ..core.money import DEFAULT_ROUNDING
+from .cache import _WHOLE, FenEntry, RuleCache, Totals, _Flat, _Leaf, _scaled, _Trie, merge_totals, totals_fen
 
 Backend = Literal["auto", "numpy", "python"]
 OnError = Literal["raise", "skip"]

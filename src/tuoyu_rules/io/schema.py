@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
-from .errors import InvalidInput
+from ..core.errors import InvalidInput
 
 SchemaMode = Literal["validation", "serialization"]
 

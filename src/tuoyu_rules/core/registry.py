@@ -1,6 +1,6 @@
 """The jurisdiction registry: ids to policies, loaded lazily on first use.
 
-Built-in jurisdictions are discovered from the data folder (one ``data/<id>.toml`` and one
+Built-in jurisdictions are discovered from the data folder (one ``jurisdictions/<id>.toml`` and one
 ``jurisdictions/<id>.py`` each); nothing is imported or parsed until a policy is asked for. Third-party
 packages add jurisdictions through the entry-point group ``tuoyu_rules.jurisdictions``: the entry point's
 name is the jurisdiction id and its object is a :class:`~tuoyu_rules.policy.Policy` or a zero-argument
@@ -50,8 +50,8 @@ def _entry_points() -> Iterable[EntryPoint]:
 
 @functools.cache
 def _builtin() -> Mapping[str, str]:
-    """Bundled ids -> modules: one ``data/<id>.toml`` and one ``jurisdictions/<id>.py`` each (names only)."""
-    data = resources.files("tuoyu_rules.data")
+    """Bundled ids -> modules: one ``jurisdictions/<id>.toml`` and one ``jurisdictions/<id>.py`` each (names only)."""
+    data = resources.files("tuoyu_rules.jurisdictions")
     ids = sorted(
         entry.name.removesuffix(".toml")
         for entry in data.iterdir()
@@ -160,7 +160,7 @@ def _load(jurisdiction_id: str) -> Policy:
 
 
 def _load_builtin(jurisdiction_id: str, module_name: str) -> Policy:
-    where = f"built-in jurisdiction {jurisdiction_id!r} (data/{jurisdiction_id}.toml, {module_name})"
+    where = f"built-in jurisdiction {jurisdiction_id!r} (jurisdictions/{jurisdiction_id}.toml, {module_name})"
     try:
         module = importlib.import_module(module_name)
         policy = module.load()
@@ -260,7 +260,7 @@ def chain(jurisdiction_id: str) -> tuple[Policy, ...]:
 def _layer_error(child: Policy, problem: str) -> PluginError | PolicyDataError:
     ep = _plugins().get(child.id)
     if ep is None:
-        return PolicyDataError(f"built-in jurisdiction {child.id!r} (data/{child.id}.toml): {problem}")
+        return PolicyDataError(f"built-in jurisdiction {child.id!r} (jurisdictions/{child.id}.toml): {problem}")
     return PluginError(f"jurisdiction plugin {child.id!r} ({ep.value}): {problem}", plugin=child.id, value=ep.value)
 
 

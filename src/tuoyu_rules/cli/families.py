@@ -20,16 +20,16 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
-from .cli import date_arg
-from .families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
-from .money import ROUNDING_MODES, format_yuan
+from ..core.money import ROUNDING_MODES, format_yuan
+from ..families.fees import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
+from .app import date_arg
 
 EXIT_OK = 0
 
 
 def _bad(message: str) -> Exception:
     """``tuoyu_rules.cli.BadInput`` (imported late: ``cli`` imports this module to wire the commands)."""
-    from .cli import BadInput
+    from .app import BadInput
 
     return BadInput(message)
 
@@ -152,9 +152,9 @@ def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, ...]:
         return ()
     if args.facility is None or args.on is None:
         raise _bad("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
-    from .cli import read_json
-    from .engine import assess
-    from .models import Facility
+    from ..core.engine import assess
+    from ..core.models import Facility
+    from .app import read_json
 
     raw = read_json(args.facility, stdin)
     assessment = assess(Facility.model_validate(raw), on=args.on)

@@ -28,15 +28,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from .amounts import AmountRange
-from .cli import date_arg, pin_arg
-from .money import ROUNDING_MODES, format_yuan
+from ..core.amounts import AmountRange
+from ..core.money import ROUNDING_MODES, format_yuan
+from .app import date_arg, pin_arg
 
 _STRATEGIES = ("low", "mid", "high")
 
 
 def _bad(message: str) -> NoReturn:
-    from .cli import BadInput
+    from .app import BadInput
 
     raise BadInput(message)
 
@@ -119,7 +119,7 @@ def _examples() -> list[str]:
 @contextmanager
 def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any]]:
     """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time)."""
-    from .budget import read_csv, read_jsonl
+    from ..whatif.budgets import read_csv, read_jsonl
 
     example = getattr(args, "example", None)
     if example is not None:
@@ -156,15 +156,15 @@ def _kind(path: str) -> str | None:
 
 
 def _facility(path: str, stdin: TextIO) -> Any:
-    from .cli import read_json
-    from .models import Facility
+    from ..core.models import Facility
+    from .app import read_json
 
     data = read_json(path, stdin)
     return Facility.model_validate(data)
 
 
 def _reform(path: str) -> Any:
-    from .reforms import Reform
+    from ..core.reforms import Reform
 
     return Reform.load(path)
 
@@ -185,7 +185,7 @@ def _cell(amount: AmountRange, open_count: int = 0) -> str:
 
 
 def _table(rows: list[list[str]], out: TextIO) -> None:
-    from .cli import _table as cli_table
+    from .app import _table as cli_table
 
     cli_table(rows, out)
 
@@ -230,7 +230,7 @@ def _emit(result: Any, fmt: str, out: TextIO, printer: Any) -> int:
     if fmt == "json":
         _json(result.model_dump(mode="json"), out)
     elif fmt == "csv":
-        from .export import write_csv
+        from ..io.export import write_csv
 
         write_csv(result, out)
     else:
@@ -242,7 +242,7 @@ def _emit(result: Any, fmt: str, out: TextIO, printer: Any) -> int:
 
 
 def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .budget import budget
+    from ..whatif.budgets import budget
 
     reforms = [_reform(r) for r in args.reform]
     with _portfolio(args, stdin) as rows:
@@ -279,7 +279,7 @@ def _print_projection(p: Any, out: TextIO) -> None:
 
 
 def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .projection import project
+    from ..whatif.projection import project
 
     facility = _facility(args.file, stdin)
     result = project(
@@ -298,8 +298,8 @@ def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .budget import budget
-    from .whatif import city_ids
+    from ..whatif.budgets import budget
+    from ..whatif.pinning import city_ids
 
     facility = _facility(args.file, stdin)
     reform = _reform(args.reform)
@@ -314,7 +314,7 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         _json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
         return 0
     if args.format == "csv":
-        from .export import tables
+        from ..io.export import tables
 
         writer = csv.writer(out, lineterminator="\n")
         header_done = False
@@ -342,7 +342,7 @@ def _fmt(cell: Any) -> str:
 
 
 def _cmd_sweep(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .whatif import sweep
+    from ..whatif.pinning import sweep
 
     if args.file is not None and args.example is None and _kind(args.file) == "json":
         result = sweep(

@@ -17,15 +17,15 @@ gaps themselves). See :mod:`tuoyu_rules.compliance_base` for the outcomes and ho
 
 from __future__ import annotations
 
-from .compliance_base import FINDING_OUTCOMES, ComplianceReport, Finding, FindingOutcome
-from .compliance_schedule import (
+from .findings import FINDING_OUTCOMES, ComplianceReport, Finding, FindingOutcome
+from .schedule import (
     CHENGDU_TARGET_DEADLINE,
     GuidanceGap,
     check_health_guidance,
     chengdu_target_progress,
     health_guidance_gaps,
 )
-from .compliance_spending import (
+from .spending import (
     PAYEES,
     SETTLEMENTS,
     SPENDING_CATEGORIES,
@@ -36,7 +36,7 @@ from .compliance_spending import (
     UnionSpendingPlan,
     check_union_spending,
 )
-from .compliance_standards import (
+from .standards import (
     CLASS_KINDS,
     HENAN_COLLEGE_AREA,
     HENAN_COLLEGE_MIN_AREA_PER_PLACE,

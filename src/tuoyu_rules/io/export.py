@@ -33,8 +33,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from .amounts import AmountRange
-from .results import Assessment
+from ..core.amounts import AmountRange
+from ..core.results import Assessment
 
 __all__ = ["Table", "tables", "to_csv", "to_dataframe", "to_excel", "write_csv"]
 
@@ -56,9 +56,9 @@ def _bounds(amount: AmountRange) -> tuple[Decimal, Decimal | None]:
 
 def tables(result: Any) -> tuple[Table, ...]:
     """The tables of a result (see the module docs); TypeError for anything else."""
-    from .budget import Budget
-    from .projection import Projection
-    from .whatif import Comparison, Pinned
+    from ..whatif.budgets import Budget
+    from ..whatif.pinning import Comparison, Pinned
+    from ..whatif.projection import Projection
 
     if isinstance(result, Budget):
         return _budget_tables(result)

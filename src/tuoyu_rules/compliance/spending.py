@@ -46,10 +46,10 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .citations import Citation
-from .compliance_base import ComplianceReport, Finding, FindingOutcome, citation, plural
-from .errors import InvalidInput
-from .money import Money, format_yuan
+from ..core.citations import Citation
+from ..core.errors import InvalidInput
+from ..core.money import Money, format_yuan
+from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural
 
 SpendingCategory = Literal[
     "childcare_service",

@@ -35,9 +35,9 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, computed_field
 from pydantic_core import PydanticCustomError
 
-from .citations import Citation, Confidence, lowest_confidence
-from .errors import PolicyDataError
-from .parameters import ParameterUse
+from ..core.citations import Citation, Confidence, lowest_confidence
+from ..core.errors import PolicyDataError
+from ..core.parameters import ParameterUse
 
 FindingOutcome = Literal["ok", "breach", "cannot_check", "in_progress", "warning", "not_applicable"]
 FINDING_OUTCOMES: Final[tuple[str, ...]] = ("ok", "breach", "cannot_check", "in_progress", "warning", "not_applicable")
@@ -115,33 +115,35 @@ class ComplianceReport(BaseModel):
 
 def citation(jurisdiction: str, citation_id: str) -> Citation:
     """A citation of a registered jurisdiction's data; a missing one is a data error naming it."""
-    from .registry import get_policy
+    from ..core.registry import get_policy
 
     policy = get_policy(jurisdiction)
     try:
         return policy.citations[citation_id]
     except KeyError:
         raise PolicyDataError(
-            f"data/{jurisdiction}.toml: compliance checks need the citation {citation_id!r}, which is missing"
+            f"jurisdictions/{jurisdiction}.toml: compliance checks need the citation {citation_id!r}, which is missing"
         ) from None
 
 
 def count_parameter(jurisdiction: str, name: str, on: dt.date) -> tuple[int, ParameterUse] | None:
     """The ``count`` value of a parameter in force on ``on`` and a record of its use; None if none is."""
-    from .registry import get_policy
+    from ..core.registry import get_policy
 
     policy = get_policy(jurisdiction)
     try:
         param = policy.parameters[name]
     except KeyError:
         raise PolicyDataError(
-            f"data/{jurisdiction}.toml: compliance checks need the parameter {name!r}, which is missing"
+            f"jurisdictions/{jurisdiction}.toml: compliance checks need the parameter {name!r}, which is missing"
         ) from None
     value = param.value_on(on)
     if value is None:
         return None
     if value.kind != "count" or not isinstance(value.value, int):
-        raise PolicyDataError(f"data/{jurisdiction}.toml: parameter {name!r} must be a count, not {value.kind}")
+        raise PolicyDataError(
+            f"jurisdictions/{jurisdiction}.toml: parameter {name!r} must be a count, not {value.kind}"
+        )
     use = ParameterUse(name=name, value=value.render(), period=value.period(), citations=value.cites)
     return value.value, use
 
@@ -150,7 +152,7 @@ def require_count(jurisdiction: str, name: str, on: dt.date) -> tuple[int, Param
     """Like :func:`count_parameter`, for a parameter that must have a value on every day."""
     found = count_parameter(jurisdiction, name, on)
     if found is None:
-        raise PolicyDataError(f"data/{jurisdiction}.toml: parameter {name!r} has no value on {on.isoformat()}")
+        raise PolicyDataError(f"jurisdictions/{jurisdiction}.toml: parameter {name!r} has no value on {on.isoformat()}")
     return found
 
 

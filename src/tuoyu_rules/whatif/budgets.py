@@ -68,13 +68,13 @@ from typing import Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .amounts import AmountRange
-from .errors import InvalidInput
-from .models import Facility
-from .money import DEFAULT_ROUNDING, check_rounding
-from .policy import Basis
-from .reforms import Reform
-from .results import Assessment, PayerTotal
+from ..core.amounts import AmountRange
+from ..core.errors import InvalidInput
+from ..core.models import Facility
+from ..core.money import DEFAULT_ROUNDING, check_rounding
+from ..core.policy import Basis
+from ..core.reforms import Reform
+from ..core.results import Assessment, PayerTotal
 
 MAX_KEPT_ERRORS = 100
 """With ``errors="collect"``, at most this many row errors are kept (all are counted)."""
@@ -357,7 +357,7 @@ def budget(
     if len(set(names)) != len(names) or "baseline" in names:
         raise InvalidInput("reforms", "each reform needs a distinct name, other than 'baseline'")
     if strategy is not None:
-        from .whatif import check_strategy
+        from .pinning import check_strategy
 
         check_strategy(strategy)
     scenarios: list[_Accumulator] = []
@@ -405,10 +405,10 @@ def _assess_one(
     facility: Facility, on: dt.date, rounding: str, reform: Reform | None, strategy: str | None
 ) -> Assessment:
     if strategy is None:
-        from .engine import assess
+        from ..core.engine import assess
 
         return assess(facility, on=on, rounding=rounding, reform=reform)
-    from .whatif import pin
+    from .pinning import pin
 
     return pin(facility, on=on, strategy=strategy, rounding=rounding, reform=reform).assessment
 

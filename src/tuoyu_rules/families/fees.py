@@ -43,16 +43,16 @@ from typing import TYPE_CHECKING, Annotated, Final, NamedTuple
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from .amounts import AmountRange
-from .citations import Citation
-from .errors import InvalidInput, PolicyDataError, TuoyuError
-from .money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
-from .parameters import DatedValue, ParameterUse
-from .registry import get_policy
+from ..core.amounts import AmountRange
+from ..core.citations import Citation
+from ..core.errors import InvalidInput, PolicyDataError, TuoyuError
+from ..core.money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
+from ..core.parameters import DatedValue, ParameterUse
+from ..core.registry import get_policy
 
 if TYPE_CHECKING:
-    from .reforms import Reform
-    from .results import Entitlement
+    from ..core.reforms import Reform
+    from ..core.results import Entitlement
 
 __all__ = [
     "ALLIANCE_CITATION",
@@ -336,7 +336,9 @@ def _alliance_citations() -> tuple[Citation, ...]:
     policy = get_policy("hangzhou")
     citation = policy.citations.get(ALLIANCE_CITATION)
     if citation is None:
-        raise PolicyDataError(f"data/hangzhou.toml has no citation {ALLIANCE_CITATION!r} (the alliance price clause)")
+        raise PolicyDataError(
+            f"jurisdictions/hangzhou.toml has no citation {ALLIANCE_CITATION!r} (the alliance price clause)"
+        )
     return (citation,)
 
 
@@ -465,7 +467,7 @@ def _value(name: str, day: dt.date, reform: Reform | None) -> tuple[DatedValue |
             return override, True
     param = get_policy("cn").parameters.get(name)
     if param is None:
-        raise PolicyDataError(f"data/cn.toml has no parameter {name!r} ({ALLOWANCE_PROGRAM})")
+        raise PolicyDataError(f"jurisdictions/cn.toml has no parameter {name!r} ({ALLOWANCE_PROGRAM})")
     return param.value_on(day), False
 
 
@@ -496,7 +498,7 @@ def childcare_allowance(
     calendar months its allowance falls (it is paid by the year), so ``by_year`` is an attribution.
 
     The monthly rate (``cn.childcare_allowance.per_month``, with its start date) and the 36 months
-    (``cn.childcare_allowance.months_to_age_3``) are read from ``data/cn.toml`` (or a ``reform`` overlay),
+    (``cn.childcare_allowance.months_to_age_3``) are read from ``jurisdictions/cn.toml`` (or a ``reform`` overlay),
     never hard-coded. The month count in force on the birth day applies, or on the scheme's first day for a
     child born before it. There is no clock: the result depends only on ``birth`` (a birth after today is
     computed under the rules in the data, as any other).
@@ -637,7 +639,7 @@ class FamilyCost(BaseModel):
 
 
 def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
-    from .results import Entitlement
+    from ..core.results import Entitlement
 
     field = f"passed_on[{i}]"
     if not isinstance(entry, Entitlement):

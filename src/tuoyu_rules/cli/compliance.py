@@ -23,9 +23,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .cli import EXIT_OK, _table, read_json
-from .cli import date_arg as _date
-from .compliance import (
+from ..compliance import (
     ComplianceReport,
     StandardsInput,
     UnionSpendingPlan,
@@ -35,7 +33,9 @@ from .compliance import (
     chengdu_target_progress,
     health_guidance_gaps,
 )
-from .models import Count
+from ..core.models import Count
+from .app import EXIT_OK, _table, read_json
+from .app import date_arg as _date
 
 
 class TargetsInput(BaseModel):

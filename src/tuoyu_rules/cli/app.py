@@ -22,9 +22,9 @@ from typing import Any, NoReturn, Protocol, TextIO, cast
 
 from pydantic import ValidationError
 
-from .amounts import AmountRange
-from .errors import TuoyuError
-from .money import ROUNDING_MODES, format_wan, format_yuan
+from ..core.amounts import AmountRange
+from ..core.errors import TuoyuError
+from ..core.money import ROUNDING_MODES, format_wan, format_yuan
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -45,7 +45,7 @@ class _Extension(Protocol):
     def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-_EXTENSION_MODULES: tuple[str, ...] = ("cli_families", "cli_compliance", "cli_whatif", "cli_schema")
+_EXTENSION_MODULES: tuple[str, ...] = ("families", "compliance", "whatif", "schema")
 """Modules that add subcommands: each has ``add_commands(sub)`` calling ``sub.add_parser(...)`` and
 ``parser.set_defaults(func=handler)`` for each command it adds. Imported when the parser is built."""
 
@@ -56,7 +56,7 @@ _EXTENSIONS: tuple[_Extension, ...] | None = None
 def _extensions() -> tuple[_Extension, ...]:
     if _EXTENSIONS is not None:
         return _EXTENSIONS
-    return tuple(cast(_Extension, importlib.import_module(f"tuoyu_rules.{name}")) for name in _EXTENSION_MODULES)
+    return tuple(cast(_Extension, importlib.import_module(f"tuoyu_rules.cli.{name}")) for name in _EXTENSION_MODULES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -270,7 +270,7 @@ def _print_assessment(a: Any, out: TextIO) -> None:
 
 
 def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .registry import get_policy, list_jurisdictions
+    from ..core.registry import get_policy, list_jurisdictions
 
     policies = []
     for jid in list_jurisdictions():
@@ -310,9 +310,9 @@ def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from .engine import assess
-    from .models import Facility
-    from .registry import chain, get_policy, list_jurisdictions
+    from ..core.engine import assess
+    from ..core.models import Facility
+    from ..core.registry import chain, get_policy, list_jurisdictions
 
     raw, _ = _read_facility_json(args, stdin)
     facility = Facility.model_validate(raw)
@@ -380,5 +380,3 @@ def main(
     return EXIT_BAD_INPUT
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""Bundled data: source documents, and one TOML file of dated, cited parameters per jurisdiction."""
