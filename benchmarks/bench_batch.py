@@ -15,7 +15,7 @@ designations of several years). Timed, in this order:
 5. OpenFisca's vectorised run of the equivalent model (``openfisca_model.py``): ``set_input`` of the
    columns and ``calculate`` of every output, float32, when openfisca-core is installed; then its sums are
    compared with the exact ones, in fen;
-6. the columnar path (``tuoyu_rules.columns.tally_columns``) on the same rows as columns (what OpenFisca's
+6. the columnar path (``tuoyu_rules.batch.columns.tally_columns``) on the same rows as columns (what OpenFisca's
    run takes: integer and boolean arrays, categories as codes), in chunks of ``--chunk`` rows: with a fresh
    cache (every engine run included; best of 3, a fresh cache each time), with a cache warmed on other rows
    (a different seed: the steady state of a long run), and the best of 3 on the same rows; building the
@@ -100,7 +100,7 @@ def lines(start: int, stop: int) -> Iterator[bytes]:
 def column_chunks(start: int, stop: int, size: int, seed: int = 20240101) -> Iterator[dict[str, Any]]:
     """The same rows as chunks of columns: numpy integer and boolean arrays, categories dictionary-encoded.
 
-    Row ``i`` of a chunk stands for exactly the JSON row ``rows(...)`` gives (``tuoyu_rules.columns.rows_of``).
+    Row ``i`` of a chunk stands for exactly the JSON row ``rows(...)`` gives (``tuoyu_rules.batch.columns.rows_of``).
     """
     import numpy as np
 

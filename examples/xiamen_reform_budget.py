@@ -25,7 +25,7 @@ from importlib import resources
 from tuoyu_rules import Reform
 from tuoyu_rules.core.amounts import AmountRange
 from tuoyu_rules.core.money import format_yuan
-from tuoyu_rules.whatif.budgets import Budget, budget, read_jsonl
+from tuoyu_rules.whatif import Budget, budget, read_jsonl
 
 ON = dt.date(2024, 6, 1)
 EXAMPLES = resources.files("tuoyu_rules.examples")

@@ -3,9 +3,10 @@
 # condition dropped, an amount altered)? Not part of the normal test run; slow; run by hand.
 #
 #   scripts/mutation.sh                                   # jurisdictions/xiamen.py against tests/
-#   scripts/mutation.sh src/tuoyu_rules/engine.py         # one or more files (globs allowed)
+#   scripts/mutation.sh src/tuoyu_rules/core/engine.py    # one or more files (globs allowed)
 #   TESTS="tests/test_xiamen.py tests/test_engine.py" scripts/mutation.sh src/tuoyu_rules/jurisdictions/xiamen.py
-#   scripts/mutation.sh 'src/tuoyu_rules/jurisdictions/*' src/tuoyu_rules/engine.py   # the full target
+#   # the full target: the rules, the helpers they share (core/context.py) and the engine
+#   scripts/mutation.sh 'src/tuoyu_rules/jurisdictions/*' src/tuoyu_rules/core/context.py src/tuoyu_rules/core/engine.py
 #   TESTS=jurisdictions scripts/mutation.sh 'src/tuoyu_rules/jurisdictions/*'   # the rules' own tests (minutes)
 #
 # TESTS=jurisdictions is a preset: the tests that exercise the rules (tests/jurisdictions, test_national,
@@ -15,11 +16,13 @@
 # also_copy), so the tests that read docs/, tools/ or README find them.
 #
 # Recorded 2026-11-22 (mutmut 3.8.1, TESTS=jurisdictions): src/tuoyu_rules/jurisdictions/* 95.9% (769/802
-# killed; every module at least 91.4%), src/tuoyu_rules/engine.py 97.0% (321/331). The 33 jurisdiction
+# killed; every module at least 91.4%), src/tuoyu_rules/core/engine.py 97.0% (321/331). The 33 jurisdiction
 # survivors are equivalent mutants: format('wan') -> format(None/'XXwanXX'/'WAN') (any style but "yuan" is
 # wan), the label of a ctx.scale() whose note can never appear (a fen amount times a whole count is exact),
 # typing.cast(None, ...), a model_construct default, and branch tests that agree on every reachable input.
 # Of the engine's 10, nine are equivalent; one is the message of the plugin-only "read no ratio" assertion.
+# (Recorded before the layout move, when the rule shapes the jurisdictions share, now RuleContext methods in
+# core/context.py, were written out in each jurisdiction module.)
 #
 # mutmut needs the selected tests to pass on the unmutated code first ("failed to collect stats" otherwise).
 # tests/reliability/test_determinism.py is always left out: its subprocesses import the unmutated code.

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
+import tuoyu_rules.batch.trie as trie
 from strategies import dates, facility_data
 from tuoyu_rules.batch import (
     FenEntry,
@@ -316,21 +317,19 @@ def test_an_invalid_row_with_known_designations_raises_its_own_error() -> None:
 def test_flat_trie_nodes_split_where_runs_diverge() -> None:
     from types import SimpleNamespace
 
-    import tuoyu_rules.batch.cache as batch
-
     cache = RuleCache(on=ON)
-    leaves = [batch._Leaf({"entitlements": (), "obligations": ()}) for _ in range(4)]
+    leaves = [trie._Leaf({"entitlements": (), "obligations": ()}) for _ in range(4)]
     cache._insert([("jurisdiction", "x"), ("mode", "a"), ("places", 1)], leaves[0])
-    assert isinstance(cache._root, batch._Flat)  # one run so far: all three reads in one look-up
+    assert isinstance(cache._root, trie._Flat)  # one run so far: all three reads in one look-up
     cache._insert([("jurisdiction", "x"), ("mode", "a"), ("places", 2)], leaves[1])
-    assert isinstance(cache._root, batch._Flat)  # the same reads
+    assert isinstance(cache._root, trie._Flat)  # the same reads
     cache._insert([("jurisdiction", "x"), ("mode", "b"), ("enrolled", 5)], leaves[2])  # other reads after mode=b
     cache._insert([("jurisdiction", "y")], leaves[3])
     root = cache._root
-    assert isinstance(root, batch._Branch)
+    assert isinstance(root, trie._Branch)
     assert root.field == "jurisdiction"
     under_x = root.children["x"]
-    assert isinstance(under_x, batch._Branch)
+    assert isinstance(under_x, trie._Branch)
     assert under_x.field == "mode"
 
     def find(**facts: Any) -> Any:

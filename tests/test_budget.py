@@ -19,8 +19,7 @@ import tuoyu_rules as tr
 from strategies import facilities
 from tuoyu_rules.core.amounts import AmountRange
 from tuoyu_rules.core.results import totals_by_payer
-from tuoyu_rules.whatif import pin
-from tuoyu_rules.whatif.budgets import CSV_COLUMNS, MAX_KEPT_ERRORS, RowError, budget, read_csv, read_jsonl
+from tuoyu_rules.whatif import CSV_COLUMNS, MAX_KEPT_ERRORS, RowError, budget, pin, read_csv, read_jsonl
 
 DAY = dt.date(2024, 6, 1)
 UP = tr.Reform.from_dict(

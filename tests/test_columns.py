@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import tuoyu_rules as tr
-import tuoyu_rules.batch.columns as columns_module
+import tuoyu_rules.batch.cache as cache_module
+import tuoyu_rules.batch.walk as walk_module
 from strategies import dates, facility_data, facility_jurisdictions
 from tuoyu_rules.batch import FenTotal, RuleCache
+from tuoyu_rules.batch.backends import _Column, _Numpy
 from tuoyu_rules.batch.columns import (
     Coded,
     ColumnRowError,
@@ -43,12 +45,12 @@ WALKS = ["facts", "nodes"]
 @contextlib.contextmanager
 def walking(walk: str) -> Iterator[None]:
     """Run the column path with one walk of the trie (a context, as hypothesis tests take no function fixture)."""
-    before = columns_module._BY_FACTS
-    columns_module._BY_FACTS = walk == "facts"
+    before = walk_module._BY_FACTS
+    walk_module._BY_FACTS = walk == "facts"
     try:
         yield
     finally:
-        columns_module._BY_FACTS = before
+        walk_module._BY_FACTS = before
 
 
 ON = dt.date(2024, 1, 1)
@@ -420,8 +422,6 @@ def test_wide_counts_and_many_groups(seed: int, wide: bool, backend: str, walk: 
 
 @pytest.mark.skipif(np is None, reason="numpy is not installed")
 def test_group_keys_wider_than_64_bits_are_renumbered() -> None:
-    from tuoyu_rules.batch.columns import _Column, _Numpy
-
     assert np is not None
     width = 1 << 21
     raw: list[Any] = [None] * width
@@ -445,15 +445,13 @@ def test_group_keys_wider_than_64_bits_are_renumbered() -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_rule_reading_the_whole_facility_is_walked_row_by_row(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tuoyu_rules.batch.cache as batch
-
     real = tr.assess  # what tuoyu_rules.batch calls on a miss
 
     def reads_whole(facility: tr.Facility, **options: Any) -> tr.Assessment:
         facility.model_dump()  # a whole read: the stored result depends on every field
         return real(facility, **options)
 
-    monkeypatch.setattr(batch, "assess", reads_whole)
+    monkeypatch.setattr(cache_module, "assess", reads_whole)
     n = 40
     columns = {
         "jurisdiction": Coded([i % 2 for i in range(n)], ["xiamen", "hangzhou"]),
@@ -495,14 +493,14 @@ def test_too_many_groups_falls_back_to_the_node_walk(backend: str, monkeypatch: 
         "staff_children": [r.randrange(0, 40) for _ in range(n)],
     }
     walked: list[int] = []
-    node_walk = columns_module._walk
+    node_walk = walk_module._walk
 
     def spy(ch: Any, rc: RuleCache, rows: Any, counts: Any) -> None:
         walked.append(len(rows))
         node_walk(ch, rc, rows, counts)
 
-    monkeypatch.setattr(columns_module, "_MANY_GROUPS", 8)
-    monkeypatch.setattr(columns_module, "_walk", spy)
+    monkeypatch.setattr(walk_module, "_MANY_GROUPS", 8)
+    monkeypatch.setattr(walk_module, "_walk", spy)
     cache = RuleCache(on=ON)
     got = tally_columns(columns, on=ON, backend=backend, cache=cache)  # type: ignore[arg-type]
     assert got == reference_totals(list(rows_of(columns)), ON)

@@ -18,7 +18,8 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.core import engine
-from tuoyu_rules.core.policy import Outcome, Policy, RuleContext
+from tuoyu_rules.core.context import RuleContext
+from tuoyu_rules.core.policy import Outcome, Policy
 
 DAY = dt.date(2024, 6, 1)
 

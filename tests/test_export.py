@@ -13,9 +13,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.io.export import tables, to_csv, to_dataframe, to_excel, write_csv
-from tuoyu_rules.whatif import compare, pin
-from tuoyu_rules.whatif.budgets import budget
-from tuoyu_rules.whatif.projection import project
+from tuoyu_rules.whatif import budget, compare, pin, project
 
 DAY = dt.date(2024, 6, 1)
 F = tr.Facility(

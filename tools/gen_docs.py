@@ -62,7 +62,9 @@ API_MODULES: tuple[tuple[str, str], ...] = (
     ("core.money", "Money"),
     ("core.citations", "Citations"),
     ("core.parameters", "Parameters"),
-    ("core.policy", "Policies and rules"),
+    ("core.policy", "Policies and programmes"),
+    ("core.context", "Rule context"),
+    ("core.loading", "Loading policies"),
     ("core.registry", "Registry and plugins"),
     ("core.reforms", "Reforms (what-if)"),
     ("core.errors", "Errors"),
@@ -78,8 +80,12 @@ API_MODULES: tuple[tuple[str, str], ...] = (
     ("cli.app", "Command line"),
     ("cli.schema", "tuoyu schema"),
 )
-"""Preferred order and nav titles of the API pages; a module not listed here comes after them, by name.
+"""Preferred order (within its package) and nav titles of the API pages; a module not listed here comes after
+the listed ones of its package, by name, titled by its dotted name.
 Only modules that exist get a page, so a module added later appears without an edit here."""
+
+_PACKAGE_ORDER = ("core", "families", "compliance", "batch", "io", "whatif", "cli")
+"""API pages come package by package, in the order of the layers (docs/concepts/architecture.md)."""
 
 _SKIP_MODULES = frozenset({"examples", "jurisdictions", "cli.__main__"})
 
@@ -372,10 +378,15 @@ def api_modules() -> list[tuple[str, str]]:
         if not any(part.startswith("_") for part in m.name.split("."))
         and not any(m.name.removeprefix("tuoyu_rules.").startswith(s) for s in _SKIP_MODULES)
     }
-    ordered = [(name, title) for name, title in API_MODULES if name in present]
-    listed = {name for name, _ in API_MODULES}
-    ordered += [(name, name) for name in sorted(present - listed)]
-    return ordered
+    titles = dict(API_MODULES)
+    preferred = {name: i for i, (name, _) in enumerate(API_MODULES)}
+
+    def key(name: str) -> tuple[int, int, str]:
+        package = name.split(".")[0]
+        rank = _PACKAGE_ORDER.index(package) if package in _PACKAGE_ORDER else len(_PACKAGE_ORDER)
+        return rank, preferred.get(name, len(preferred)), name
+
+    return [(name, titles.get(name, name)) for name in sorted(present, key=key)]
 
 
 def api_page(module: str, title: str) -> str:
@@ -409,7 +420,7 @@ def schema_page() -> str:
         'two decimals (`"50000.00"`), never a JSON number.',
         "",
         "The same files come from the command line (`tuoyu schema --out DIR`) or from Python "
-        "(`tuoyu_rules.schema.write(DIR)`).",
+        "(`tuoyu_rules.io.schema.write(DIR)`).",
         "",
     ]
     rows = []

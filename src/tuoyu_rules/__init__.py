@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     )
     from .core.amounts import AmountRange
     from .core.citations import Citation, Confidence
+    from .core.context import RuleContext
     from .core.engine import assess
     from .core.errors import (
         AmountOutsideRange,
@@ -60,10 +61,11 @@ if TYPE_CHECKING:
         UnknownJurisdiction,
         UnknownProgram,
     )
+    from .core.loading import build_policy
     from .core.models import MODES, Designation, Facility, Mode
     from .core.money import CENT, DEFAULT_ROUNDING, parse_money
     from .core.parameters import ParameterUse
-    from .core.policy import DesignationSpec, Payer, Policy, Program, RuleContext, build_policy
+    from .core.policy import DesignationSpec, Outcome, Payer, Policy, Program, Rule
     from .core.reforms import Reform
     from .core.registry import (
         ENTRY_POINT_GROUP,
@@ -192,6 +194,7 @@ _LAZY: dict[str, str] = {
     "Mode": "core.models",
     "MoneyError": "core.errors",
     "Obligation": "core.results",
+    "Outcome": "core.policy",
     "ParameterUse": "core.parameters",
     "Payer": "core.policy",
     "PayerTotal": "core.results",
@@ -200,12 +203,13 @@ _LAZY: dict[str, str] = {
     "PolicyDataError": "core.errors",
     "Program": "core.policy",
     "Reform": "core.reforms",
-    "RuleContext": "core.policy",
+    "Rule": "core.policy",
+    "RuleContext": "core.context",
     "TuoyuError": "core.errors",
     "UnknownJurisdiction": "core.errors",
     "UnknownProgram": "core.errors",
     "assess": "core.engine",
-    "build_policy": "core.policy",
+    "build_policy": "core.loading",
     "chain": "core.registry",
     "get_policy": "core.registry",
     "list_jurisdictions": "core.registry",
@@ -250,6 +254,7 @@ __all__ = [
     "Mode",
     "MoneyError",
     "Obligation",
+    "Outcome",
     "ParameterUse",
     "Payee",
     "Payer",
@@ -263,6 +268,7 @@ __all__ = [
     "Projection",
     "Reform",
     "RowError",
+    "Rule",
     "RuleCache",
     "RuleContext",
     "Settlement",

@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.core.policy import RuleContext
+from tuoyu_rules.core.context import RuleContext
 from tuoyu_rules.jurisdictions import cn
 
 AWARD = "cn.caring_employer_award"

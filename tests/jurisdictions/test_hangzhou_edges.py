@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
+from tuoyu_rules.core.context import RuleContext
 from tuoyu_rules.core.parameters import Parameter
-from tuoyu_rules.core.policy import RuleContext
 from tuoyu_rules.jurisdictions import hangzhou
 
 ON = dt.date(2024, 6, 1)

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.core.policy import RuleContext
+from tuoyu_rules.core.context import RuleContext
 from tuoyu_rules.jurisdictions import weifang
 
 DAY = dt.date(2024, 6, 1)

@@ -19,8 +19,9 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.core import registry
+from tuoyu_rules.core.context import RuleContext
 from tuoyu_rules.core.parameters import Bracket, DatedValue
-from tuoyu_rules.core.policy import LEVELS, Outcome, RuleContext
+from tuoyu_rules.core.policy import LEVELS, Outcome
 
 BUILTIN = registry.builtin_jurisdictions()
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -1,4 +1,4 @@
-"""Compliance commands of the ``tuoyu`` command line (added through ``tuoyu_rules.cli._EXTENSIONS``).
+"""Compliance commands of the ``tuoyu`` command line (added by :func:`add_commands`).
 
 * ``tuoyu check-spending FILE`` checks a union's childcare spending plan (JSON of
   :class:`~tuoyu_rules.compliance.UnionSpendingPlan`) against Chengdu's rules on union money;
@@ -18,7 +18,6 @@ data, not errors), and 2 for bad input.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,8 +33,7 @@ from ..compliance import (
     health_guidance_gaps,
 )
 from ..core.models import Count
-from .app import EXIT_OK, _table, read_json
-from .app import date_arg as _date
+from .common import EXIT_OK, Command, add_format, cited, date_arg, read_json, table, write_json
 
 
 class TargetsInput(BaseModel):
@@ -52,13 +50,13 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
         data = report.model_dump(mode="json")
         if extra:
             data = {**extra, **data}
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(data, out)
         return
     verdict = {True: "compliant", False: "NOT compliant", None: "compliance not confirmed"}[report.compliant]
     out.write(f"Check: {report.check}: {verdict}\n\n")
     rows = [["rule", "outcome", "concerns", "message"]]
     rows += [[f.rule, f.outcome, f.concerns or "", f.message] for f in report.findings]
-    _table(rows, out)
+    table(rows, out)
     out.write("\nCitations\n")
     seen: set[str] = set()
     for f in report.findings:
@@ -66,8 +64,7 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
             if c.id in seen:
                 continue
             seen.add(c.id)
-            words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
-            out.write(f"  {c.id}: {c.source}, {c.clause} [{c.confidence}]: {words}\n")
+            out.write(f"  {c.id}: {cited(c)}\n")
     for note in report.notes:
         out.write(f"note: {note}\n")
 
@@ -103,7 +100,7 @@ def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             ]
             for g in gaps
         ]
-        _table(rows, out)
+        table(rows, out)
         out.write("\n")
     _write_report(report, "table", out)
     return EXIT_OK
@@ -118,28 +115,49 @@ def _cmd_targets(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def _file_command(
+    sub: argparse._SubParsersAction[Any], name: str, text: str, file_help: str, on_help: str | None, func: Command
+) -> None:
+    """A command reading one JSON ``file`` (or ``-``), with ``--on`` when ``on_help`` is given, and ``--format``."""
+    p = sub.add_parser(name, help=text)
+    p.add_argument("file", help=file_help)
+    if on_help is not None:
+        p.add_argument("--on", type=date_arg, required=True, help=on_help)
+    add_format(p)
+    p.set_defaults(func=func)
+
+
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``check-spending``, ``check-standards``, ``guidance-gaps`` and ``targets`` to the ``tuoyu`` CLI."""
-    s = sub.add_parser("check-spending", help="check a union's childcare spending plan (Chengdu's union-fund rules)")
-    s.add_argument("file", help="spending plan JSON file, or - for standard input")
-    s.add_argument("--format", choices=("table", "json"), default="table")
-    s.set_defaults(func=_cmd_spending)
-
-    f = sub.add_parser("check-standards", help="check classes, carers, family points, Hangzhou limits, area")
-    f.add_argument("file", help="standards JSON file, or - for standard input")
-    f.add_argument("--on", type=_date, required=True, help="the day whose rules apply, YYYY-MM-DD")
-    f.add_argument("--format", choices=("table", "json"), default="table")
-    f.set_defaults(func=_cmd_standards)
+    _file_command(
+        sub,
+        "check-spending",
+        "check a union's childcare spending plan (Chengdu's union-fund rules)",
+        "spending plan JSON file, or - for standard input",
+        None,
+        _cmd_spending,
+    )
+    _file_command(
+        sub,
+        "check-standards",
+        "check classes, carers, family points, Hangzhou limits, area",
+        "standards JSON file, or - for standard input",
+        "the day whose rules apply, YYYY-MM-DD",
+        _cmd_standards,
+    )
 
     g = sub.add_parser("guidance-gaps", help="stretches of more than two months without health guidance (Hangzhou)")
-    g.add_argument("visits", nargs="*", type=_date, metavar="VISIT", help="visit dates, YYYY-MM-DD")
-    g.add_argument("--start", type=_date, required=True, help="first day of the period, YYYY-MM-DD")
-    g.add_argument("--end", type=_date, required=True, help="last day of the period, YYYY-MM-DD")
-    g.add_argument("--format", choices=("table", "json"), default="table")
+    g.add_argument("visits", nargs="*", type=date_arg, metavar="VISIT", help="visit dates, YYYY-MM-DD")
+    g.add_argument("--start", type=date_arg, required=True, help="first day of the period, YYYY-MM-DD")
+    g.add_argument("--end", type=date_arg, required=True, help="last day of the period, YYYY-MM-DD")
+    add_format(g)
     g.set_defaults(func=_cmd_gaps)
 
-    t = sub.add_parser("targets", help="Chengdu's demonstration-site and pilot targets (to the end of 2025)")
-    t.add_argument("file", help='JSON {"city_demonstration_sites": N, "sites_by_district": {...}}, or -')
-    t.add_argument("--on", type=_date, required=True, help="the day of the progress report, YYYY-MM-DD")
-    t.add_argument("--format", choices=("table", "json"), default="table")
-    t.set_defaults(func=_cmd_targets)
+    _file_command(
+        sub,
+        "targets",
+        "Chengdu's demonstration-site and pilot targets (to the end of 2025)",
+        'JSON {"city_demonstration_sites": N, "sites_by_district": {...}}, or -',
+        "the day of the progress report, YYYY-MM-DD",
+        _cmd_targets,
+    )

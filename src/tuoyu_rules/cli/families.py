@@ -1,6 +1,6 @@
 """Command-line commands for families and parents: ``tuoyu fee``, ``tuoyu allowance``, ``tuoyu family-cost``.
 
-Added to the ``tuoyu`` command by :func:`add_commands` (listed in ``tuoyu_rules.cli._EXTENSIONS``)::
+Added to the ``tuoyu`` command by :func:`add_commands` (the ``tuoyu_rules.cli.app`` parser calls it)::
 
     tuoyu fee MARKET [--share S | --flat F] [--allowance A] [--cap C] [--rounding MODE] [--cite ID]...
     tuoyu allowance BIRTH_DATE [--not-prc-national] [--format json|table]
@@ -15,23 +15,13 @@ Amounts and shares are parsed exactly (never as floats); bad input exits with st
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, TextIO
 
-from pydantic import BaseModel
-
-from ..core.money import ROUNDING_MODES, format_yuan
-from ..families.fees import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
-from .app import date_arg
-
-EXIT_OK = 0
-
-
-def _bad(message: str) -> Exception:
-    """``tuoyu_rules.cli.BadInput`` (imported late: ``cli`` imports this module to wire the commands)."""
-    from .app import BadInput
-
-    return BadInput(message)
+from ..core.engine import assess
+from ..core.money import format_yuan
+from ..core.results import Entitlement
+from ..families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
+from .common import BadInput, add_format, add_rounding, cited, date_arg, emit, read_facility
 
 
 def _fee_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,7 +30,7 @@ def _fee_arguments(p: argparse.ArgumentParser) -> None:
     how.add_argument("--share", help="charge this fraction of the market price (0.85, 0.5)")
     how.add_argument("--flat", help="charge this fixed fee a month instead (e.g. 800)")
     p.add_argument("--cap", help="price ceiling to check, e.g. the local 普惠 fee standard")
-    p.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+    add_rounding(p)
     p.add_argument(
         "--cite",
         action="append",
@@ -48,7 +38,22 @@ def _fee_arguments(p: argparse.ArgumentParser) -> None:
         metavar="CITATION_ID",
         help="a clause the fee rests on, e.g. qianan.seed_merchant_children (repeatable)",
     )
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(p)
+
+
+def _fee_terms(args: argparse.Namespace) -> dict[str, Any]:
+    """The terms :func:`_fee_arguments` reads, as keyword arguments of ``parent_fee`` and ``family_monthly_cost``."""
+    return {
+        "share": args.share,
+        "flat": args.flat,
+        "cap": args.cap,
+        "rounding": args.rounding,
+        "cite": tuple(args.cite),
+    }
+
+
+def _not_prc_national(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -60,8 +65,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
     a = sub.add_parser("allowance", help="the national childcare allowance (育儿补贴) for a child born on a day")
     a.add_argument("birth", metavar="BIRTH_DATE", type=date_arg, help="the child's birth date, YYYY-MM-DD")
-    a.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
-    a.add_argument("--format", choices=("table", "json"), default="table")
+    _not_prc_national(a)
+    add_format(a)
     a.set_defaults(func=_cmd_allowance)
 
     c = sub.add_parser("family-cost", help="a family's monthly net cost for one child at one facility")
@@ -69,7 +74,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     c.add_argument("--employer-allowance", default="0", help="the employer's monthly allowance to the parent")
     c.add_argument("--district-allowance", default="0", help="a district allowance reaching the family a month")
     c.add_argument("--birth", type=date_arg, help="the child's birth date: shows the national allowance alongside")
-    c.add_argument("--not-prc-national", action="store_true", help="the child does not have PRC nationality")
+    _not_prc_national(c)
     c.add_argument("--facility", help="facility JSON file ('-' for stdin), assessed to read --pass-on entitlements")
     c.add_argument("--on", type=date_arg, help="the day whose rules apply to --facility, YYYY-MM-DD")
     c.add_argument(
@@ -82,14 +87,9 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     c.set_defaults(func=_cmd_family_cost)
 
 
-def _dump(model: BaseModel, out: TextIO) -> None:
-    out.write(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
-
-
 def _citations(model: FeeQuote | FamilyCost | Allowance, out: TextIO) -> None:
     for c in model.citations:
-        words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
-        out.write(f"cites: {c.source}, {c.clause} [{c.confidence}]: {words}\n")
+        out.write(f"cites: {cited(c)}\n")
 
 
 def _steps(steps: tuple[str, ...], out: TextIO) -> None:
@@ -99,18 +99,11 @@ def _steps(steps: tuple[str, ...], out: TextIO) -> None:
 
 
 def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    quote = parent_fee(
-        args.market,
-        share=args.share,
-        flat=args.flat,
-        allowance_monthly=args.allowance,
-        cap=args.cap,
-        rounding=args.rounding,
-        cite=tuple(args.cite),
-    )
-    if args.format == "json":
-        _dump(quote, out)
-        return EXIT_OK
+    quote = parent_fee(args.market, allowance_monthly=args.allowance, **_fee_terms(args))
+    return emit(quote, args.format, out, _print_fee)
+
+
+def _print_fee(quote: FeeQuote, out: TextIO) -> None:
     out.write(f"fee        {format_yuan(quote.fee)} a month\n")
     out.write(f"allowance  {format_yuan(quote.allowance_monthly)} a month\n")
     out.write(f"net        {format_yuan(quote.net)} a month\n")
@@ -118,14 +111,14 @@ def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     out.write(f"within cap {'yes' if quote.within_cap else 'no'} ({cap})\n")
     _steps(quote.steps, out)
     _citations(quote, out)
-    return EXIT_OK
 
 
 def _cmd_allowance(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     allowance = childcare_allowance(args.birth, prc_national=not args.not_prc_national)
-    if args.format == "json":
-        _dump(allowance, out)
-        return EXIT_OK
+    return emit(allowance, args.format, out, _print_allowance)
+
+
+def _print_allowance(allowance: Allowance, out: TextIO) -> None:
     out.write(f"National childcare allowance (育儿补贴) for a child born {allowance.birth.isoformat()}\n")
     out.write(f"months     {allowance.months}\n")
     rate = "-" if allowance.per_month is None else format_yuan(allowance.per_month)
@@ -142,49 +135,42 @@ def _cmd_allowance(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     for reason in allowance.reasons:
         out.write(f"  - {reason}\n")
     _citations(allowance, out)
-    return EXIT_OK
 
 
-def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Any, ...]:
+def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Entitlement, ...]:
     if not args.pass_on:
         if args.facility is not None:
-            raise _bad("--facility is read only to pass entitlements on: give --pass-on PROGRAM")
+            raise BadInput("--facility is read only to pass entitlements on: give --pass-on PROGRAM")
         return ()
     if args.facility is None or args.on is None:
-        raise _bad("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
-    from ..core.engine import assess
-    from ..core.models import Facility
-    from .app import read_json
-
-    raw = read_json(args.facility, stdin)
-    assessment = assess(Facility.model_validate(raw), on=args.on)
+        raise BadInput("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
+    assessment = assess(read_facility(args.facility, stdin), on=args.on)
     entries = []
     for program in args.pass_on:
         try:
             entries.append(assessment.entitlement(program))
         except KeyError:
             present = ", ".join(e.program for e in assessment.entitlements)
-            raise _bad(f"--pass-on: {program!r} is not an entitlement of the facility; present: {present}") from None
+            raise BadInput(
+                f"--pass-on: {program!r} is not an entitlement of the facility; present: {present}"
+            ) from None
     return tuple(entries)
 
 
 def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     cost = family_monthly_cost(
         args.market,
-        share=args.share,
-        flat=args.flat,
-        cap=args.cap,
         employer_allowance=args.employer_allowance,
         district_allowance=args.district_allowance,
         passed_on=_passed_on(args, stdin),
         birth=args.birth,
         prc_national=not args.not_prc_national,
-        rounding=args.rounding,
-        cite=tuple(args.cite),
+        **_fee_terms(args),
     )
-    if args.format == "json":
-        _dump(cost, out)
-        return EXIT_OK
+    return emit(cost, args.format, out, _print_family_cost)
+
+
+def _print_family_cost(cost: FamilyCost, out: TextIO) -> None:
     out.write(f"fee                 {format_yuan(cost.fee)} a month\n")
     out.write(f"employer allowance  {format_yuan(cost.employer_allowance)} a month\n")
     out.write(f"district allowance  {format_yuan(cost.district_allowance)} a month\n")
@@ -194,4 +180,3 @@ def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
     out.write(f"within cap          {'yes' if cost.quote.within_cap else 'no'}\n")
     _steps(cost.steps, out)
     _citations(cost, out)
-    return EXIT_OK

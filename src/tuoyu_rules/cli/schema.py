@@ -3,13 +3,16 @@
 ``tuoyu schema`` prints one JSON object, model name -> schema; ``--model NAME`` prints that model's schema
 alone; ``--out DIR`` writes ``<Name>.schema.json`` files into ``DIR`` (all, or the one named) and prints
 the paths written. Inputs (``Facility``, ``Designation``, ...) are in pydantic's validation mode, outputs
-(``Assessment`` and its parts, ...) in serialization mode; see :mod:`tuoyu_rules.schema`.
+(``Assessment`` and its parts, ...) in serialization mode; see :mod:`tuoyu_rules.io.schema`.
 """
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, TextIO
+
+from ..io import schema
+from .common import EXIT_OK, BadInput
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -21,9 +24,6 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..io import schema
-    from .app import BadInput  # here, not at the top: cli imports this module to register the command
-
     names = schema.model_names()
     if args.model is not None and args.model not in names:
         raise BadInput(f"--model: unknown model {args.model!r}; known: {', '.join(names)}")
@@ -35,9 +35,9 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             raise BadInput(f"--out: cannot write to {args.out}: {exc.strerror or exc}") from None
         for path in paths:
             out.write(f"{path}\n")
-        return 0
+        return EXIT_OK
     if args.model is not None:
         out.write(schema.dumps(schema.schema(args.model)))
     else:
         out.write(schema.dumps(schema.schemas()))
-    return 0
+    return EXIT_OK

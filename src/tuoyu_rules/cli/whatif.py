@@ -1,8 +1,8 @@
 """What-if commands for the ``tuoyu`` command line: ``budget``, ``project``, ``whatif`` and ``sweep``.
 
-``tuoyu_rules.cli`` adds them through ``add_commands(sub)``. Each handler reads its files here (the I/O
-layer) and calls the pure functions of :mod:`tuoyu_rules.budget`, :mod:`tuoyu_rules.projection` and
-:mod:`tuoyu_rules.whatif`.
+The ``tuoyu_rules.cli.app`` parser adds them through ``add_commands(sub)``. Each handler reads its files here
+(the I/O layer) and calls the pure functions of :mod:`tuoyu_rules.whatif` (budgets, projections, pinning and
+sweeps).
 
 * ``tuoyu budget FILE --on D [--reform R ...] [--strategy low|mid|high] [--errors raise|collect]
   [--format table|json|csv]``: a portfolio (CSV or JSON Lines, streamed row by row; ``-`` is standard input
@@ -20,24 +20,40 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from ..core.amounts import AmountRange
-from ..core.money import ROUNDING_MODES, format_yuan
-from .app import date_arg, pin_arg
+from ..core.models import Facility
+from ..core.reforms import Reform
+from ..io import tables
+from ..whatif import Budget, Projection, budget, city_ids, project, read_csv, read_jsonl, sweep
+from .common import (
+    BadInput,
+    add_file_or_example,
+    add_format,
+    add_pins,
+    add_rounding,
+    date_arg,
+    emit,
+    file_or_example,
+    read_facility,
+    table,
+    write_json,
+    yuan_cell,
+)
 
 _STRATEGIES = ("low", "mid", "high")
 
+_SUFFIX = ".jsonl"
+"""The bundled example portfolios are ``<name>.jsonl``."""
+
+_EXAMPLE_HELP = "use a bundled example portfolio (e.g. portfolio_xiamen)"
+
 
 def _bad(message: str) -> NoReturn:
-    from .app import BadInput
-
     raise BadInput(message)
 
 
@@ -54,11 +70,16 @@ def _range_value(text: str) -> dict[str, str]:
     return table
 
 
-def add_commands(sub: Any) -> None:
+def _output(p: argparse.ArgumentParser) -> None:
+    """``--rounding`` and ``--format table|json|csv``, the last options of every what-if command."""
+    add_rounding(p)
+    add_format(p, "csv")
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``budget``, ``project``, ``whatif`` and ``sweep`` to the ``tuoyu`` subcommands."""
     b = sub.add_parser("budget", help="budget a portfolio (CSV or JSON Lines), baseline and reforms side by side")
-    b.add_argument("file", nargs="?", help="portfolio file (.csv, .jsonl), or - for standard input")
-    b.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
+    add_file_or_example(b, "portfolio file (.csv, .jsonl), or - for standard input", _EXAMPLE_HELP)
     b.add_argument("--input", choices=("csv", "jsonl"), help="input format (default: from the file's suffix)")
     b.add_argument("--on", type=date_arg, required=True, help="the day whose rules apply, YYYY-MM-DD")
     b.add_argument("--reform", action="append", default=[], help="a reform file (JSON or TOML); repeatable")
@@ -67,8 +88,7 @@ def add_commands(sub: Any) -> None:
     b.add_argument(
         "--errors", choices=("raise", "collect"), default="raise", help="stop at a bad row, or skip and list it"
     )
-    b.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
-    b.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _output(b)
     b.set_defaults(func=_cmd_budget)
 
     p = sub.add_parser("project", help="one facility's money over a period, by year and payer")
@@ -80,9 +100,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--one-time-on", type=date_arg, help="the day one-time amounts are assessed (default: --start)")
     p.add_argument("--jurisdiction", help="what-if: apply this city's rules")
     p.add_argument("--reform", help="a reform file (JSON or TOML)")
-    p.add_argument("--pin", type=pin_arg, action="append", default=[], metavar="PROGRAM=AMOUNT")
-    p.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_pins(p)
+    _output(p)
     p.set_defaults(func=_cmd_project)
 
     w = sub.add_parser("whatif", help="one facility under the law and under a reform, by city")
@@ -92,62 +111,48 @@ def add_commands(sub: Any) -> None:
     w.add_argument("--cities", nargs="+", help="city ids (default: the facility's own)")
     w.add_argument("--all-cities", action="store_true", help="every registered city")
     w.add_argument("--strategy", choices=_STRATEGIES, help="pin ranges first (default: keep ranges)")
-    w.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
-    w.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _output(w)
     w.set_defaults(func=_cmd_whatif)
 
     s = sub.add_parser("sweep", help="vary one parameter over several values and tabulate the totals")
-    s.add_argument("file", nargs="?", help="a facility (.json) or a portfolio (.csv, .jsonl)")
-    s.add_argument("--example", help="use a bundled example portfolio (e.g. portfolio_xiamen)")
+    add_file_or_example(s, "a facility (.json) or a portfolio (.csv, .jsonl)", _EXAMPLE_HELP)
     s.add_argument("--on", type=date_arg, required=True)
     s.add_argument("--parameter", required=True, help="e.g. xiamen.operating_subsidy.amount")
     s.add_argument("--values", type=_range_value, nargs="+", required=True, metavar="LOW-HIGH")
     s.add_argument("--strategy", choices=_STRATEGIES)
-    s.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
-    s.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _output(s)
     s.set_defaults(func=_cmd_sweep)
 
 
 # -- reading ---------------------------------------------------------------------------------------------
 
 
-def _examples() -> list[str]:
-    files = resources.files("tuoyu_rules.examples")
-    return sorted(p.name.removesuffix(".jsonl") for p in files.iterdir() if p.name.endswith(".jsonl"))
-
-
 @contextmanager
 def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any]]:
     """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time)."""
-    from ..whatif.budgets import read_csv, read_jsonl
-
-    example = getattr(args, "example", None)
-    if example is not None:
-        if args.file is not None:
-            _bad("give FILE or --example, not both")
-        if example not in _examples():
-            _bad(f"--example: unknown portfolio {example!r}; bundled: {', '.join(_examples())}")
-        with resources.files("tuoyu_rules.examples").joinpath(f"{example}.jsonl").open(encoding="utf-8") as f:
+    source = file_or_example(
+        args, _SUFFIX, "portfolio", "give a portfolio FILE (.csv or .jsonl; '-' for standard input) or --example NAME"
+    )
+    if not isinstance(source, str):
+        with source.open(encoding="utf-8") as f:
             yield read_jsonl(f)
         return
-    if args.file is None:
-        _bad("give a portfolio FILE (.csv or .jsonl; '-' for standard input) or --example NAME")
-    kind = getattr(args, "input", None) or _kind(args.file)
+    kind = getattr(args, "input", None) or _kind(source)
     if kind not in ("csv", "jsonl"):
-        _bad(f"{args.file}: cannot tell the format from the name; give --input csv or --input jsonl")
+        _bad(f"{source}: cannot tell the format from the name; give --input csv or --input jsonl")
     reader = read_csv if kind == "csv" else read_jsonl
-    if args.file == "-":
+    if source == "-":
         yield reader(stdin)
         return
     try:
-        stream = open(args.file, encoding="utf-8-sig", newline="")  # noqa: SIM115
+        stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as exc:
-        _bad(f"{args.file}: cannot read: {exc.strerror or exc}")
+        _bad(f"{source}: cannot read: {exc.strerror or exc}")
     with stream:
         try:
             yield reader(stream)
         except UnicodeDecodeError:
-            _bad(f"{args.file}: not UTF-8 text")
+            _bad(f"{source}: not UTF-8 text")
 
 
 def _kind(path: str) -> str | None:
@@ -155,46 +160,10 @@ def _kind(path: str) -> str | None:
     return {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(suffix)
 
 
-def _facility(path: str, stdin: TextIO) -> Any:
-    from ..core.models import Facility
-    from .app import read_json
-
-    data = read_json(path, stdin)
-    return Facility.model_validate(data)
-
-
-def _reform(path: str) -> Any:
-    from ..core.reforms import Reform
-
-    return Reform.load(path)
-
-
 # -- output ----------------------------------------------------------------------------------------------
 
 
-def _cell(amount: AmountRange, open_count: int = 0) -> str:
-    if amount.high is not None and amount.low == amount.high:
-        text = format_yuan(amount.low)
-    elif amount.high is None:
-        text = f">= {format_yuan(amount.low)}"
-    else:
-        text = f"{format_yuan(amount.low)} - {format_yuan(amount.high)}"
-    if open_count:
-        text += f" (+{open_count} open)"
-    return text
-
-
-def _table(rows: list[list[str]], out: TextIO) -> None:
-    from .app import _table as cli_table
-
-    cli_table(rows, out)
-
-
-def _json(data: Any, out: TextIO) -> None:
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _print_budget(b: Any, out: TextIO) -> None:
+def _print_budget(b: Budget, out: TextIO) -> None:
     names = [s.name for s in b.scenarios]
     counts = ", ".join(f"{s.name}: {s.facilities}" for s in b.scenarios)
     out.write(f"Portfolio budget on {b.on.isoformat()} (rounding {b.rounding}); facilities {counts}\n")
@@ -205,16 +174,24 @@ def _print_budget(b: Any, out: TextIO) -> None:
     out.write("\nBy payer (a one-time sum, a yearly sum and a monthly rate are never added together)\n")
     rows = [["payer", "basis", *names]]
     for row in b.side_by_side():
-        rows.append([row["payer"], row["basis"], *(_cell(*row[n]) for n in names)])
-    _table(rows, out)
+        rows.append([row["payer"], row["basis"], *(yuan_cell(*row[n]) for n in names)])
+    table(rows, out)
     for s in b.scenarios:
         out.write(f"\nBy programme: {s.name}\n")
         prog_rows = [["programme", "payer", "basis", "eligible", "ineligible", "undetermined", "amount (yuan)"]]
         for t in s.by_program:
             prog_rows.append(
-                [t.program, t.payer, t.basis, str(t.eligible), str(t.ineligible), str(t.undetermined), _cell(t.amount)]
+                [
+                    t.program,
+                    t.payer,
+                    t.basis,
+                    str(t.eligible),
+                    str(t.ineligible),
+                    str(t.undetermined),
+                    yuan_cell(t.amount),
+                ]
             )
-        _table(prog_rows, out)
+        table(prog_rows, out)
         for t in s.by_program:
             for r in t.open_reasons:
                 out.write(f"  open: {t.program}: {r.count} undetermined, missing {r.reason}\n")
@@ -226,25 +203,37 @@ def _print_budget(b: Any, out: TextIO) -> None:
             out.write(f"  ... and {b.error_count - len(b.errors)} more\n")
 
 
-def _emit(result: Any, fmt: str, out: TextIO, printer: Any) -> int:
-    if fmt == "json":
-        _json(result.model_dump(mode="json"), out)
-    elif fmt == "csv":
-        from ..io.export import write_csv
+def _print_projection(p: Projection, out: TextIO) -> None:
+    out.write(f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})\n")
+    for note in p.notes:
+        out.write(f"  {note}\n")
+    out.write("\nBy year and payer\n")
+    rows = [["year", "payer", "amount (yuan)"]]
+    rows += [[str(t.year), t.payer, yuan_cell(t.amount, t.undetermined)] for t in p.totals()]
+    table(rows, out)
+    out.write("\nBy programme\n")
+    rows = [["year", "programme", "payer", "basis", "paid", "amount (yuan)"]]
+    rows += [
+        [str(ln.year), ln.program, ln.payer, ln.basis, ln.paid_units, yuan_cell(ln.amount, ln.undetermined)]
+        for ln in p.lines
+    ]
+    table(rows, out)
+    for ln in p.lines:
+        for r in ln.open_reasons:
+            out.write(f"  open: {ln.year} {ln.program}: {r}\n")
 
-        write_csv(result, out)
-    else:
-        printer(result, out)
-    return 0
+
+def _fmt(cell: Any) -> str:
+    if isinstance(cell, Decimal):
+        return format(cell.quantize(Decimal("0.01")), "f")
+    return str(cell)
 
 
 # -- commands --------------------------------------------------------------------------------------------
 
 
 def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..whatif.budgets import budget
-
-    reforms = [_reform(r) for r in args.reform]
+    reforms = [Reform.load(r) for r in args.reform]
     with _portfolio(args, stdin) as rows:
         result = budget(
             rows,
@@ -255,33 +244,11 @@ def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             strategy=args.strategy,
             errors=args.errors,
         )
-    return _emit(result, args.format, out, _print_budget)
-
-
-def _print_projection(p: Any, out: TextIO) -> None:
-    out.write(f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})\n")
-    for note in p.notes:
-        out.write(f"  {note}\n")
-    out.write("\nBy year and payer\n")
-    rows = [["year", "payer", "amount (yuan)"]]
-    rows += [[str(t.year), t.payer, _cell(t.amount, t.undetermined)] for t in p.totals()]
-    _table(rows, out)
-    out.write("\nBy programme\n")
-    rows = [["year", "programme", "payer", "basis", "paid", "amount (yuan)"]]
-    rows += [
-        [str(ln.year), ln.program, ln.payer, ln.basis, ln.paid_units, _cell(ln.amount, ln.undetermined)]
-        for ln in p.lines
-    ]
-    _table(rows, out)
-    for ln in p.lines:
-        for r in ln.open_reasons:
-            out.write(f"  open: {ln.year} {ln.program}: {r}\n")
+    return emit(result, args.format, out, _print_budget)
 
 
 def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..whatif.projection import project
-
-    facility = _facility(args.file, stdin)
+    facility = read_facility(args.file, stdin)
     result = project(
         facility,
         start=args.start,
@@ -292,17 +259,14 @@ def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         jurisdiction=args.jurisdiction,
         rounding=args.rounding,
         pins=dict(args.pin) or None,
-        reform=None if args.reform is None else _reform(args.reform),
+        reform=None if args.reform is None else Reform.load(args.reform),
     )
-    return _emit(result, args.format, out, _print_projection)
+    return emit(result, args.format, out, _print_projection)
 
 
 def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..whatif.budgets import budget
-    from ..whatif.pinning import city_ids
-
-    facility = _facility(args.file, stdin)
-    reform = _reform(args.reform)
+    facility = read_facility(args.file, stdin)
+    reform = Reform.load(args.reform)
     if args.all_cities and args.cities:
         _bad("give --cities or --all-cities, not both")
     cities = city_ids() if args.all_cities else (args.cities or [facility.jurisdiction])
@@ -311,11 +275,9 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
         results[city] = budget([moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy)
     if args.format == "json":
-        _json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
+        write_json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
         return 0
     if args.format == "csv":
-        from ..io.export import tables
-
         writer = csv.writer(out, lineterminator="\n")
         header_done = False
         for city, b in results.items():
@@ -330,38 +292,30 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     rows = [["city", "payer", "basis", "baseline", reform.name]]
     for city, b in results.items():
         for srow in b.side_by_side():
-            rows.append([city, srow["payer"], srow["basis"], _cell(*srow["baseline"]), _cell(*srow[reform.name])])
-    _table(rows, out)
+            rows.append(
+                [city, srow["payer"], srow["basis"], yuan_cell(*srow["baseline"]), yuan_cell(*srow[reform.name])]
+            )
+    table(rows, out)
     return 0
 
 
-def _fmt(cell: Any) -> str:
-    if isinstance(cell, Decimal):
-        return format(cell.quantize(Decimal("0.01")), "f")
-    return str(cell)
-
-
 def _cmd_sweep(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..whatif.pinning import sweep
-
     if args.file is not None and args.example is None and _kind(args.file) == "json":
-        result = sweep(
-            _facility(args.file, stdin),
-            on=args.on,
-            parameter=args.parameter,
-            values=args.values,
-            rounding=args.rounding,
-            strategy=args.strategy,
-        )
+        result = _sweep(read_facility(args.file, stdin), args)
     else:
         args.input = None
         with _portfolio(args, stdin) as rows:
-            result = sweep(
-                rows,
-                on=args.on,
-                parameter=args.parameter,
-                values=args.values,
-                rounding=args.rounding,
-                strategy=args.strategy,
-            )
-    return _emit(result, args.format, out, _print_budget)
+            result = _sweep(rows, args)
+    return emit(result, args.format, out, _print_budget)
+
+
+def _sweep(facilities: Facility | Iterator[Any], args: argparse.Namespace) -> Budget:
+    """``sweep`` of one facility or a portfolio's rows, as the ``tuoyu sweep`` arguments say."""
+    return sweep(
+        facilities,
+        on=args.on,
+        parameter=args.parameter,
+        values=args.values,
+        rounding=args.rounding,
+        strategy=args.strategy,
+    )

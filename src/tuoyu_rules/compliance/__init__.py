@@ -12,7 +12,17 @@ One import for every check and model:
 * :func:`chengdu_target_progress` (Chengdu's demonstration-site and pilot targets to the end of 2025).
 
 Each returns a :class:`ComplianceReport` of :class:`Finding` entries (or, for ``health_guidance_gaps``, the
-gaps themselves). See :mod:`tuoyu_rules.compliance_base` for the outcomes and how ``compliant`` is decided.
+gaps themselves). See :mod:`tuoyu_rules.compliance.findings` for the outcomes and how ``compliant`` is decided.
+
+Modules: :mod:`~tuoyu_rules.compliance.findings` (findings, reports and what the checks share);
+:mod:`~tuoyu_rules.compliance.union_plan` (the spending plan) and :mod:`~tuoyu_rules.compliance.spending` (its
+checks); :mod:`~tuoyu_rules.compliance.standards_input` (the facility input),
+:mod:`~tuoyu_rules.compliance.national_standards` (national class and family-point checks),
+:mod:`~tuoyu_rules.compliance.hangzhou_limits` (Hangzhou's size limits) and
+:mod:`~tuoyu_rules.compliance.standards` (the area per place and the check running them all);
+:mod:`~tuoyu_rules.compliance.schedule` (health guidance and Chengdu's targets).
+
+What it may import: :mod:`tuoyu_rules.core` only.
 """
 
 from __future__ import annotations
@@ -25,7 +35,18 @@ from .schedule import (
     chengdu_target_progress,
     health_guidance_gaps,
 )
-from .spending import (
+from .spending import check_union_spending
+from .standards import check_facility_standards, check_standards
+from .standards_input import (
+    CLASS_KINDS,
+    HENAN_COLLEGE_AREA,
+    HENAN_COLLEGE_MIN_AREA_PER_PLACE,
+    ChildcareClass,
+    ClassKind,
+    HangzhouReading,
+    StandardsInput,
+)
+from .union_plan import (
     PAYEES,
     SETTLEMENTS,
     SPENDING_CATEGORIES,
@@ -34,18 +55,6 @@ from .spending import (
     SpendingCategory,
     SpendingItem,
     UnionSpendingPlan,
-    check_union_spending,
-)
-from .standards import (
-    CLASS_KINDS,
-    HENAN_COLLEGE_AREA,
-    HENAN_COLLEGE_MIN_AREA_PER_PLACE,
-    ChildcareClass,
-    ClassKind,
-    HangzhouReading,
-    StandardsInput,
-    check_facility_standards,
-    check_standards,
 )
 
 __all__ = [

@@ -3,7 +3,7 @@
 A compliance check never raises for a compliance problem: it returns a :class:`ComplianceReport` whose
 :class:`Finding` entries say, rule by rule, whether the input keeps or breaks the rule, or why it cannot be
 checked. Bad *input* (a negative count, an unknown category, a float amount) is different: it raises a
-pydantic ``ValidationError`` or :class:`~tuoyu_rules.errors.InvalidInput` naming the field.
+pydantic ``ValidationError`` or :class:`~tuoyu_rules.core.errors.InvalidInput` naming the field.
 
 Outcomes (a closed set):
 
@@ -24,12 +24,16 @@ Outcomes (a closed set):
 :attr:`ComplianceReport.compliant` is ``False`` when any finding is a breach; otherwise ``None`` when any is
 ``cannot_check`` or ``in_progress`` (compliance cannot be confirmed); otherwise ``True``. Warnings and
 not-applicable findings do not change it.
+
+The module also holds what the checks share: reading a citation or a count parameter from the data
+(:func:`citation`, :func:`count_parameter`, :func:`require_count`), exact areas (:data:`SquareMetres`), and
+the text helpers :func:`plural` and :func:`finding`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, computed_field
@@ -37,7 +41,9 @@ from pydantic_core import PydanticCustomError
 
 from ..core.citations import Citation, Confidence, lowest_confidence
 from ..core.errors import PolicyDataError
+from ..core.money import as_decimal
 from ..core.parameters import ParameterUse
+from ..core.registry import get_policy
 
 FindingOutcome = Literal["ok", "breach", "cannot_check", "in_progress", "warning", "not_applicable"]
 FINDING_OUTCOMES: Final[tuple[str, ...]] = ("ok", "breach", "cannot_check", "in_progress", "warning", "not_applicable")
@@ -115,8 +121,6 @@ class ComplianceReport(BaseModel):
 
 def citation(jurisdiction: str, citation_id: str) -> Citation:
     """A citation of a registered jurisdiction's data; a missing one is a data error naming it."""
-    from ..core.registry import get_policy
-
     policy = get_policy(jurisdiction)
     try:
         return policy.citations[citation_id]
@@ -128,8 +132,6 @@ def citation(jurisdiction: str, citation_id: str) -> Citation:
 
 def count_parameter(jurisdiction: str, name: str, on: dt.date) -> tuple[int, ParameterUse] | None:
     """The ``count`` value of a parameter in force on ``on`` and a record of its use; None if none is."""
-    from ..core.registry import get_policy
-
     policy = get_policy(jurisdiction)
     try:
         param = policy.parameters[name]
@@ -163,16 +165,10 @@ def _exact_decimal(value: Any) -> Decimal:
             "{kind} is not an exact number; pass an int, a str such as '12.5', or a Decimal",
             {"kind": type(value).__name__},
         )
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise PydanticCustomError("exact_decimal", "{text!r} is not a number", {"text": value}) from None
-    else:
+    number = as_decimal(value)
+    if number is None and isinstance(value, str):
+        raise PydanticCustomError("exact_decimal", "{text!r} is not a number", {"text": value})
+    if number is None:
         raise PydanticCustomError("exact_decimal", "{kind} is not a number", {"kind": type(value).__name__})
     if not number.is_finite() or number <= 0 or number > Decimal(10) ** 9:
         raise PydanticCustomError(
@@ -189,5 +185,18 @@ SquareMetres = Annotated[
 """An exact positive area in square metres (m²): int, str or Decimal; floats and bools are refused."""
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 visit``, ``2 visits``; ``many`` is the plural when it is not ``word`` + s (``children``)."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def finding(
+    rule: str,
+    outcome: FindingOutcome,
+    message: str,
+    cites: tuple[Citation, ...],
+    concerns: str | None,
+    uses: tuple[ParameterUse, ...] = (),
+) -> Finding:
+    """A :class:`Finding`, its fields given in order (the facility standards checks build many)."""
+    return Finding(rule=rule, outcome=outcome, message=message, concerns=concerns, citations=cites, parameters=uses)

@@ -36,66 +36,21 @@ Rule ids (``chengdu.union_fund_rules.<rule>``), each citing its clause:
 
 Per-item rules give one ``breach`` (or ``cannot_check``) finding per offending item, naming it
 (``items[2].settlement``), or a single ``ok`` finding when no item offends.
+
+The plan checked (:class:`~tuoyu_rules.compliance.union_plan.UnionSpendingPlan`, its items and their closed
+sets of categories, payees and settlements) is in :mod:`tuoyu_rules.compliance.union_plan`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any, Final, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from collections.abc import Callable, Mapping
+from typing import Any, Final, NamedTuple
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput
-from ..core.money import Money, format_yuan
+from ..core.money import format_yuan
 from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural
-
-SpendingCategory = Literal[
-    "childcare_service",
-    "childcare_equipment",
-    "equipment",
-    "office",
-    "bonus",
-    "allowance",
-    "communication_equipment",
-    "direct_subsidy_to_workers",
-    "other",
-]
-"""What an item pays for (a closed set):
-
-* ``childcare_service`` 托育服务: care for workers' children, bought from or paid to a provider (places, the
-  operator's service fee), or run by the union itself;
-* ``childcare_equipment``: equipment or supplies used only in the childcare service (cots, toys); whether the
-  special subsidy may pay for them is not stated in the sources (``cannot_check``);
-* ``equipment``: other equipment, not for childcare;
-* ``office`` 办公费: office costs;
-* ``bonus`` 奖金: bonuses;
-* ``allowance`` 津补贴: allowances and subsidies to staff;
-* ``communication_equipment`` 通讯设备: phones and other communication equipment;
-* ``direct_subsidy_to_workers``: a subsidy paid from union funds straight to workers (直接为职工发放补贴);
-* ``other``: anything else (cannot be checked against the earmark: say what it is).
-"""
-SPENDING_CATEGORIES: Final[tuple[str, ...]] = SpendingCategory.__args__  # type: ignore[attr-defined]
-
-Settlement = Literal["bank_transfer", "invoice", "cash", "prepaid_card", "commercial_prepaid_card", "other"]
-"""How an item is settled (a closed set):
-
-* ``bank_transfer``: a transfer from the union's (or employer's) account to the payee's account;
-* ``invoice``: paid to the provider against its invoice (凭票结算) by a non-cash means;
-* ``cash`` 现金: cash handed out (banned);
-* ``prepaid_card``: a prepaid or stored-value card whose kind is not stated (``cannot_check``: only
-  commercial prepaid cards are named by the source);
-* ``commercial_prepaid_card`` 商业预付卡: a commercial prepaid card (banned);
-* ``other``: anything else (``cannot_check``).
-"""
-SETTLEMENTS: Final[tuple[str, ...]] = Settlement.__args__  # type: ignore[attr-defined]
-
-Payee = Literal["childcare_provider", "worker", "union", "employer", "supplier", "other"]
-"""Who receives the money (a closed set): a ``childcare_provider`` (托育机构, the third-party operator), a
-``worker`` (职工, or the worker's family), the ``union`` itself, the ``employer``, a ``supplier`` of goods,
-or ``other``."""
-PAYEES: Final[tuple[str, ...]] = Payee.__args__  # type: ignore[attr-defined]
+from .union_plan import SpendingItem, UnionSpendingPlan
 
 PROGRAM: Final = "chengdu.union_fund_rules"
 
@@ -108,40 +63,6 @@ _OFFICE_LIKE: Final[dict[str, str]] = {
     "allowance": "allowances and subsidies (津补贴)",
     "communication_equipment": "communication equipment (通讯设备)",
 }
-
-
-class SpendingItem(BaseModel):
-    """One item of a union's childcare spending plan."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    category: SpendingCategory
-    amount: Money
-    payee: Payee
-    settlement: Settlement
-    description: str = Field(default="", max_length=500)
-    payee_name: str | None = Field(default=None, max_length=200)
-
-
-class UnionSpendingPlan(BaseModel):
-    """A grassroots union's plan to spend union funds (or the special subsidy) on childcare.
-
-    ``budget`` is the budgeted sum for these items (``None``: there is no budget); ``work_plan`` says a
-    written work plan states the childcare items and standards (工作方案，明确托育服务的项目、标准);
-    ``collective_decision`` says the union committee decided it collectively (基层工会委员会集体决策).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    items: tuple[SpendingItem, ...] = Field(max_length=10_000)
-    budget: Money | None
-    work_plan: StrictBool
-    collective_decision: StrictBool
-
-    @property
-    def total(self) -> Decimal:
-        """The exact sum of the items' amounts."""
-        return sum((item.amount for item in self.items), Decimal("0.00"))
 
 
 def _cites(*ids: str) -> tuple[Citation, ...]:
@@ -162,143 +83,146 @@ def _label(i: int, item: SpendingItem) -> str:
     return f"item {i}{what}, {format_yuan(item.amount)} yuan"
 
 
-def _per_item(
-    rule: str,
-    cites: tuple[str, ...],
-    judge: dict[int, tuple[FindingOutcome, str, str]],
-    ok_message: str,
-) -> list[Finding]:
-    if not judge:
-        return [_finding(rule, "ok", ok_message, cites, "items")]
-    return [_finding(rule, outcome, msg, cites, where) for _, (outcome, msg, where) in sorted(judge.items())]
+Judgement = tuple[FindingOutcome, str, str]
+"""What a per-item rule finds about one item it does not pass: the outcome, the message, the field concerned."""
 
 
-def _earmarked(plan: UnionSpendingPlan) -> list[Finding]:
-    judged: dict[int, tuple[FindingOutcome, str, str]] = {}
-    for i, item in enumerate(plan.items):
-        label = _label(i, item)
-        if item.category in _NOT_CHILDCARE:
-            judged[i] = (
-                "breach",
-                f"{label} is {item.category}, not a childcare service: the special funds are earmarked "
-                "(专款专用) and must not be diverted or used beyond their purpose (不得改变用途，不得随意扩大使用范围)",
-                f"items[{i}].category",
-            )
-        elif item.category == "childcare_equipment":
-            judged[i] = (
-                "cannot_check",
-                f"{label} is equipment for the childcare service: the sources do not say whether the earmarked "
-                "funds (专款专用) may pay for it; check it against the work plan and 工女字〔2023〕7号",
-                f"items[{i}].category",
-            )
-        elif item.category == "other":
-            judged[i] = (
-                "cannot_check",
-                f"{label} has category 'other': whether it is a childcare service (专款专用) cannot be checked; "
-                "give its category",
-                f"items[{i}].category",
-            )
-    return _per_item(
+class _ItemRule(NamedTuple):
+    """A rule judged item by item: its id, its clauses, the judge (None: the item keeps it) and the ok message."""
+
+    rule: str
+    cites: tuple[str, ...]
+    judge: Callable[[int, SpendingItem], Judgement | None]
+    ok_message: str
+
+
+def _per_item(plan: UnionSpendingPlan, rule: _ItemRule) -> list[Finding]:
+    """One finding per item the rule does not pass, in item order; a single ``ok`` finding when every item does."""
+    judged = [j for i, item in enumerate(plan.items) if (j := rule.judge(i, item)) is not None]
+    if not judged:
+        return [_finding(rule.rule, "ok", rule.ok_message, rule.cites, "items")]
+    return [_finding(rule.rule, outcome, msg, rule.cites, where) for outcome, msg, where in judged]
+
+
+def _earmarked(i: int, item: SpendingItem) -> Judgement | None:
+    label = _label(i, item)
+    where = f"items[{i}].category"
+    if item.category in _NOT_CHILDCARE:
+        return (
+            "breach",
+            f"{label} is {item.category}, not a childcare service: the special funds are earmarked "
+            "(专款专用) and must not be diverted or used beyond their purpose (不得改变用途，不得随意扩大使用范围)",
+            where,
+        )
+    if item.category == "childcare_equipment":
+        return (
+            "cannot_check",
+            f"{label} is equipment for the childcare service: the sources do not say whether the earmarked "
+            "funds (专款专用) may pay for it; check it against the work plan and 工女字〔2023〕7号",
+            where,
+        )
+    if item.category == "other":
+        return (
+            "cannot_check",
+            f"{label} has category 'other': whether it is a childcare service (专款专用) cannot be checked; "
+            "give its category",
+            where,
+        )
+    return None
+
+
+def _no_cash(i: int, item: SpendingItem) -> Judgement | None:
+    label = _label(i, item)
+    where = f"items[{i}].settlement"
+    if item.settlement == "cash":
+        return ("breach", f"{label} is settled in cash (直接发放现金), which is banned", where)
+    if item.settlement == "commercial_prepaid_card":
+        return ("breach", f"{label} is settled with a commercial prepaid card (商业预付卡), which is banned", where)
+    if item.settlement == "prepaid_card":
+        return (
+            "cannot_check",
+            f"{label} is settled with a prepaid card of unstated kind: commercial prepaid cards (商业预付卡) are "
+            "banned; say whether this card is one (settlement 'commercial_prepaid_card')",
+            where,
+        )
+    if item.settlement == "other":
+        return (
+            "cannot_check",
+            f"{label} has settlement 'other': whether it is cash or a commercial prepaid card cannot be checked",
+            where,
+        )
+    return None
+
+
+def _no_office_costs(i: int, item: SpendingItem) -> Judgement | None:
+    what = _OFFICE_LIKE.get(item.category)
+    if what is None:
+        return None
+    return ("breach", f"{_label(i, item)} pays for {what}, which the funds must never pay for", f"items[{i}].category")
+
+
+def _no_disguised_allowances(i: int, item: SpendingItem) -> Judgement | None:
+    if item.category != "childcare_service" or item.payee != "worker":
+        return None
+    return (
+        "breach",
+        f"{_label(i, item)} buys childcare services but pays the worker, not the provider: buying "
+        "childcare services must not become a disguised allowance or subsidy (变相为滥发津贴、补贴)",
+        f"items[{i}].payee",
+    )
+
+
+def _no_direct_subsidies(i: int, item: SpendingItem) -> Judgement | None:
+    if item.category == "direct_subsidy_to_workers":
+        return (
+            "breach",
+            f"{_label(i, item)} is a subsidy paid directly to workers from union funds (直接为职工发放补贴)",
+            f"items[{i}].category",
+        )
+    if item.payee == "worker":
+        return (
+            "breach",
+            f"{_label(i, item)} is paid to a worker: union funds must not pay workers subsidies directly "
+            "(不得直接用工会经费为职工发放补贴)",
+            f"items[{i}].payee",
+        )
+    return None
+
+
+_ITEM_RULES: Final[tuple[_ItemRule, ...]] = (
+    _ItemRule(
         "earmarked",
         ("chengdu.fund_earmarked", "chengdu.fund_no_diverting"),
-        judged,
+        _earmarked,
         "every item pays for childcare services (专款专用)",
-    )
-
-
-def _no_cash(plan: UnionSpendingPlan) -> list[Finding]:
-    judged: dict[int, tuple[FindingOutcome, str, str]] = {}
-    for i, item in enumerate(plan.items):
-        label = _label(i, item)
-        where = f"items[{i}].settlement"
-        if item.settlement == "cash":
-            judged[i] = ("breach", f"{label} is settled in cash (直接发放现金), which is banned", where)
-        elif item.settlement == "commercial_prepaid_card":
-            judged[i] = (
-                "breach",
-                f"{label} is settled with a commercial prepaid card (商业预付卡), which is banned",
-                where,
-            )
-        elif item.settlement == "prepaid_card":
-            judged[i] = (
-                "cannot_check",
-                f"{label} is settled with a prepaid card of unstated kind: commercial prepaid cards (商业预付卡) are "
-                "banned; say whether this card is one (settlement 'commercial_prepaid_card')",
-                where,
-            )
-        elif item.settlement == "other":
-            judged[i] = (
-                "cannot_check",
-                f"{label} has settlement 'other': whether it is cash or a commercial prepaid card cannot be checked",
-                where,
-            )
-    return _per_item(
+    ),
+    _ItemRule(
         "no_cash",
         ("chengdu.fund_no_cash_or_prepaid_cards",),
-        judged,
+        _no_cash,
         "no item is settled in cash or with a commercial prepaid card (现金、商业预付卡)",
-    )
-
-
-def _no_office_costs(plan: UnionSpendingPlan) -> list[Finding]:
-    judged: dict[int, tuple[FindingOutcome, str, str]] = {}
-    for i, item in enumerate(plan.items):
-        what = _OFFICE_LIKE.get(item.category)
-        if what is not None:
-            judged[i] = (
-                "breach",
-                f"{_label(i, item)} pays for {what}, which the funds must never pay for",
-                f"items[{i}].category",
-            )
-    return _per_item(
+    ),
+    _ItemRule(
         "no_office_costs",
         ("chengdu.fund_no_office_costs",),
-        judged,
+        _no_office_costs,
         "no item pays for office costs, bonuses, allowances or communication equipment "
         "(办公费、奖金、津补贴、通讯设备)",
-    )
-
-
-def _no_disguised_allowances(plan: UnionSpendingPlan) -> list[Finding]:
-    judged: dict[int, tuple[FindingOutcome, str, str]] = {}
-    for i, item in enumerate(plan.items):
-        if item.category == "childcare_service" and item.payee == "worker":
-            judged[i] = (
-                "breach",
-                f"{_label(i, item)} buys childcare services but pays the worker, not the provider: buying "
-                "childcare services must not become a disguised allowance or subsidy (变相为滥发津贴、补贴)",
-                f"items[{i}].payee",
-            )
-    return _per_item(
+    ),
+    _ItemRule(
         "no_disguised_allowances",
         ("chengdu.fund_no_disguised_allowances",),
-        judged,
+        _no_disguised_allowances,
         "no childcare-service item is paid to a worker (no disguised allowance, 变相津贴、补贴)",
-    )
-
-
-def _no_direct_subsidies(plan: UnionSpendingPlan) -> list[Finding]:
-    judged: dict[int, tuple[FindingOutcome, str, str]] = {}
-    for i, item in enumerate(plan.items):
-        if item.category == "direct_subsidy_to_workers":
-            judged[i] = (
-                "breach",
-                f"{_label(i, item)} is a subsidy paid directly to workers from union funds (直接为职工发放补贴)",
-                f"items[{i}].category",
-            )
-        elif item.payee == "worker":
-            judged[i] = (
-                "breach",
-                f"{_label(i, item)} is paid to a worker: union funds must not pay workers subsidies directly "
-                "(不得直接用工会经费为职工发放补贴)",
-                f"items[{i}].payee",
-            )
-    return _per_item(
+    ),
+    _ItemRule(
         "no_direct_subsidies",
         ("chengdu.fund_no_direct_subsidies",),
-        judged,
+        _no_direct_subsidies,
         "no item pays a subsidy to workers directly (不得直接为职工发放补贴)",
-    )
+    ),
+)
+"""The per-item rules, in report order."""
 
 
 def _budget(plan: UnionSpendingPlan) -> Finding:
@@ -405,11 +329,7 @@ def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any]) -> Complia
     elif not isinstance(plan, UnionSpendingPlan):
         raise InvalidInput("plan", f"a UnionSpendingPlan or a mapping of its fields, not {type(plan).__name__}")
     findings: list[Finding] = [
-        *_earmarked(plan),
-        *_no_cash(plan),
-        *_no_office_costs(plan),
-        *_no_disguised_allowances(plan),
-        *_no_direct_subsidies(plan),
+        *(f for rule in _ITEM_RULES for f in _per_item(plan, rule)),
         _budget(plan),
         *_procedure(plan),
         _eight_prohibitions(),

@@ -5,7 +5,9 @@ What it holds:
 * values: :mod:`~tuoyu_rules.core.money` (exact yuan), :mod:`~tuoyu_rules.core.amounts` (ranges),
   :mod:`~tuoyu_rules.core.citations`, :mod:`~tuoyu_rules.core.errors`;
 * the law as data: :mod:`~tuoyu_rules.core.parameters` (dated, cited values),
-  :mod:`~tuoyu_rules.core.policy` (a jurisdiction's programmes, payers and rules),
+  :mod:`~tuoyu_rules.core.policy` (a jurisdiction's programmes, payers, designations and the outcome a rule
+  returns), :mod:`~tuoyu_rules.core.context` (what a rule function sees and the helpers it uses),
+  :mod:`~tuoyu_rules.core.loading` (data files read and validated into policies),
   :mod:`~tuoyu_rules.core.registry` (which jurisdictions exist, loaded on first use) and
   :mod:`~tuoyu_rules.core.reforms` (what-if overlays on the parameters);
 * the calculation: :mod:`~tuoyu_rules.core.models` (the facility, validated),

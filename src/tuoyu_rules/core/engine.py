@@ -1,7 +1,7 @@
 """The engine: apply a jurisdiction and every layer above it to one facility on one day.
 
 It knows nothing about any programme: it walks the layers, asks each money-bearing programme's rule for an
-:class:`~tuoyu_rules.policy.Outcome`, and wraps that with the programme's payer, basis, citations and the
+:class:`~tuoyu_rules.core.policy.Outcome`, and wraps that with the programme's payer, basis, citations and the
 parameter values read. Entitlements are computed first (every layer), then matching obligations, which see
 the grants they match.
 """
@@ -16,10 +16,11 @@ from typing import Any
 
 from .amounts import AmountRange
 from .citations import lowest_confidence
+from .context import RuleContext
 from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
 from .models import Facility
 from .money import DEFAULT_ROUNDING, check_rounding, parse_money
-from .policy import Outcome, Policy, Program, RuleContext
+from .policy import Outcome, Policy, Program
 from .reforms import Reform
 from .registry import chain as resolve_chain
 from .registry import get_policy

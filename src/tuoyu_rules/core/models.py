@@ -9,9 +9,9 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from . import registry
 from .errors import TuoyuError
@@ -39,15 +39,8 @@ Mode = Literal[
 
 Whether the employer built the premises itself (自建) is the separate flag ``self_built``.
 """
-MODES: tuple[str, ...] = (
-    "self_run",
-    "joint_run",
-    "third_party",
-    "purchased_places",
-    "park_shared",
-    "community_co_built",
-    "union_venue",
-)
+MODES: tuple[str, ...] = get_args(Mode)
+"""The operating modes of :data:`Mode`, in its order."""
 
 MAX_PLACES = 1_000_000_000
 """A sanity bound on places and counts (no facility comes near it); larger input is refused, not clamped."""
@@ -86,7 +79,7 @@ CROSS_FIELD_LIMITS: tuple[Limit, ...] = (
 )
 """Facility's cross-field rules, stated once: its validator reads this table (checked in this order, the first
 relation broken on a field is its error; a relation is checked only when both fields are given and valid),
-and so does the column checker of :mod:`tuoyu_rules.columns`."""
+and so does the column checker of :mod:`tuoyu_rules.batch.columns`."""
 
 
 def limited_amount(value: Any) -> int:
@@ -154,6 +147,36 @@ class Designation(BaseModel):
         return value
 
 
+def _city_or_district(value: str) -> str:
+    """``value`` if it is the id of a city or district (ValueError otherwise)."""
+    try:
+        policy = registry.get_policy(value)
+    except TuoyuError as exc:
+        raise ValueError(str(exc)) from None
+    if policy.level not in ("city", "district"):
+        raise ValueError(
+            f"{value!r} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
+        )
+    return value
+
+
+def _each_once(value: tuple[Designation, ...]) -> tuple[Designation, ...]:
+    """``value`` if no programme is in it twice (ValueError otherwise)."""
+    seen: set[str] = set()
+    for d in value:
+        if d.program in seen:
+            raise ValueError(f"{d.program!r} is given twice; give each designation once")
+        seen.add(d.program)
+    return value
+
+
+CityOrDistrict = Annotated[str, AfterValidator(_city_or_district)]
+"""A jurisdiction id of a city or district (a province or ``cn`` is refused). Its check is part of the
+annotation, so a ``TypeAdapter`` of ``Facility.model_fields["jurisdiction"]`` applies it (the column checker)."""
+DesignationsOnce = Annotated[tuple[Designation, ...], AfterValidator(_each_once)]
+"""Designations, each programme at most once (a check carried by the annotation, as for :data:`CityOrDistrict`)."""
+
+
 class Facility(BaseModel):
     """A childcare facility for children under 3 (托育机构), as the rules see it.
 
@@ -164,7 +187,7 @@ class Facility(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    jurisdiction: str
+    jurisdiction: CityOrDistrict
     """Where the facility is: a city or district id (``xiamen``); a province or ``cn`` is an error."""
     mode: Mode
     self_built: StrictBool = False
@@ -175,7 +198,7 @@ class Facility(BaseModel):
     """Children enrolled; at most ``places``."""
     embedded: StrictBool = False
     """嵌入式: run inside an employer, park or office building."""
-    designations: tuple[Designation, ...] = ()
+    designations: DesignationsOnce = ()
     name: str | None = Field(default=None, max_length=200)
     """A label for the caller's own use; no rule reads it."""
 
@@ -200,29 +223,6 @@ class Facility(BaseModel):
     """The employer has a union that pays its dues (工会经费) (Siming district allowance)."""
     alliance_member: StrictBool | None = None
     """The employer belongs to a workers' childcare alliance (职工托育中心联盟, Hangzhou)."""
-
-    @field_validator("jurisdiction")
-    @classmethod
-    def _city_or_district(cls, value: str) -> str:
-        try:
-            policy = registry.get_policy(value)
-        except TuoyuError as exc:
-            raise ValueError(str(exc)) from None
-        if policy.level not in ("city", "district"):
-            raise ValueError(
-                f"{value!r} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
-            )
-        return value
-
-    @field_validator("designations")
-    @classmethod
-    def _each_once(cls, value: tuple[Designation, ...]) -> tuple[Designation, ...]:
-        seen: set[str] = set()
-        for d in value:
-            if d.program in seen:
-                raise ValueError(f"{d.program!r} is given twice; give each designation once")
-            seen.add(d.program)
-        return value
 
     @field_validator(*dict.fromkeys(limit.field for limit in CROSS_FIELD_LIMITS))
     @classmethod

@@ -58,7 +58,7 @@ def parse_money(value: object, field: str = "amount") -> Decimal:
     >>> parse_money(1.5)
     Traceback (most recent call last):
     ...
-    tuoyu_rules.errors.MoneyError: amount: 1.5 is a binary float, which cannot hold fen exactly; pass an \
+    tuoyu_rules.core.errors.MoneyError: amount: 1.5 is a binary float, which cannot hold fen exactly; pass an \
 int, a str such as '50000.00', or a Decimal
     """
     shown = _show(value)
@@ -117,6 +117,26 @@ def _decimals(amount: Decimal) -> int:
             break
         trailing += 1
     return -exponent - trailing
+
+
+def as_decimal(value: object) -> Decimal | None:
+    """An ``int``, ``Decimal`` or ``str`` of a number as an exact ``Decimal`` (no rounding); None for anything else.
+
+    A str may have surrounding spaces; one that is not a number gives None, as do ``bool`` and ``float`` (a
+    binary float cannot hold a decimal exactly). The caller checks the range and says what was wrong.
+    """
+    if isinstance(value, bool | float):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except decimal.InvalidOperation:
+            return None
+    return None
 
 
 def round_money(value: Decimal, rounding: str = DEFAULT_ROUNDING) -> tuple[Decimal, bool]:

@@ -20,7 +20,7 @@ Value kinds:
 ``not_stated``
     the sources say a payment exists but state no amount: the rule reports it as undetermined.
 
-Reading a parameter through a :class:`~tuoyu_rules.policy.RuleContext` records which value was used, so
+Reading a parameter through a :class:`~tuoyu_rules.core.context.RuleContext` records which value was used, so
 every result can show it (see :class:`ParameterUse`).
 """
 
@@ -41,6 +41,18 @@ from .errors import MoneyError, PolicyDataError
 from .money import parse_money
 
 ValueKind = Literal["range", "ratio", "count", "brackets", "choice", "not_stated"]
+
+
+def in_period(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether ``day`` lies in ``[start, end]``; a missing start or end (the sources state none) bounds nothing."""
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def period_text(start: dt.date | None, end: dt.date | None, no_start: str, no_end: str) -> str | None:
+    """``'<start> to <end>'``, with ``no_start``/``no_end`` for an end the sources leave unstated; None if both are."""
+    if start is None and end is None:
+        return None
+    return f"{start or no_start} to {end or no_end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,7 @@ class DatedValue:
         return self._use
 
     def applies_on(self, day: dt.date) -> bool:
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+        return in_period(day, self.start, self.end)
 
     def render(self) -> str:
         """The value as text for explanations: ``'50000.00-100000.00 (50000.00/80000.00/100000.00)'``."""
@@ -120,9 +132,7 @@ class DatedValue:
     def period(self) -> str:
         if self.batch is not None:
             return f"batch {self.batch}"
-        if self.start is None and self.end is None:
-            return "dates not stated"
-        return f"{self.start or '…'} to {self.end or 'open'}"
+        return period_text(self.start, self.end, "…", "open") or "dates not stated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +156,7 @@ class Parameter:
 
     def value_for_batch(self, batch: int) -> DatedValue | None:
         """The value of batch year ``batch``, or None when the sources have none for it."""
-        for value in self.values:
-            if value.batch == batch:
-                return value
-        return None
+        return next((v for v in self.values if v.batch == batch), None)
 
     @property
     def batches(self) -> tuple[int, ...]:

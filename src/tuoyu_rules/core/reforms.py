@@ -32,6 +32,7 @@ from typing import Any
 
 from .errors import InvalidInput, PolicyDataError, UnknownProgram
 from .parameters import DatedValue, parse_value
+from .registry import get_policy, list_jurisdictions
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,6 @@ class _ReformBuilder:
 
 def _known_parameters() -> dict[str, str]:
     """Every bundled or plugin parameter name -> the kind of its first value (loads every jurisdiction)."""
-    from .registry import get_policy, list_jurisdictions
-
     known: dict[str, str] = {}
     for jid in list_jurisdictions():
         try:

@@ -3,18 +3,18 @@
 Built-in jurisdictions are discovered from the data folder (one ``jurisdictions/<id>.toml`` and one
 ``jurisdictions/<id>.py`` each); nothing is imported or parsed until a policy is asked for. Third-party
 packages add jurisdictions through the entry-point group ``tuoyu_rules.jurisdictions``: the entry point's
-name is the jurisdiction id and its object is a :class:`~tuoyu_rules.policy.Policy` or a zero-argument
+name is the jurisdiction id and its object is a :class:`~tuoyu_rules.core.policy.Policy` or a zero-argument
 callable that returns one.
 
 A broken plugin never affects the built-in jurisdictions:
 
 * problems found when the entry points are listed (a name that is not a valid id, a name that two
   distributions claim, a name that shadows a built-in) keep the plugin out of :func:`list_jurisdictions`;
-  asking for such an id raises :class:`~tuoyu_rules.errors.PluginError` (a built-in's id still gives the
+  asking for such an id raises :class:`~tuoyu_rules.core.errors.PluginError` (a built-in's id still gives the
   built-in);
 * problems found when the plugin loads (an import error, an exception in its factory, an object that is not
   a Policy, an id that differs from the entry point's name, an unknown parent, a programme without a rule)
-  raise :class:`~tuoyu_rules.errors.PluginError` when that jurisdiction is asked for.
+  raise :class:`~tuoyu_rules.core.errors.PluginError` when that jurisdiction is asked for.
 
 Every such error names the entry point (``name = value``). :func:`plugin_problems` lists the problems
 found when listing, for a host that wants to log them.
@@ -223,8 +223,8 @@ def _load_plugin(jurisdiction_id: str, ep: EntryPoint) -> Policy:
 def get_policy(jurisdiction_id: str) -> Policy:
     """The policy of a jurisdiction. An unknown id raises :class:`UnknownJurisdiction` listing the known ids.
 
-    A built-in that fails to load raises :class:`~tuoyu_rules.errors.PolicyDataError`; a plugin that fails
-    raises :class:`~tuoyu_rules.errors.PluginError` naming its entry point.
+    A built-in that fails to load raises :class:`~tuoyu_rules.core.errors.PolicyDataError`; a plugin that fails
+    raises :class:`~tuoyu_rules.core.errors.PluginError` naming its entry point.
     """
     if isinstance(jurisdiction_id, str):
         if jurisdiction_id in _builtin() or jurisdiction_id in _plugins():

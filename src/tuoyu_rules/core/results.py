@@ -73,10 +73,15 @@ class Obligation(_Entry):
     """True for an exact ratio (按1:1), False for a minimum (不低于1:1, amount has no upper bound)."""
 
 
-class PayerTotal(BaseModel):
-    """The sum of one payer's eligible amounts of one basis."""
+class FrozenModel(BaseModel):
+    """The base of a result record: immutable (frozen) and refusing unknown fields. A record that derives from
+    it states only its fields, not this configuration again."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PayerTotal(FrozenModel):
+    """The sum of one payer's eligible amounts of one basis."""
 
     payer: str
     basis: Basis

@@ -1,18 +1,11 @@
-"""Families and parents: what a family pays for a childcare place, and what the state gives it.
+"""The parent fee: what a facility charges a parent a month, and what the parent bears.
 
-Four pure functions, no clock and no I/O:
+:func:`parent_fee` is pure (no clock, no I/O): the monthly fee a facility charges a parent (the market price,
+a share of it, or a flat fee), the parent's net after an employer's monthly allowance, and a check against a
+price ceiling. It is generic: it knows no jurisdiction, and cites a clause only when the caller names it
+(``cite``, read by :func:`cited`).
 
-* :func:`parent_fee` - the monthly fee a facility charges a parent (the market price, a share of it, or a
-  flat fee), the parent's net after an employer's monthly allowance, and a check against a price ceiling.
-  It is generic: it knows no jurisdiction, and cites a clause only when the caller names it (``cite``).
-* :func:`alliance_fee` and :func:`alliance_price_check` - Hangzhou's alliance rule (杭州, seed 000):
-  "在保障本单位职工子女入托的前提下,可以同等的价格向联盟单位开放托位": once its own employees' children are
-  placed, a member unit may open places to other member units' employees **at the same price**.
-* :func:`childcare_allowance` - the national 育儿补贴 (``cn.childcare_allowance``) for a child born on a day.
-* :func:`family_monthly_cost` - one child at one facility: the fee, less the employer's allowance and any
-  district allowance that reaches the family, with the national allowance shown alongside.
-
-Decisions (documented here and in each result's ``steps``):
+Decisions (documented here and in each quote's ``steps``):
 
 * Money is exact ``Decimal`` yuan. The fee is rounded once, to the fen, only when a share makes it
   fractional (ROUND_HALF_UP by default, configurable); a step says so when rounding changed the figure.
@@ -20,70 +13,27 @@ Decisions (documented here and in each result's ``steps``):
   is *checked*, never applied: a fee above it is reported as charged with ``within_cap=False``; nothing is
   lowered silently.
 * An allowance larger than the fee leaves a net of 0: the excess is not counted as a payment to the family.
-* The national allowance is paid to the parents of every eligible child, whether or not it attends
-  childcare, as 3,600 a year; :func:`family_monthly_cost` shows its monthly rate beside the net cost and
-  does **not** subtract it.
-* Siming's district allowance (``xiamen.siming_allowance``, 100 per employee's child per month) is
-  granted by the district union through the employer (it is an entitlement of the facility's employer in
-  an :class:`~tuoyu_rules.Assessment`); whether it reaches the parent is the employer's arrangement. The
-  family cost subtracts it only when the caller passes that entitlement on (``passed_on``) or states an
-  amount (``district_allowance``).
-* Nationality for the national allowance is the yes/no fact ``prc_national`` (中国国籍), not a country
-  code: residents of Hong Kong, Macao and Taiwan holding PRC nationality make a code misleading.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Final, NamedTuple
+from typing import Annotated, Final
 
-from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, PlainSerializer
 
-from ..core.amounts import AmountRange
 from ..core.citations import Citation
-from ..core.errors import InvalidInput, PolicyDataError, TuoyuError
-from ..core.money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
-from ..core.parameters import DatedValue, ParameterUse
+from ..core.errors import InvalidInput, TuoyuError
+from ..core.money import DEFAULT_ROUNDING, Money, as_decimal, check_rounding, format_yuan, parse_money, round_money
 from ..core.registry import get_policy
+from .common import MODEL, ZERO
 
-if TYPE_CHECKING:
-    from ..core.reforms import Reform
-    from ..core.results import Entitlement
-
-__all__ = [
-    "ALLIANCE_CITATION",
-    "ALLIANCE_PROGRAM",
-    "ALLOWANCE_PROGRAM",
-    "AllianceCheck",
-    "Allowance",
-    "AllowanceYear",
-    "FamilyCost",
-    "FeeQuote",
-    "alliance_fee",
-    "alliance_price_check",
-    "childcare_allowance",
-    "family_monthly_cost",
-    "parent_fee",
-]
-
-ALLOWANCE_PROGRAM: Final = "cn.childcare_allowance"
-ALLOWANCE_PER_MONTH: Final = "cn.childcare_allowance.per_month"
-ALLOWANCE_MONTHS: Final = "cn.childcare_allowance.months_to_age_3"
-ALLIANCE_PROGRAM: Final = "hangzhou.alliance_price"
-ALLIANCE_CITATION: Final = "hangzhou.seed_alliance_price"
-
-ZERO: Final = Decimal("0.00")
 MAX_SHARE_DECIMALS: Final = 28
 """A share has at most 28 decimals (a Decimal division such as ``Decimal(1) / 3`` gives 28)."""
 
 Share = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")]
-Signed = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")]
-
-_MODEL = ConfigDict(frozen=True, extra="forbid")
 
 
 # -- citations named by the caller ---------------------------------------------------------------------------
@@ -120,7 +70,7 @@ def cited(ids: str | Sequence[str], field: str = "cite") -> tuple[Citation, ...]
 class FeeQuote(BaseModel):
     """What a facility charges a parent a month, what the parent bears, and whether it keeps a price cap."""
 
-    model_config = _MODEL
+    model_config = MODEL
 
     market_monthly: Money
     """The facility's market price a month (市场价格)."""
@@ -157,16 +107,10 @@ def parse_share(value: object, field: str = "share") -> Decimal:
         raise InvalidInput(
             field, f"{value!r} is a binary float, which cannot hold a fraction exactly; pass '0.85' or Decimal('0.85')"
         )
-    if isinstance(value, int):
-        share = Decimal(value)
-    elif isinstance(value, Decimal):
-        share = value
-    elif isinstance(value, str):
-        try:
-            share = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            raise InvalidInput(field, f"{value!r} is not a number; pass a fraction such as '0.85'") from None
-    else:
+    share = as_decimal(value)
+    if share is None and isinstance(value, str):
+        raise InvalidInput(field, f"{value!r} is not a number; pass a fraction such as '0.85'")
+    if share is None:
         raise InvalidInput(field, f"{type(value).__name__} is not a fraction; pass a str such as '0.85' or a Decimal")
     if not share.is_finite():
         raise InvalidInput(field, f"{value!r} is not a finite fraction")
@@ -304,444 +248,4 @@ def parent_fee(
         rounded=rounded,
         steps=tuple(steps),
         citations=citations,
-    )
-
-
-# -- Hangzhou: the alliance's same price ----------------------------------------------------------------------
-
-
-class AllianceCheck(BaseModel):
-    """Whether another alliance member's employees are charged what the unit charges its own (杭州, 同等的价格)."""
-
-    model_config = _MODEL
-
-    program: str = ALLIANCE_PROGRAM
-    own_staff_fee: Money
-    """What the unit charges its own employees' children a month."""
-    member_fee: Money
-    """What it charges an alliance member unit's employees' children a month."""
-    difference: Signed
-    """``member_fee - own_staff_fee`` (negative when the member pays less)."""
-    same_price: bool
-    own_staff_placed: bool | None
-    """The unit's own employees' children are placed first (保障本单位职工子女入托); None: not supplied."""
-    complies: bool
-    """Same price, and own staff not known to be left unplaced."""
-    reasons: tuple[str, ...]
-    missing: tuple[str, ...] = ()
-    citations: tuple[Citation, ...]
-
-
-def _alliance_citations() -> tuple[Citation, ...]:
-    policy = get_policy("hangzhou")
-    citation = policy.citations.get(ALLIANCE_CITATION)
-    if citation is None:
-        raise PolicyDataError(
-            f"jurisdictions/hangzhou.toml has no citation {ALLIANCE_CITATION!r} (the alliance price clause)"
-        )
-    return (citation,)
-
-
-def _fee_of(value: FeeQuote | int | str | Decimal, field: str) -> Decimal:
-    if isinstance(value, FeeQuote):
-        return value.fee
-    return parse_money(value, field)
-
-
-def alliance_price_check(
-    own_staff_fee: FeeQuote | int | str | Decimal,
-    member_fee: FeeQuote | int | str | Decimal,
-    *,
-    own_staff_placed: bool | None = None,
-) -> AllianceCheck:
-    """Check Hangzhou's alliance rule: member units' employees pay the same price as the unit's own staff.
-
-    Seed 000 (杭州): "在保障本单位职工子女入托的前提下,可以同等的价格向联盟单位开放托位". The rule is a
-    permission with a condition: the unit's own employees' children are placed first, and places opened to
-    the alliance are at the same price. ``own_staff_placed`` is that condition: False breaks it; None (not
-    supplied) is listed in ``missing`` and does not change the finding on the price.
-    """
-    own = _fee_of(own_staff_fee, "own_staff_fee")
-    member = _fee_of(member_fee, "member_fee")
-    if own_staff_placed is not None and not isinstance(own_staff_placed, bool):
-        raise InvalidInput("own_staff_placed", f"{own_staff_placed!r} must be True, False or None")
-    difference = member - own
-    same = difference == 0
-    reasons = []
-    if same:
-        reasons.append(f"alliance members' employees pay {format_yuan(member)}, the same price as the unit's own staff")
-    else:
-        word = "more" if difference > 0 else "less"
-        reasons.append(
-            f"alliance members' employees pay {format_yuan(member)}, {format_yuan(abs(difference))} {word} than the "
-            f"unit's own staff ({format_yuan(own)}): the rule asks for the same price (同等的价格)"
-        )
-    missing: tuple[str, ...] = ()
-    if own_staff_placed is None:
-        missing = ("own_staff_placed",)
-        reasons.append("own_staff_placed not supplied: the rule opens places once the unit's own staff are placed")
-    elif not own_staff_placed:
-        reasons.append("the unit's own employees' children are not all placed: places open to the alliance only after")
-    else:
-        reasons.append("the unit's own employees' children are placed first, as the rule requires")
-    return AllianceCheck(
-        own_staff_fee=own,
-        member_fee=member,
-        difference=difference,
-        same_price=same,
-        own_staff_placed=own_staff_placed,
-        complies=same and own_staff_placed is not False,
-        reasons=tuple(reasons),
-        missing=missing,
-        citations=_alliance_citations(),
-    )
-
-
-def alliance_fee(
-    own_staff_fee: FeeQuote | int | str | Decimal,
-    *,
-    allowance_monthly: int | str | Decimal = 0,
-    cap: int | str | Decimal | None = None,
-    rounding: str = DEFAULT_ROUNDING,
-) -> FeeQuote:
-    """The fee an alliance member unit's employee pays at a Hangzhou alliance facility: the own staff's price.
-
-    ``own_staff_fee`` is the unit's own staff fee (an amount, or the :class:`FeeQuote` that computed it).
-    ``allowance_monthly`` is the allowance of the parent's *own* employer, if any. The quote cites
-    ``hangzhou.seed_alliance_price`` ("可以同等的价格向联盟单位开放托位").
-    """
-    own = _fee_of(own_staff_fee, "own_staff_fee")
-    market = own_staff_fee.market_monthly if isinstance(own_staff_fee, FeeQuote) else own
-    quote = parent_fee(market, flat=own, allowance_monthly=allowance_monthly, cap=cap, rounding=rounding)
-    step = (
-        f"Hangzhou alliance rule (同等的价格): an alliance member's employee pays the unit's own staff fee, "
-        f"{format_yuan(own)} a month"
-    )
-    return quote.model_copy(update={"steps": (step, *quote.steps), "citations": _alliance_citations()})
-
-
-# -- national childcare allowance (育儿补贴) ------------------------------------------------------------------
-
-
-class AllowanceYear(NamedTuple):
-    """What the allowance comes to in one calendar year: ``(year, months, amount)``."""
-
-    year: int
-    months: int
-    amount: Money
-
-
-class Allowance(BaseModel):
-    """The national childcare allowance (育儿补贴, ``cn.childcare_allowance``) for one child."""
-
-    model_config = _MODEL
-
-    program: str = ALLOWANCE_PROGRAM
-    birth: dt.date
-    prc_national: bool
-    third_birthday: dt.date
-    """The day the child turns 3 (a 29 February birth turns 3 on 28 February)."""
-    eligible: bool
-    """True when at least one month is paid."""
-    months: int = Field(ge=0)
-    """Months of allowance: the months after the birth month up to and including the 3rd-birthday month,
-    counted from the scheme's start (2025-01)."""
-    per_month: Money | None
-    """The monthly rate when one rate applies to every paid month (300); None when rates differ or none is paid."""
-    total: Money
-    by_year: tuple[AllowanceYear, ...]
-    """Months and amount attributed to each calendar year (an attribution, not a payment schedule)."""
-    first_month: dt.date | None
-    """First day of the first month counted; None when no month is."""
-    last_month: dt.date | None
-    """First day of the last month counted (the month of the 3rd birthday); None when no month is."""
-    reasons: tuple[str, ...]
-    citations: tuple[Citation, ...]
-    parameters: tuple[ParameterUse, ...] = ()
-
-
-def _value(name: str, day: dt.date, reform: Reform | None) -> tuple[DatedValue | None, bool]:
-    if reform is not None:
-        override = reform.value(name, day)
-        if override is not None:
-            return override, True
-    param = get_policy("cn").parameters.get(name)
-    if param is None:
-        raise PolicyDataError(f"jurisdictions/cn.toml has no parameter {name!r} ({ALLOWANCE_PROGRAM})")
-    return param.value_on(day), False
-
-
-def _months(n: int) -> str:
-    return f"{n} month" if n == 1 else f"{n} months"
-
-
-def _use(name: str, value: DatedValue, what_if: bool) -> ParameterUse:
-    return ParameterUse(name=name, value=value.render(), period=value.period(), citations=value.cites, what_if=what_if)
-
-
-def childcare_allowance(
-    birth: dt.date,
-    *,
-    prc_national: bool = True,
-    reform: Reform | None = None,
-) -> Allowance:
-    """The national 育儿补贴 a child born on ``birth`` is entitled to (digest ``cn.childcare_allowance``).
-
-    Rule (育儿补贴制度实施方案, 2025-07-28; NHC Q&A, 2025-08-08): 3,600 a child a year, 300 a month, from
-    2025-01-01 until the child turns 3; children of PRC nationality. A child born in year Y (2022-2024),
-    month M gets (Y + 3 - 2025) * 12 + M months, the month of the 3rd birthday counting; born 2025 or later,
-    36 months; born 2021 or earlier, none (it turned 3 before the scheme began).
-
-    One reading gives every case: the months counted are the 36 months *after* the birth month, up to and
-    including the month of the 3rd birthday, in which a monthly rate is in force (from 2025-01). For a child
-    born from 2025 this places the 36 months from the month after birth; the sources do not say in which
-    calendar months its allowance falls (it is paid by the year), so ``by_year`` is an attribution.
-
-    The monthly rate (``cn.childcare_allowance.per_month``, with its start date) and the 36 months
-    (``cn.childcare_allowance.months_to_age_3``) are read from ``jurisdictions/cn.toml`` (or a ``reform`` overlay),
-    never hard-coded. The month count in force on the birth day applies, or on the scheme's first day for a
-    child born before it. There is no clock: the result depends only on ``birth`` (a birth after today is
-    computed under the rules in the data, as any other).
-
-    :param prc_national: the child has PRC nationality (中国国籍); False gives 0 months, with the reason.
-    :raises InvalidInput: ``birth`` is not a date, or too late for its 3rd birthday to be a date.
-    """
-    if not isinstance(birth, dt.date) or isinstance(birth, dt.datetime):
-        raise InvalidInput("birth", f"{birth!r} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))")
-    if not isinstance(prc_national, bool):
-        raise InvalidInput("prc_national", f"{prc_national!r} must be True or False")
-    policy = get_policy("cn")
-    program = policy.program(ALLOWANCE_PROGRAM)
-    citations = program.citations
-    try:
-        third_birthday = birth + relativedelta(years=3)
-    except (ValueError, OverflowError):
-        raise InvalidInput("birth", f"{birth} is too late: the 3rd birthday is past the year 9999") from None
-    uses: list[ParameterUse] = []
-    reasons: list[str] = []
-
-    def none(*why: str) -> Allowance:
-        return Allowance(
-            birth=birth,
-            prc_national=prc_national,
-            third_birthday=third_birthday,
-            eligible=False,
-            months=0,
-            per_month=None,
-            total=ZERO,
-            by_year=(),
-            first_month=None,
-            last_month=None,
-            reasons=(*reasons, *why),
-            citations=citations,
-            parameters=tuple(uses),
-        )
-
-    if not prc_national:
-        return none(f"{ALLOWANCE_PROGRAM}: the allowance is for children of PRC nationality (中国国籍); none is paid")
-
-    count_day = birth if program.start is None or birth >= program.start else program.start
-    count_value, what_if = _value(ALLOWANCE_MONTHS, count_day, reform)
-    if count_value is None or not isinstance(count_value.value, int) or isinstance(count_value.value, bool):
-        return none(f"no month count ({ALLOWANCE_MONTHS}) is in force on {count_day}: no allowance")
-    uses.append(_use(ALLOWANCE_MONTHS, count_value, what_if))
-    window = count_value.value
-    birth_month = dt.date(birth.year, birth.month, 1)
-    try:
-        end_month = birth_month + relativedelta(months=window)
-    except (ValueError, OverflowError):
-        raise InvalidInput("birth", f"{birth} is too late: its last allowance month is past the year 9999") from None
-    reasons.append(
-        f"born {birth}, turns 3 on {third_birthday}: the months counted are the {window} after the birth month, "
-        f"{(birth_month + relativedelta(months=1)).strftime('%Y-%m')} to {end_month.strftime('%Y-%m')} "
-        "(the month of the 3rd birthday counts), in which a monthly rate is in force"
-    )
-
-    paid: list[tuple[dt.date, Decimal]] = []
-    seen: dict[tuple[str, bool], DatedValue] = {}
-    for i in range(1, window + 1):
-        month = birth_month + relativedelta(months=i)
-        rate_value, rate_what_if = _value(ALLOWANCE_PER_MONTH, month, reform)
-        if rate_value is None:
-            continue
-        rate = rate_value.value
-        if rate is None:
-            raise PolicyDataError(f"{ALLOWANCE_PER_MONTH}: the monthly rate for {month:%Y-%m} is not stated")
-        if not isinstance(rate, AmountRange) or not rate.is_exact:
-            raise PolicyDataError(f"{ALLOWANCE_PER_MONTH}: the monthly rate for {month:%Y-%m} is not one exact amount")
-        key = (rate_value.period(), rate_what_if)
-        if key not in seen:
-            seen[key] = rate_value
-            uses.append(_use(ALLOWANCE_PER_MONTH, rate_value, rate_what_if))
-        paid.append((month, rate.low))
-
-    if not paid:
-        return none(
-            f"no monthly rate ({ALLOWANCE_PER_MONTH}) is in force in any of those months "
-            f"(the scheme starts {program.start}): the child turned 3 before it; no allowance"
-        )
-    rates = {amount for _, amount in paid}
-    total = sum((amount for _, amount in paid), ZERO)
-    years: dict[int, list[Decimal]] = {}
-    for month, amount in paid:
-        years.setdefault(month.year, []).append(amount)
-    by_year = tuple(AllowanceYear(y, len(a), sum(a, ZERO)) for y, a in sorted(years.items()))
-    per_month = next(iter(rates)) if len(rates) == 1 else None
-    if per_month is not None:
-        reasons.append(
-            f"{_months(len(paid))} × {format_yuan(per_month)} = {format_yuan(total)} "
-            f"({paid[0][0]:%Y-%m} to {paid[-1][0]:%Y-%m})"
-        )
-    else:
-        reasons.append(f"{len(paid)} months at the rates in force each month: {format_yuan(total)}")
-    reasons.append("; ".join(f"{y.year}: {_months(y.months)}, {format_yuan(y.amount)}" for y in by_year))
-    reasons.append("exempt from personal income tax (育儿补贴免征个人所得税)")
-    if any(u.what_if for u in uses):
-        reasons.append("rests on a what-if reform, not on the law")
-    return Allowance(
-        birth=birth,
-        prc_national=prc_national,
-        third_birthday=third_birthday,
-        eligible=True,
-        months=len(paid),
-        per_month=per_month,
-        total=total,
-        by_year=by_year,
-        first_month=paid[0][0],
-        last_month=paid[-1][0],
-        reasons=tuple(reasons),
-        citations=citations,
-        parameters=tuple(uses),
-    )
-
-
-# -- a family's monthly cost ------------------------------------------------------------------------------------
-
-
-class FamilyCost(BaseModel):
-    """One child at one facility: the fee, less allowances that reach the family, per month."""
-
-    model_config = _MODEL
-
-    quote: FeeQuote
-    """The parent-fee quote (fee, employer allowance, cap check)."""
-    fee: Money
-    employer_allowance: Money
-    district_allowance: Money
-    """District allowances that reach the family a month (stated, or passed on from an assessment)."""
-    net: Money
-    """``fee - employer_allowance - district_allowance``, never below 0."""
-    national_allowance_per_month: Money | None = None
-    """The national 育儿补贴's monthly rate for this child (shown, not subtracted); None without ``birth``."""
-    national_allowance: Allowance | None = None
-    steps: tuple[str, ...]
-    citations: tuple[Citation, ...] = ()
-
-
-def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
-    from ..core.results import Entitlement
-
-    field = f"passed_on[{i}]"
-    if not isinstance(entry, Entitlement):
-        raise InvalidInput(field, f"expected an Entitlement from tr.assess(...), got {type(entry).__name__}")
-    if entry.status != "eligible":
-        raise InvalidInput(field, f"{entry.program} is {entry.status}, not eligible: nothing to pass on")
-    if entry.basis != "per_child_month":
-        raise InvalidInput(field, f"{entry.program} is paid {entry.basis}, not per child per month")
-    if not entry.amount.is_exact:
-        raise InvalidInput(
-            field, f"{entry.program} is a range ({entry.amount.format()}), not one amount: state the amount instead"
-        )
-    return entry.amount.low
-
-
-def family_monthly_cost(
-    market_monthly: int | str | Decimal,
-    *,
-    share: int | str | Decimal | None = None,
-    flat: int | str | Decimal | None = None,
-    cap: int | str | Decimal | None = None,
-    employer_allowance: int | str | Decimal = 0,
-    district_allowance: int | str | Decimal = 0,
-    passed_on: Sequence[Entitlement] = (),
-    birth: dt.date | None = None,
-    prc_national: bool = True,
-    rounding: str = DEFAULT_ROUNDING,
-    cite: str | Sequence[str] = (),
-) -> FamilyCost:
-    """A family's monthly net cost for one child at one facility, each step explained.
-
-    The fee comes from :func:`parent_fee` (market price, ``share`` or ``flat``, ``cap`` checked); the
-    employer's allowance (``employer_allowance``) and any district allowance that reaches the family are
-    subtracted; the result is never below 0.
-
-    District allowances: ``district_allowance`` is an amount the caller states; ``passed_on`` are
-    entitlements from :func:`tuoyu_rules.assess` that the employer passes on to the parent per child per
-    month (Siming's ``xiamen.siming_allowance``, 100 a month: the district union grants it through the
-    employer, so the library does not assume it reaches the family). Each must be eligible, per child per
-    month and one exact amount; its citations are attached. Both are added together.
-
-    ``birth``, when given, shows the national 育儿补贴 (:func:`childcare_allowance`) beside the cost, at its
-    monthly rate; it is **not** subtracted: it is paid yearly to the parents of every eligible child whether
-    or not the child attends childcare, not as a fee reduction.
-    """
-    entries = tuple(passed_on)
-    passed = [_passed_on_amount(e, i) for i, e in enumerate(entries)]
-    stated = parse_money(district_allowance, "district_allowance")
-    quote = parent_fee(
-        market_monthly,
-        share=share,
-        flat=flat,
-        allowance_monthly=employer_allowance,
-        cap=cap,
-        rounding=rounding,
-        cite=cite,
-    )
-    steps = list(quote.steps)
-    citations = list(quote.citations)
-    district = stated + sum(passed, ZERO)
-    if stated:
-        steps.append(f"district allowance stated by the caller: {format_yuan(stated)} a month")
-    for entry, amount in zip(entries, passed, strict=True):
-        steps.append(f"{entry.program} passed on to the family: {format_yuan(amount)} a month (paid by {entry.payer})")
-        citations.extend(c for c in entry.citations if c not in citations)
-    if district == 0:
-        net = quote.net
-        steps.append(f"no district allowance: monthly net cost {format_yuan(net)}")
-    elif district <= quote.net:
-        net = quote.net - district
-        steps.append(
-            f"less district allowances {format_yuan(district)}: {format_yuan(quote.net)} − {format_yuan(district)} "
-            f"= {format_yuan(net)} a month"
-        )
-    else:
-        net = ZERO
-        steps.append(
-            f"district allowances {format_yuan(district)} are more than the {format_yuan(quote.net)} left: "
-            "monthly net cost 0.00 (the excess is not counted as paid to the family)"
-        )
-    national: Allowance | None = None
-    national_monthly: Decimal | None = None
-    if birth is not None:
-        national = childcare_allowance(birth, prc_national=prc_national)
-        national_monthly = national.per_month if national.eligible and national.per_month is not None else ZERO
-        if national.eligible:
-            steps.append(
-                f"national 育儿补贴 shown alongside, not subtracted: {format_yuan(national_monthly)} a month for "
-                f"{national.months} months ({national.first_month:%Y-%m} to {national.last_month:%Y-%m}), "
-                f"{format_yuan(national.total)} in all; paid yearly to parents whether or not the child attends"
-            )
-        else:
-            steps.append("national 育儿补贴: none for this child (" + national.reasons[-1] + ")")
-        citations.extend(c for c in national.citations if c not in citations)
-    return FamilyCost(
-        quote=quote,
-        fee=quote.fee,
-        employer_allowance=quote.allowance_monthly,
-        district_allowance=district,
-        net=net,
-        national_allowance_per_month=national_monthly,
-        national_allowance=national,
-        steps=tuple(steps),
-        citations=tuple(citations),
     )

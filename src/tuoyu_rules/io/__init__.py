@@ -1,4 +1,5 @@
-"""Data in and out: tables and their CSV, pandas and Excel writers, and the JSON Schema of the public models.
+"""Data in and out: portfolio readers (CSV, JSON Lines), tables and their CSV, pandas and Excel writers, and
+the JSON Schema of the public models.
 
 What it may import: :mod:`tuoyu_rules.core`. A result of another package becomes tables through its own
 ``export_tables()`` method, so the writers need not know every result type.
@@ -6,6 +7,22 @@ What it may import: :mod:`tuoyu_rules.core`. A result of another package becomes
 
 from __future__ import annotations
 
-from .export import Table, tables, to_csv, to_dataframe, to_excel, write_csv
+from .export import Exportable, Table, tables, to_csv, to_dataframe, to_excel, write_csv
+from .readers import CSV_COLUMNS, Row, RowError, RowProblem, csv_row_data, read_csv, read_jsonl
 
-__all__ = ["Table", "tables", "to_csv", "to_dataframe", "to_excel", "write_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "Exportable",
+    "Row",
+    "RowError",
+    "RowProblem",
+    "Table",
+    "csv_row_data",
+    "read_csv",
+    "read_jsonl",
+    "tables",
+    "to_csv",
+    "to_dataframe",
+    "to_excel",
+    "write_csv",
+]

@@ -1,10 +1,12 @@
 """Exports: CSV (always), a pandas DataFrame and an Excel workbook (optional extras).
 
 Every result of the what-if tools turns into one or more *tables* (:func:`tables`): a
-:class:`~tuoyu_rules.budget.Budget` (``by_payer``, ``by_program``, ``row_errors``), a
-:class:`~tuoyu_rules.projection.Projection` (``by_year_payer``, ``lines``), a
+:class:`~tuoyu_rules.whatif.Budget` (``by_payer``, ``by_program``, ``row_errors``), a
+:class:`~tuoyu_rules.whatif.Projection` (``by_year_payer``, ``lines``), a
 :class:`~tuoyu_rules.whatif.Comparison` (``entries``), a :class:`~tuoyu_rules.whatif.Pinned` or an
-:class:`~tuoyu_rules.Assessment` (``entries``, ``choices`` for a pinned one).
+:class:`~tuoyu_rules.Assessment` (``entries``, ``choices`` for a pinned one). An assessment is laid out
+here (:func:`entries_table`); any other result lays itself out with its ``export_tables()`` method (see
+:class:`Exportable`), so this module needs to know no result type of another package.
 
 Amounts are ``low`` and ``high`` columns. ``high`` is empty (CSV) or missing (``None``: DataFrame, Excel)
 when the amount has **no upper bound**; it is never 0 or a guess. Undetermined counts and reasons sit in
@@ -31,12 +33,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 from ..core.amounts import AmountRange
 from ..core.results import Assessment
 
-__all__ = ["Table", "tables", "to_csv", "to_dataframe", "to_excel", "write_csv"]
+__all__ = [
+    "PROGRAM_COLUMNS",
+    "Cell",
+    "Exportable",
+    "ProgramAmount",
+    "Table",
+    "bounds",
+    "cell_text",
+    "entries_table",
+    "program_cells",
+    "tables",
+    "to_csv",
+    "to_dataframe",
+    "to_excel",
+    "write_csv",
+]
 
 Cell = str | int | Decimal | None
 
@@ -50,126 +67,63 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def _bounds(amount: AmountRange) -> tuple[Decimal, Decimal | None]:
+def bounds(amount: AmountRange) -> tuple[Decimal, Decimal | None]:
+    """The ``low`` and ``high`` cells of an amount (``high`` is ``None`` when it has no upper bound)."""
     return amount.low, amount.high
+
+
+PROGRAM_COLUMNS: tuple[str, ...] = ("program", "kind", "payer", "basis", "low", "high")
+"""The columns of a programme's amount (:func:`program_cells`), in a total or a line of a what-if result."""
+
+
+class ProgramAmount(Protocol):
+    """A programme's amount of one payer and basis: a budget's programme total, a projection's line."""
+
+    @property
+    def program(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payer(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def amount(self) -> AmountRange: ...
+
+
+def program_cells(item: ProgramAmount) -> tuple[Cell, ...]:
+    """The cells of :data:`PROGRAM_COLUMNS`: programme, kind, payer, basis, low and high."""
+    return (item.program, item.kind, item.payer, item.basis, *bounds(item.amount))
+
+
+@runtime_checkable
+class Exportable(Protocol):
+    """A result that lays itself out as tables (a budget, a projection, a comparison, a pinned assessment)."""
+
+    def export_tables(self) -> tuple[Table, ...]: ...
 
 
 def tables(result: Any) -> tuple[Table, ...]:
     """The tables of a result (see the module docs); TypeError for anything else."""
-    from ..whatif.budgets import Budget
-    from ..whatif.pinning import Comparison, Pinned
-    from ..whatif.projection import Projection
-
-    if isinstance(result, Budget):
-        return _budget_tables(result)
-    if isinstance(result, Projection):
-        return _projection_tables(result)
-    if isinstance(result, Comparison):
-        return (_entries_table("entries", [(city, a) for city, a in result.assessments.items()]),)
-    if isinstance(result, Pinned):
-        choices = Table(
-            "choices",
-            ("program", "kind", "how", "range_low", "range_high", "value", "rounded", "note"),
-            tuple(
-                (c.program, c.kind, c.how, *_bounds(c.range), c.value, "yes" if c.rounded else "no", c.note)
-                for c in result.choices
-            ),
-        )
-        return (_entries_table("entries", [(result.assessment.jurisdiction, result.assessment)]), choices)
     if isinstance(result, Assessment):
-        return (_entries_table("entries", [(result.jurisdiction, result)]),)
+        return (entries_table("entries", [(result.jurisdiction, result)]),)
+    if isinstance(result, Exportable) and not isinstance(result, type):
+        return result.export_tables()
     raise TypeError(
         f"cannot export a {type(result).__name__}; export a Budget, Projection, Comparison, Pinned or Assessment"
     )
 
 
-def _entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> Table:
+def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> Table:
+    """One row per entry of each assessment (entitlements, then obligations), headed by its jurisdiction."""
     rows: list[tuple[Cell, ...]] = []
     for city, a in assessments:
         for kind, entries in (("entitlement", a.entitlements), ("obligation", a.obligations)):
             for e in entries:
-                rows.append(
-                    (city, kind, e.program, e.payer, e.basis, e.status, *_bounds(e.amount), ";".join(e.missing))
-                )
+                rows.append((city, kind, e.program, e.payer, e.basis, e.status, *bounds(e.amount), ";".join(e.missing)))
     return Table(
         name, ("jurisdiction", "kind", "program", "payer", "basis", "status", "low", "high", "missing"), tuple(rows)
     )
-
-
-def _budget_tables(b: Any) -> tuple[Table, ...]:
-    by_payer = Table(
-        "by_payer",
-        ("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
-        tuple(
-            (s.name, s.reform or "", t.payer, t.basis, *_bounds(t.amount), t.undetermined)
-            for s in b.scenarios
-            for t in s.by_payer
-        ),
-    )
-    by_program = Table(
-        "by_program",
-        (
-            "scenario",
-            "reform",
-            "program",
-            "kind",
-            "payer",
-            "basis",
-            "low",
-            "high",
-            "eligible",
-            "ineligible",
-            "undetermined",
-            "open_reasons",
-        ),
-        tuple(
-            (
-                s.name,
-                s.reform or "",
-                t.program,
-                t.kind,
-                t.payer,
-                t.basis,
-                *_bounds(t.amount),
-                t.eligible,
-                t.ineligible,
-                t.undetermined,
-                "; ".join(f"{r.reason} ({r.count})" for r in t.open_reasons),
-            )
-            for s in b.scenarios
-            for t in s.by_program
-        ),
-    )
-    errors = Table("row_errors", ("row", "field", "message"), tuple((e.row, e.field, e.message) for e in b.errors))
-    return (by_payer, by_program, errors)
-
-
-def _projection_tables(p: Any) -> tuple[Table, ...]:
-    totals = Table(
-        "by_year_payer",
-        ("year", "payer", "low", "high", "undetermined"),
-        tuple((t.year, t.payer, *_bounds(t.amount), t.undetermined) for t in p.totals()),
-    )
-    lines = Table(
-        "lines",
-        ("year", "program", "kind", "payer", "basis", "low", "high", "paid", "undetermined", "open_reasons", "rounded"),
-        tuple(
-            (
-                ln.year,
-                ln.program,
-                ln.kind,
-                ln.payer,
-                ln.basis,
-                *_bounds(ln.amount),
-                ln.paid_units,
-                ln.undetermined,
-                "; ".join(ln.open_reasons),
-                "yes" if ln.rounded else "no",
-            )
-            for ln in p.lines
-        ),
-    )
-    return (totals, lines)
 
 
 def _pick(result: Any, table: str | None) -> tuple[Table, ...]:
@@ -182,7 +136,8 @@ def _pick(result: Any, table: str | None) -> tuple[Table, ...]:
     raise KeyError(f"no table {table!r}; present: {', '.join(t.name for t in found)}")
 
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
+    """A cell as CSV text: an amount with two decimals (``"50000.00"``), ``None`` as empty."""
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
@@ -201,7 +156,7 @@ def write_csv(result: Any, stream: TextIO, *, table: str | None = None) -> None:
     if len(chosen) == 1:
         writer.writerow(chosen[0].columns)
         for row in chosen[0].rows:
-            writer.writerow([_text(c) for c in row])
+            writer.writerow([cell_text(c) for c in row])
         return
     chosen = tuple(t for t in chosen if t.rows) or chosen[:1]  # an empty table adds no columns
     columns = _union(t.columns for t in chosen)
@@ -209,7 +164,7 @@ def write_csv(result: Any, stream: TextIO, *, table: str | None = None) -> None:
     for t in chosen:
         index = {c: i for i, c in enumerate(t.columns)}
         for row in t.rows:
-            writer.writerow([t.name, *(_text(row[index[c]]) if c in index else "" for c in columns)])
+            writer.writerow([t.name, *(cell_text(row[index[c]]) if c in index else "" for c in columns)])
 
 
 def to_csv(result: Any, *, table: str | None = None) -> str:

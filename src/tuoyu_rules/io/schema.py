@@ -6,7 +6,7 @@ has a schema:
 * **inputs** (what a caller builds and sends: :data:`INPUT_MODELS`, such as ``Facility`` and
   ``UnionSpendingPlan``) in pydantic's ``validation`` mode: the JSON a caller may send. Unknown keys are
   refused (``additionalProperties: false``).
-* **outputs** (everything else: an :class:`~tuoyu_rules.results.Assessment` and its parts) in
+* **outputs** (everything else: an :class:`~tuoyu_rules.core.results.Assessment` and its parts) in
   ``serialization`` mode: the JSON that ``model_dump(mode="json")`` produces. Every field of an output is
   listed as required, since a dump always writes every field.
 

@@ -25,32 +25,31 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 DEMONSTRATION = "chengdu.demonstration_subsidy"
 
 
 def demonstration_subsidy(ctx: RuleContext) -> Outcome:
     """市总工会和市卫健委将给予示范点位一定的专项经费补助: an amount the plan does not state."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible(
-            "not a city-level demonstration site (市级爱心托育示范点): no chengdu.demonstration_site designation"
-        )
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(f"the designation is of {designation.year}, after the day assessed ({ctx.on})")
+    designation = ctx.designated(
+        "not a city-level demonstration site (市级爱心托育示范点): no chengdu.demonstration_site designation"
+    )
+    if isinstance(designation, Outcome):
+        return designation
 
     # Seed condition (四（三）): 托育机构要严格按要求完成登记、备案.
     ctx.cite("chengdu.seed_registration")
     f = ctx.facility
-    failed = [
-        text for fact, text in ((f.registered, "not registered (登记)"), (f.filed, "not filed (备案)")) if fact is False
-    ]
+    unsupplied, failed = ctx.conditions(
+        ("registered", f.registered, "not registered (登记)"), ("filed", f.filed, "not filed (备案)")
+    )
     if failed:
         return ctx.ineligible(
             "a demonstration site's facility must complete registration and filing (登记、备案): " + "; ".join(failed)
         )
-    unsupplied = tuple(name for name, fact in (("registered", f.registered), ("filed", f.filed)) if fact is None)
 
     ctx.value(f"{DEMONSTRATION}.amount")  # records that the amount is not stated
     outcome = ctx.not_stated(

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..core.amounts import AmountRange
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 AWARD = "cn.caring_employer_award"
 PROJECT = "cn.employer_childcare_project_2025"
@@ -23,12 +25,13 @@ PROJECT = "cn.employer_childcare_project_2025"
 
 def caring_employer_award(ctx: RuleContext) -> Outcome:
     """全国爱心托育用人单位: "以每个用人单位10万元的标准 ... 提供资金补助" (2022 batch); later batches by year."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible("not designated a national caring employer (全国爱心托育用人单位): no cn.caring_employer")
+    designation = ctx.designated(
+        "not designated a national caring employer (全国爱心托育用人单位): no cn.caring_employer",
+        late="the designation is of the {year} batch",
+    )
+    if isinstance(designation, Outcome):
+        return designation
     year = designation.year
-    if year > ctx.on.year:
-        return ctx.ineligible(f"the designation is of the {year} batch, after the day assessed ({ctx.on})")
     value = ctx.value(f"{AWARD}.amount", batch=year)
     if value is None:
         batches = ctx.policy.parameters[f"{AWARD}.amount"].batches

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..core.amounts import AmountRange
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 PURCHASED = "fujian.purchased_places_subsidy"
 CARING = "fujian.caring_employer_award"
@@ -51,14 +53,14 @@ def purchased_places_subsidy(ctx: RuleContext) -> Outcome:
 
 def caring_employer_award(ctx: RuleContext) -> Outcome:
     """福建省爱心托育用人单位: at most 100,000 yuan from the provincial union."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible("not designated a Fujian provincial caring employer: no fujian.caring_employer")
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(f"the designation is of {designation.year}, after the day assessed ({ctx.on})")
-    amount = ctx.range(f"{CARING}.amount")
-    if amount is None:
-        return ctx.ineligible(f"no provincial caring-employer award is in force on {ctx.on}")
+    found = ctx.designated_amount(
+        f"{CARING}.amount",
+        "not designated a Fujian provincial caring employer: no fujian.caring_employer",
+        f"no provincial caring-employer award is in force on {ctx.on}",
+    )
+    if isinstance(found, Outcome):
+        return found
+    designation, amount = found
     return ctx.eligible(
         amount,
         f"Fujian provincial caring employer ({designation.year}): at most {amount.high}; the union decides the sum",

@@ -27,7 +27,9 @@ from collections.abc import Mapping
 from typing import cast
 
 from ..core.amounts import AmountRange
-from ..core.policy import Basis, Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Basis, Outcome, Policy, Rule
 
 PUHUI = "hangzhou.puhui_subsidy"
 DEMONSTRATION = "hangzhou.demonstration_award"
@@ -108,19 +110,16 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
 
 def demonstration_award(ctx: RuleContext) -> Outcome:
     """对于入选市示范用人单位嵌入式托育机构的,可获5万~15万元一次性奖补资金 (one-time)."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible(
-            "not selected as a city demonstration employer-embedded facility (市示范用人单位嵌入式托育机构): "
-            "no hangzhou.demonstration designation"
-        )
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(
-            f"selected as a demonstration facility in {designation.year}, after the day assessed ({ctx.on.isoformat()})"
-        )
-    amount = ctx.range(f"{DEMONSTRATION}.amount")
-    if amount is None:  # reachable only through a reform that removes the amount
-        return ctx.ineligible("no demonstration award amount is in force on this day")
+    found = ctx.designated_amount(
+        f"{DEMONSTRATION}.amount",
+        "not selected as a city demonstration employer-embedded facility (市示范用人单位嵌入式托育机构): "
+        "no hangzhou.demonstration designation",
+        "no demonstration award amount is in force on this day",  # reachable only through a reform
+        late="selected as a demonstration facility in {year}",
+    )
+    if isinstance(found, Outcome):
+        return found
+    designation, amount = found
     reasons = [
         f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "
         f"{amount.format('wan')}; the city decides the sum inside the range",

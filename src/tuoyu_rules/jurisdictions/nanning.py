@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..core.policy import Policy, Rule, load_builtin
+from ..core.loading import load_builtin
+from ..core.policy import Policy, Rule
 
 RULES: Mapping[str, Rule] = {}
 

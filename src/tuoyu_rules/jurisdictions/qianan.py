@@ -21,22 +21,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..core.amounts import AmountRange
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
 from ..core.money import format_wan
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 CARING_UNIT = "qianan.caring_unit_subsidy"
 
 
 def caring_unit_subsidy(ctx: RuleContext) -> Outcome:
     """对爱心托育单位给予最高不超过7万元/家的资金补贴: one-time, at most 70,000 yuan per caring unit."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible("not designated a Qian'an caring unit (爱心托育单位): no qianan.caring_unit")
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(f"the designation is of {designation.year}, after the day assessed ({ctx.on})")
-    amount = ctx.range(f"{CARING_UNIT}.amount")
-    if amount is None:
-        return ctx.ineligible("no caring-unit subsidy amount is in force on this day")
+    found = ctx.designated_amount(
+        f"{CARING_UNIT}.amount",
+        "not designated a Qian'an caring unit (爱心托育单位): no qianan.caring_unit",
+        "no caring-unit subsidy amount is in force on this day",
+    )
+    if isinstance(found, Outcome):
+        return found
+    designation, amount = found
     return ctx.eligible(
         amount,
         f"designated a Qian'an caring unit ({designation.year}): one-time subsidy of "

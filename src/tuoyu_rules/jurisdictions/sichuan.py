@@ -17,23 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 PUHUI = "sichuan.puhui_subsidy"
 
 
 def puhui_subsidy(ctx: RuleContext) -> Outcome:
     """普惠托育服务机构补助: 200 yuan per full-day enrolled child per month (recognised 普惠, filed)."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible(
-            "not recognised as a 普惠 childcare facility at county level: no sichuan.puhui designation"
-        )
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(f"the 普惠 recognition is of {designation.year}, after the day assessed ({ctx.on})")
-    amount = ctx.range(f"{PUHUI}.amount")
-    if amount is None:
-        return ctx.ineligible("no subsidy amount is in force on this day")
+    found = ctx.designated_amount(
+        f"{PUHUI}.amount",
+        "not recognised as a 普惠 childcare facility at county level: no sichuan.puhui designation",
+        "no subsidy amount is in force on this day",
+        late="the 普惠 recognition is of {year}",
+    )
+    if isinstance(found, Outcome):
+        return found
+    designation, amount = found
     ctx.cite("sichuan.puhui_term")
     ctx.cite("sichuan.puhui_conditions")
     f = ctx.facility

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 ALLOWANCE = "xiamen.siming_allowance"
 
@@ -21,19 +23,13 @@ ALLOWANCE = "xiamen.siming_allowance"
 def childcare_allowance(ctx: RuleContext) -> Outcome:
     """100 yuan per employee's child (0-3) per month at a filed facility; the employer's union pays its dues."""
     f = ctx.facility
-    amount = ctx.range(f"{ALLOWANCE}.amount")
-    if amount is None:
-        return ctx.ineligible(f"no Siming allowance amount is in force on {ctx.on}")
-    unmet: list[str] = []
-    missing: list[str] = []
-    if f.filed is None:
-        missing.append("filed")
-    elif not f.filed:
-        unmet.append("the facility is not filed (备案)")
-    if f.union_dues_paid is None:
-        missing.append("union_dues_paid")
-    elif not f.union_dues_paid:
-        unmet.append("the employer has no union paying its dues (工会经费)")
+    amount = ctx.amount_in_force(f"{ALLOWANCE}.amount", f"no Siming allowance amount is in force on {ctx.on}")
+    if isinstance(amount, Outcome):
+        return amount
+    missing, unmet = ctx.conditions(
+        ("filed", f.filed, "the facility is not filed (备案)"),
+        ("union_dues_paid", f.union_dues_paid, "the employer has no union paying its dues (工会经费)"),
+    )
     if f.staff_children == 0:
         unmet.append("no employees' children are enrolled")
     if unmet:

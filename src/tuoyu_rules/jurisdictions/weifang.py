@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 AWARD = "weifang.caring_employer_award"
 COUNTY_MATCH = "weifang.county_match"
@@ -28,16 +30,15 @@ SANBAN_YITUO: Mapping[str, str] = {
 
 def caring_employer_award(ctx: RuleContext) -> Outcome:
     """开展潍坊市爱心托育用人单位评选活动,提供3万~5万元的专项补助资金 (one-time, per selected unit)."""
-    designation = ctx.designation()
-    if designation is None:
-        return ctx.ineligible(
-            "not selected as a Weifang caring employer (潍坊市爱心托育用人单位): no weifang.caring_employer"
-        )
-    if designation.year > ctx.on.year:
-        return ctx.ineligible(f"the selection is of {designation.year}, after the day assessed ({ctx.on.isoformat()})")
-    amount = ctx.range(f"{AWARD}.amount")
-    if amount is None:  # reachable only through a reform that removes the amount
-        return ctx.ineligible("no award amount is in force on this day")
+    found = ctx.designated_amount(
+        f"{AWARD}.amount",
+        "not selected as a Weifang caring employer (潍坊市爱心托育用人单位): no weifang.caring_employer",
+        "no award amount is in force on this day",  # reachable only through a reform that removes the amount
+        late="the selection is of {year}",
+    )
+    if isinstance(found, Outcome):
+        return found
+    designation, amount = found
     reasons = [
         f"selected as a Weifang caring employer ({designation.year}): one-time special subsidy of "
         f"{amount.format('wan')}; the union decides the sum inside the range",

@@ -14,26 +14,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ..core.amounts import AmountRange
-from ..core.policy import Outcome, Policy, Rule, RuleContext, load_builtin
+from ..core.context import RuleContext
+from ..core.loading import load_builtin
+from ..core.policy import Outcome, Policy, Rule
 
 CONSTRUCTION = "xiamen.construction_subsidy"
 OPERATING = "xiamen.operating_subsidy"
-
-# 自办、联办或购买服务: the modes the operating subsidy names, and how this library maps them.
-OPERATING_MODES: Mapping[str, str] = {
-    "self_run": "自办 (self-run)",
-    "joint_run": "联办 (joint-run)",
-    "purchased_places": "购买服务 (purchased places)",
-    "third_party": "购买服务 (the employer buys a third-party operator's service)",
-}
 
 
 def construction_subsidy(ctx: RuleContext) -> Outcome:
     """对用人单位自建自办的托育中心实行5万~10万元的建设补助 (one-time, self-built and self-run)."""
     f = ctx.facility
-    amount = ctx.range(f"{CONSTRUCTION}.amount")
-    if amount is None:
-        return ctx.ineligible("no construction subsidy amount is in force on this day")
+    amount = ctx.amount_in_force(f"{CONSTRUCTION}.amount", "no construction subsidy amount is in force on this day")
+    if isinstance(amount, Outcome):
+        return amount
     failed = []
     if not f.self_built:
         failed.append("the premises are not self-built (自建)")
@@ -48,20 +42,16 @@ def construction_subsidy(ctx: RuleContext) -> Outcome:
     # an unsupplied fact does not change the seed's status, it is listed in `missing`.
     min_intake = ctx.count(f"{CONSTRUCTION}.min_first_intake")
     ctx.cite("xiamen.tiers_haixi")
-    missing: list[str] = []
-    unmet: list[str] = []
-    if f.first_intake is None:
-        missing.append("first_intake")
-    elif min_intake is not None and f.first_intake < min_intake:
-        unmet.append(f"first intake of {f.first_intake} infants, fewer than {min_intake}")
-    if f.full_day is None:
-        missing.append("full_day")
-    elif not f.full_day:
-        unmet.append("no full-day care (全日托)")
-    if f.staff_puhui_fees is None:
-        missing.append("staff_puhui_fees")
-    elif not f.staff_puhui_fees:
-        unmet.append("the unit's own staff are not charged 普惠 fees")
+    intake = f.first_intake
+    missing, unmet = ctx.conditions(
+        (
+            "first_intake",
+            None if intake is None else min_intake is None or intake >= min_intake,
+            f"first intake of {intake} infants, fewer than {min_intake}",
+        ),
+        ("full_day", f.full_day, "no full-day care (全日托)"),
+        ("staff_puhui_fees", f.staff_puhui_fees, "the unit's own staff are not charged 普惠 fees"),
+    )
     if unmet:
         return ctx.ineligible("self-built and self-run, but a published condition is not met: " + "; ".join(unmet))
     reasons = [
@@ -76,6 +66,15 @@ def construction_subsidy(ctx: RuleContext) -> Outcome:
     return ctx.eligible(amount, *reasons, missing=tuple(missing))
 
 
+# 自办、联办或购买服务: the modes the operating subsidy names, and how this library maps them.
+OPERATING_MODES: Mapping[str, str] = {
+    "self_run": "自办 (self-run)",
+    "joint_run": "联办 (joint-run)",
+    "purchased_places": "购买服务 (purchased places)",
+    "third_party": "购买服务 (the employer buys a third-party operator's service)",
+}
+
+
 def operating_subsidy(ctx: RuleContext) -> Outcome:
     """对自办、联办或购买服务的给予每年1.5万~2.5万元运营补助 (per year)."""
     f = ctx.facility
@@ -86,9 +85,9 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
             "(自办、联办或购买服务)"
         )
     if f.classes is None:
-        amount = ctx.range(f"{OPERATING}.amount")
-        if amount is None:
-            return ctx.ineligible("no operating subsidy amount is in force on this day")
+        amount = ctx.amount_in_force(f"{OPERATING}.amount", "no operating subsidy amount is in force on this day")
+        if isinstance(amount, Outcome):
+            return amount
         return ctx.eligible(
             amount,
             f"{mode_text}: {amount.format('wan')} a year per facility (the seed's reading); give class sizes "
@@ -102,12 +101,13 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
     for size in f.classes:
         row = next((b for b in table if b.covers(size)), None)
         if row is None:
-            fallback = ctx.range(f"{OPERATING}.amount")
-            if fallback is None:
-                return ctx.ineligible(
-                    f"a class of {size} children lies outside the per-class table, and no per-facility operating "
-                    "amount is in force on this day"
-                )
+            fallback = ctx.amount_in_force(
+                f"{OPERATING}.amount",
+                f"a class of {size} children lies outside the per-class table, and no per-facility operating "
+                "amount is in force on this day",
+            )
+            if isinstance(fallback, Outcome):
+                return fallback
             return ctx.eligible(
                 fallback,
                 f"{mode_text}: a class of {size} children lies outside the per-class table, so the seed's "

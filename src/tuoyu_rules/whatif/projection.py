@@ -32,6 +32,10 @@ Which rules apply, and how much that costs:
   programme's own start and end dates decide the days it is paid (no re-assessment). This is cheaper, and
   right when the rules do not change inside the period; the projection says which was done.
 
+The calendar arithmetic (months, cuts, the share of a piece paid) is in :mod:`tuoyu_rules.whatif.periods`,
+the children counted each month in :mod:`tuoyu_rules.whatif.enrolment`, the result types in
+:mod:`tuoyu_rules.whatif.projection_results`.
+
 Exactness: each cell (year, payer, programme) is summed exactly as a fraction and rounded **once** to the
 fen with the rounding mode (``rounded=True`` marks the cells rounding changed). Undetermined entries are
 never counted as 0: each cell counts the months (or one-time payments) whose amount is open, and lists
@@ -47,106 +51,19 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
-from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
-from ..core.models import MAX_PLACES, Facility
+from ..core.models import Facility
 from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding
 from ..core.policy import Basis
 from ..core.reforms import Reform
-from ..core.registry import chain, get_policy
 from ..core.results import Assessment, _Entry
+from .enrolment import Enrolment, children_by_month
+from .periods import cut_days, days_in_month, held_entries, months, share_in_force, split_at
+from .projection_results import Projection, ProjectionLine, YearPayerTotal
 
 __all__ = ["Projection", "ProjectionLine", "YearPayerTotal", "months", "project"]
-
-Enrolment = int | Mapping[str, int] | Mapping[dt.date, int] | Mapping[str | dt.date, int]
-
-
-class ProjectionLine(BaseModel):
-    """Money of one programme, paid by one payer, in one calendar year of the period."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    year: int
-    program: str
-    kind: Literal["entitlement", "obligation"]
-    payer: str
-    basis: Basis
-    amount: AmountRange
-    """The eligible money of this year: exact sum, rounded once to the fen."""
-    paid_units: str
-    """What was counted: ``1 payment``, ``12 months``, ``240 child-months``, ``181/365 of a year`` ..."""
-    undetermined: int = Field(ge=0)
-    """Payments (one-time, years, months) whose amount is open: not in ``amount``."""
-    open_reasons: tuple[str, ...] = ()
-    rounded: bool = False
-
-
-class YearPayerTotal(BaseModel):
-    """One payer's money in one year, over every programme (undetermined payments counted apart)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    year: int
-    payer: str
-    amount: AmountRange
-    undetermined: int = Field(ge=0)
-
-
-class Projection(BaseModel):
-    """Money over a period, by year, payer and programme."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    start: dt.date
-    end: dt.date
-    prorate: bool
-    rounding: str
-    method: Literal["reassessed", "held"]
-    """``reassessed``: the facility was assessed on each reference day; ``held``: one assessment's amounts."""
-    one_time_on: dt.date
-    jurisdiction: str
-    reform: str | None
-    lines: tuple[ProjectionLine, ...]
-    notes: tuple[str, ...] = ()
-
-    def totals(self) -> tuple[YearPayerTotal, ...]:
-        """Sum of the lines by (year, payer)."""
-        sums: dict[tuple[int, str], tuple[AmountRange, int]] = {}
-        for line in self.lines:
-            amount, n = sums.get((line.year, line.payer), (AmountRange.zero(), 0))
-            sums[(line.year, line.payer)] = (amount + line.amount, n + line.undetermined)
-        return tuple(
-            YearPayerTotal(year=y, payer=p, amount=a, undetermined=n) for (y, p), (a, n) in sorted(sums.items())
-        )
-
-    def total(self, payer: str | None = None) -> AmountRange:
-        """The whole period's money (of ``payer``, or of every payer)."""
-        result = AmountRange.zero()
-        for line in self.lines:
-            if payer is None or line.payer == payer:
-                result = result + line.amount
-        return result
-
-    def line(self, year: int, program: str) -> ProjectionLine:
-        for ln in self.lines:
-            if ln.year == year and ln.program == program:
-                return ln
-        raise KeyError(f"no line for {program!r} in {year}")
-
-
-def months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The calendar-month pieces of ``[start, end]``: ``(first day, last day)`` of each, inside the period."""
-    result: list[tuple[dt.date, dt.date]] = []
-    month = start.replace(day=1)
-    while month <= end:
-        nxt = month + relativedelta(months=1)
-        result.append((max(month, start), min(nxt - dt.timedelta(days=1), end)))
-        month = nxt
-    return result
 
 
 @dataclass
@@ -221,20 +138,20 @@ def project(
         raise InvalidInput("subject", f"expected a Facility or an Assessment, got {type(subject).__name__}")
 
     pieces = months(start, end)
-    children = _enrolment(enrolment, facility, pieces)
+    children = children_by_month(enrolment, facility, pieces)
     if enrolment_by_program is not None and not isinstance(enrolment_by_program, Mapping):
         raise InvalidInput("enrolment_by_program", "a mapping of programme id to children (a constant or by month)")
     children_of = {
-        pid: _enrolment(value, facility, pieces, f"enrolment_by_program[{pid}]")
+        pid: children_by_month(value, facility, pieces, f"enrolment_by_program[{pid}]")
         for pid, value in (enrolment_by_program or {}).items()
     }
-    cuts = _cuts(target, reform, held) if prorate else set()
+    cuts = cut_days(target, reform, held) if prorate else set()
 
     cache: dict[dt.date, Assessment] = {}
 
     def entries_on(day: dt.date) -> tuple[_Entry, ...]:
         if held is not None:
-            return _held_entries(held, day)
+            return held_entries(held, day)
         a = cache.get(day)
         if a is None:
             a = cache[day] = assess(facility, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform)
@@ -265,13 +182,13 @@ def project(
     # Monthly and per-child-monthly amounts: month by month.
     for first, last in pieces:
         month_key = first.replace(day=1)
-        for sub_start, sub_end in _split(first, last, cuts) if prorate else [(first, last)]:
+        for sub_start, sub_end in split_at(first, last, cuts) if prorate else [(first, last)]:
             entries = entries_on(sub_start)
-            month_days = _days_in_month(first)
+            month_days = days_in_month(first)
             for e in entries:
                 if e.basis not in ("per_month", "per_child_month"):
                     continue
-                share = _share(e, held, sub_start, sub_end, month_days) if prorate else Fraction(1)
+                share = share_in_force(e, sub_start, sub_end, month_days) if prorate else Fraction(1)
                 if share == 0:
                     continue
                 n = children_of[e.program][month_key] if e.program in children_of else children[month_key]
@@ -283,11 +200,11 @@ def project(
         y_first = max(dt.date(year, 1, 1), start)
         y_last = min(dt.date(year, 12, 31), end)
         year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
-        for sub_start, sub_end in _split(y_first, y_last, cuts) if prorate else [(y_first, y_last)]:
+        for sub_start, sub_end in split_at(y_first, y_last, cuts) if prorate else [(y_first, y_last)]:
             for e in entries_on(sub_start):
                 if e.basis != "per_year":
                     continue
-                share = _share(e, held, sub_start, sub_end, year_days) if prorate else Fraction(1)
+                share = share_in_force(e, sub_start, sub_end, year_days) if prorate else Fraction(1)
                 if share == 0:
                     continue
                 put(year, e, share)
@@ -333,122 +250,6 @@ def project(
         lines=tuple(lines),
         notes=tuple(notes),
     )
-
-
-# -- helpers ---------------------------------------------------------------------------------------------
-
-
-def _enrolment(
-    enrolment: Enrolment | None,
-    facility: Facility,
-    pieces: list[tuple[dt.date, dt.date]],
-    where: str = "enrolment",
-) -> dict[dt.date, int]:
-    firsts = [first.replace(day=1) for first, _ in pieces]
-    if enrolment is None:
-        return dict.fromkeys(firsts, facility.enrolled)
-    if isinstance(enrolment, bool):
-        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
-    if isinstance(enrolment, int):
-        _check_children(enrolment, where, facility)
-        return dict.fromkeys(firsts, enrolment)
-    if not isinstance(enrolment, Mapping):
-        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
-    given: dict[dt.date, int] = {}
-    for key, value in enrolment.items():
-        month = _month_key(key, where)
-        if month in given:
-            raise InvalidInput(f"{where}[{key}]", "this month is given twice")
-        _check_children(value, f"{where}[{key}]", facility)
-        given[month] = value
-    missing = [f"{m:%Y-%m}" for m in firsts if m not in given]
-    if missing:
-        raise InvalidInput(where, f"no children given for {', '.join(missing)}; give every month of the period")
-    return given
-
-
-def _month_key(key: object, where: str) -> dt.date:
-    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
-        if key.day != 1:
-            raise InvalidInput(f"{where}[{key}]", "a month is its first day (or 'YYYY-MM')")
-        return key
-    if isinstance(key, str) and len(key) == 7 and key[4] == "-":
-        try:
-            return dt.date(int(key[:4]), int(key[5:]), 1)
-        except ValueError:
-            pass
-    raise InvalidInput(f"{where}[{key!r}]", "a month as 'YYYY-MM' or its first day as a date")
-
-
-def _check_children(value: object, where: str, facility: Facility) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_PLACES:
-        raise InvalidInput(where, f"{value!r} is not a whole number of children, 0 or more")
-    if value > facility.places:
-        raise InvalidInput(where, f"{value} children is more than the facility's places ({facility.places})")
-
-
-def _cuts(target: str, reform: Reform | None, held: Assessment | None) -> set[dt.date]:
-    """Days on which a programme or a dated parameter value of the layers (or the reform) begins or ends."""
-    cuts: set[dt.date] = set()
-    layers = chain(target) if held is None else tuple(get_policy(j) for j in held.layers)
-    for layer in layers:
-        for program in layer.programs:
-            if program.start is not None:
-                cuts.add(program.start)
-            if program.end is not None:
-                cuts.add(program.end + dt.timedelta(days=1))
-        if held is None:
-            for param in layer.parameters.values():
-                for v in param.values:
-                    if v.start is not None:
-                        cuts.add(v.start)
-                    if v.end is not None:
-                        cuts.add(v.end + dt.timedelta(days=1))
-    if reform is not None:
-        for values in reform.overrides.values():
-            for v in values:
-                if v.start is not None:
-                    cuts.add(v.start)
-                if v.end is not None:
-                    cuts.add(v.end + dt.timedelta(days=1))
-    return cuts
-
-
-def _split(first: dt.date, last: dt.date, cuts: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    inner = sorted(c for c in cuts if first < c <= last)
-    bounds = [first, *inner]
-    return [(b, (bounds[i + 1] - dt.timedelta(days=1)) if i + 1 < len(bounds) else last) for i, b in enumerate(bounds)]
-
-
-def _program_dates(e: _Entry) -> tuple[dt.date | None, dt.date | None]:
-    program = get_policy(e.jurisdiction).program(e.program)
-    return program.start, program.end
-
-
-def _share(e: _Entry, held: Assessment | None, first: dt.date, last: dt.date, denominator: int) -> Fraction:
-    """Days of ``[first, last]`` the entry's programme is in force, over ``denominator`` days."""
-    p_start, p_end = _program_dates(e)
-    lo = first if p_start is None else max(first, p_start)
-    hi = last if p_end is None else min(last, p_end)
-    days = (hi - lo).days + 1
-    return Fraction(max(days, 0), denominator)
-
-
-def _held_entries(a: Assessment, day: dt.date) -> tuple[_Entry, ...]:
-    """The assessment's entries, with those whose programme is not in force on ``day`` made ineligible."""
-    result: list[_Entry] = []
-    for e in (*a.entitlements, *a.obligations):
-        p_start, p_end = _program_dates(e)
-        if (p_start is not None and day < p_start) or (p_end is not None and day > p_end):
-            result.append(e.model_copy(update={"status": "ineligible", "amount": AmountRange.zero()}))
-        else:
-            result.append(e)
-    return tuple(result)
-
-
-def _days_in_month(day: dt.date) -> int:
-    first = day.replace(day=1)
-    return ((first + relativedelta(months=1)) - first).days
 
 
 def _round(value: Fraction, mode: str) -> tuple[Decimal, bool]:

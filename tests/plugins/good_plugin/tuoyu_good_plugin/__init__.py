@@ -1,16 +1,17 @@
 """Testville (a made-up city under Fujian): a third-party jurisdiction plugin for tuoyu_rules tests.
 
 It is built the way a real plugin would be: a data mapping (what a TOML file parses to) plus one rule
-function per money-bearing programme, joined by ``tuoyu_rules.build_policy``.
+function per money-bearing programme, joined by ``tuoyu_rules.build_policy``. It imports only the top-level
+package (``tr.RuleContext``, ``tr.Outcome``, ``tr.Rule``): a plugin needs no internal module path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import tuoyu_rules as tr
-from tuoyu_rules.core.policy import Outcome, RuleContext
 
 DATA: dict[str, Any] = {
     "jurisdiction": {
@@ -77,7 +78,7 @@ DATA: dict[str, Any] = {
 }
 
 
-def operating(ctx: RuleContext) -> Outcome:
+def operating(ctx: tr.RuleContext) -> tr.Outcome:
     amount = ctx.range("testville.operating.amount")
     if amount is None:
         return ctx.ineligible("no amount in force")
@@ -86,7 +87,7 @@ def operating(ctx: RuleContext) -> Outcome:
     return ctx.eligible(amount, "an employer facility with children enrolled: 1000 to 2000 a year")
 
 
-def star_award(ctx: RuleContext) -> Outcome:
+def star_award(ctx: tr.RuleContext) -> tr.Outcome:
     if ctx.designation() is None:
         return ctx.ineligible("not a star facility")
     amount = ctx.range("testville.star_award.amount")
@@ -94,7 +95,7 @@ def star_award(ctx: RuleContext) -> Outcome:
     return ctx.eligible(amount, "a star facility")
 
 
-RULES = {"testville.operating": operating, "testville.star_award": star_award}
+RULES: Mapping[str, tr.Rule] = {"testville.operating": operating, "testville.star_award": star_award}
 
 
 def load() -> tr.Policy:

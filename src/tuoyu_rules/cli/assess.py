@@ -1,0 +1,190 @@
+"""The facility commands of the ``tuoyu`` command line: ``jurisdictions``, ``examples``, ``assess``, ``compare``.
+
+``tuoyu jurisdictions`` lists the registered jurisdictions; ``tuoyu examples [NAME]`` lists the bundled example
+facilities or prints one; ``tuoyu assess FILE --on YYYY-MM-DD`` assesses a facility given as JSON (``-`` reads
+standard input; ``--example NAME`` uses a bundled example); ``tuoyu compare FILE --on YYYY-MM-DD`` assesses the
+same facility moved to every city.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from ..core.engine import assess
+from ..core.errors import TuoyuError
+from ..core.models import Facility
+from ..core.registry import chain, get_policy, list_jurisdictions
+from ..core.results import Assessment
+from .common import (
+    EXIT_OK,
+    add_file_or_example,
+    add_format,
+    add_pins,
+    add_rounding,
+    amount_cells,
+    cited,
+    date_arg,
+    emit,
+    example_file,
+    examples,
+    file_or_example,
+    read_json,
+    table,
+    write_json,
+)
+
+_SUFFIX = ".json"
+"""The bundled example facilities are ``<name>.json``."""
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add ``jurisdictions``, ``examples``, ``assess`` and ``compare`` to the ``tuoyu`` command."""
+    j = sub.add_parser("jurisdictions", help="list registered jurisdictions")
+    add_format(j)
+    j.set_defaults(func=_cmd_jurisdictions)
+
+    e = sub.add_parser("examples", help="list the bundled example facilities, or print one")
+    e.add_argument("name", nargs="?", help="print this example's JSON")
+    e.set_defaults(func=_cmd_examples)
+
+    for name, text in (
+        ("assess", "assess one facility (JSON file, '-' for stdin)"),
+        ("compare", "assess one facility moved to every city"),
+    ):
+        a = sub.add_parser(name, help=text)
+        add_file_or_example(
+            a,
+            "facility JSON file, or - for standard input",
+            "use a bundled example facility instead of FILE (see `tuoyu examples`)",
+        )
+        a.add_argument("--on", type=date_arg, required=True, help="the day whose rules apply, YYYY-MM-DD")
+        add_format(a)
+        add_rounding(a)
+        add_pins(a, "an amount the granting body decided, inside the programme's range (repeatable)")
+        if name == "assess":
+            a.add_argument("--jurisdiction", help="what-if: apply this city's rules instead of the facility's own")
+        a.set_defaults(func=_cmd_assess)
+
+
+def _example_text(name: str) -> str:
+    return example_file(name, _SUFFIX, "example").read_text(encoding="utf-8")
+
+
+def _warn(exc: TuoyuError) -> None:
+    """A broken plugin is reported on standard error, and the command goes on without it."""
+    sys.stderr.write(f"tuoyu: warning: {exc}\n")
+
+
+def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
+    source = file_or_example(
+        args, _SUFFIX, "example", "give a facility JSON FILE ('-' for standard input) or --example NAME"
+    )
+    raw = read_json(source, stdin) if isinstance(source, str) else json.loads(source.read_text(encoding="utf-8"))
+    return Facility.model_validate(raw)
+
+
+def _print_assessment(a: Assessment, out: TextIO) -> None:
+    f = a.facility
+    out.write(f"Facility: {f.name or '(unnamed)'}\n")
+    out.write(f"Rules of: {' > '.join(a.layers)} on {a.on.isoformat()} (rounding {a.rounding})\n\n")
+    sections = (("Entitlements", a.entitlements), ("Matching obligations (配套)", a.obligations))
+    for title, entries in sections:
+        out.write(f"{title}\n")
+        if not entries:
+            out.write("  (none)\n\n")
+            continue
+        rows = [["programme", "name", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
+        for entry in entries:
+            yuan, wan = amount_cells(entry.amount)
+            rows.append(
+                [entry.program, f"{entry.name_zh} / {entry.name_en}", entry.payer, entry.basis, entry.status, yuan, wan]
+            )
+        table(rows, out)
+        out.write("\n")
+    out.write("Why\n")
+    for e in (*a.entitlements, *a.obligations):
+        out.write(f"* {e.program} [{e.status}; confidence {e.confidence}]\n")
+        out.writelines(f"    - {r}\n" for r in e.reasons)
+        if e.missing:
+            out.write(f"    missing facts: {', '.join(e.missing)}\n")
+        out.writelines(f"    cites: {cited(c)}\n" for c in e.citations)
+    out.writelines(f"note: {note}\n" for note in a.notes)
+
+
+def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    policies = []
+    for jid in list_jurisdictions():
+        try:
+            policies.append(get_policy(jid))
+        except TuoyuError as exc:  # a broken plugin is reported, and the others are still listed
+            _warn(exc)
+    if args.format == "json":
+        data = [
+            {
+                "id": p.id,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "level": p.level,
+                "parent": p.parent,
+                "division_code": p.division_code,
+                "programs": [prog.id for prog in p.programs],
+            }
+            for p in policies
+        ]
+        write_json(data, out)
+        return EXIT_OK
+    rows = [["id", "name_zh", "name_en", "level", "parent", "code"]]
+    rows += [[p.id, p.name_zh, p.name_en, p.level, p.parent or "", p.division_code] for p in policies]
+    table(rows, out)
+    return EXIT_OK
+
+
+def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    if args.name is None:
+        for name in examples(_SUFFIX):
+            data = json.loads(_example_text(name))
+            out.write(f"{name}: {data.get('name', '')}\n")
+        return EXIT_OK
+    out.write(_example_text(args.name))
+    return EXIT_OK
+
+
+def _cities() -> list[str]:
+    cities = []
+    for jid in list_jurisdictions():
+        try:
+            if get_policy(jid).level == "city":
+                cities.append(jid)
+        except TuoyuError as exc:  # a broken plugin is skipped with a warning, not fatal
+            _warn(exc)
+    return cities
+
+
+def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    facility = _read_facility(args, stdin)
+    pins = dict(args.pin)
+    if args.command == "compare":
+        return _compare(facility, args, pins, out)
+    result = assess(facility, jurisdiction=args.jurisdiction, on=args.on, rounding=args.rounding, pins=pins)
+    return emit(result, args.format, out, _print_assessment)
+
+
+def _compare(facility: Facility, args: argparse.Namespace, pins: dict[str, str], out: TextIO) -> int:
+    results = {}
+    for city in _cities():
+        layer_ids = {p.id for p in chain(city)}
+        city_pins = {k: v for k, v in pins.items() if k.split(".", 1)[0] in layer_ids}
+        results[city] = assess(facility, jurisdiction=city, on=args.on, rounding=args.rounding, pins=city_pins)
+    if args.format == "json":
+        write_json({city: a.model_dump(mode="json") for city, a in results.items()}, out)
+        return EXIT_OK
+    rows = [["city", "programme", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
+    for city, a in results.items():
+        for e in (*a.entitlements, *a.obligations):
+            yuan, wan = amount_cells(e.amount)
+            rows.append([city, e.program, e.payer, e.basis, e.status, yuan, wan])
+    table(rows, out)
+    return EXIT_OK

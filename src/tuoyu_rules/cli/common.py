@@ -1,0 +1,261 @@
+"""What every command of the ``tuoyu`` command line shares: arguments, input, tables and errors.
+
+* the exit statuses, :class:`BadInput` (an input problem: one line on standard error, exit status 2) and the
+  parser whose ``error()`` raises it instead of printing usage;
+* argument types (:func:`date_arg`, :func:`pin_arg`) and the arguments several commands take alike
+  (``--format``, ``--rounding``, ``--pin``, ``FILE`` or ``--example``);
+* input: JSON read exactly (:func:`read_json`), facilities, the bundled examples;
+* output: JSON, tables padded for Chinese characters, amount cells, citation lines, and :func:`emit`, which
+  prints a result as JSON, CSV or a command's own table;
+* error text on one line (:func:`one_line`, :func:`validation_line`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+from importlib import resources
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from pydantic import BaseModel, ValidationError
+
+from ..core.amounts import AmountRange
+from ..core.citations import Citation
+from ..core.models import Facility
+from ..core.money import ROUNDING_MODES, format_wan, format_yuan
+from ..io import write_csv
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+_EXAMPLES = "tuoyu_rules.examples"
+"""The package holding the bundled example files."""
+
+
+class BadInput(Exception):
+    """Raise this from a command handler for an input problem: one line on stderr, exit status 2."""
+
+
+Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+"""A command handler: parsed arguments, standard output, standard input -> exit status."""
+
+
+class Parser(argparse.ArgumentParser):
+    """The ``tuoyu`` parser and its subcommands' parsers: a usage error is a :class:`BadInput`."""
+
+    def error(self, message: str) -> NoReturn:  # one line on stderr, exit 2 (argparse prints usage too)
+        raise BadInput(message)
+
+
+# -- arguments ---------------------------------------------------------------------------------------------
+
+
+def date_arg(text: str) -> dt.date:
+    """argparse type for a YYYY-MM-DD date."""
+    try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def pin_arg(text: str) -> tuple[str, str]:
+    """argparse type for PROGRAM=AMOUNT."""
+    program, sep, amount = text.partition("=")
+    if not sep or not program or not amount:
+        raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
+    return program, amount
+
+
+def add_format(parser: argparse.ArgumentParser, *more: str) -> None:
+    """``--format table|json`` (and the ``more`` formats given, e.g. ``csv``), table by default."""
+    parser.add_argument("--format", choices=("table", "json", *more), default="table")
+
+
+def add_rounding(parser: argparse.ArgumentParser) -> None:
+    """``--rounding MODE``, one of the decimal rounding modes, ROUND_HALF_UP by default."""
+    parser.add_argument("--rounding", choices=ROUNDING_MODES, default="ROUND_HALF_UP")
+
+
+def add_pins(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--pin PROGRAM=AMOUNT``, repeatable: an amount decided inside a programme's range."""
+    parser.add_argument("--pin", type=pin_arg, action="append", default=[], metavar="PROGRAM=AMOUNT", help=help)
+
+
+def add_file_or_example(parser: argparse.ArgumentParser, file_help: str, example_help: str) -> None:
+    """An optional ``FILE`` and ``--example NAME`` in its place (see :func:`file_or_example`)."""
+    parser.add_argument("file", nargs="?", help=file_help)
+    parser.add_argument("--example", help=example_help)
+
+
+# -- input -------------------------------------------------------------------------------------------------
+
+
+def examples(suffix: str) -> list[str]:
+    """The names of the bundled examples whose files end in ``suffix`` (reforms are not facilities)."""
+    files = resources.files(_EXAMPLES)
+    return sorted(
+        p.name.removesuffix(suffix)
+        for p in files.iterdir()
+        if p.name.endswith(suffix) and not p.name.endswith(".reform.json")
+    )
+
+
+def example_file(name: str, suffix: str, kind: str) -> Traversable:
+    """The bundled example ``name`` (``kind`` names it in the message when there is none)."""
+    names = examples(suffix)
+    if name not in names:
+        raise BadInput(f"--example: unknown {kind} {name!r}; bundled: {', '.join(names)}")
+    return resources.files(_EXAMPLES).joinpath(f"{name}{suffix}")
+
+
+def file_or_example(args: argparse.Namespace, suffix: str, kind: str, missing: str) -> str | Traversable:
+    """The bundled example ``--example`` names, else ``FILE`` (``missing``: the message when neither is given)."""
+    if args.example is not None:
+        if args.file is not None:
+            raise BadInput("give FILE or --example, not both")
+        return example_file(args.example, suffix, kind)
+    if args.file is None:
+        raise BadInput(missing)
+    file: str = args.file
+    return file
+
+
+def read_json(path: str, stdin: TextIO) -> Any:
+    """Read JSON from ``path`` (``-``: standard input) for a command; numbers with a fraction become exact
+    ``Decimal`` (never float), constants such as NaN are refused; every problem is one :class:`BadInput` line."""
+    label = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            text = stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{label}: not UTF-8 text") from None
+    try:
+        return json.loads(
+            text, parse_float=_exact_number, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise BadInput(f"{label}: JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise BadInput(f"{label}: unreadable JSON number: {str(exc)[:80]}") from None
+
+
+def read_facility(path: str, stdin: TextIO) -> Facility:
+    """The facility in the JSON file ``path`` (``-``: standard input), read by :func:`read_json`."""
+    return Facility.model_validate(read_json(path, stdin))
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise BadInput(f"the key {key[:40]!r} appears twice in one JSON object; give it once")
+        result[key] = value
+    return result
+
+
+def _exact_number(text: str) -> Decimal:
+    # JSON numbers with a fraction become Decimal, never float: the models accept them exactly or refuse them.
+    return Decimal(text)
+
+
+def _refuse_constant(text: str) -> NoReturn:
+    raise BadInput(f"JSON constant {text} is not allowed (amounts are exact numbers)")
+
+
+# -- output ------------------------------------------------------------------------------------------------
+
+
+def write_json(data: Any, out: TextIO) -> None:
+    """``data`` as indented JSON, Chinese characters as they are, and a newline."""
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit(result: BaseModel, fmt: str, out: TextIO, printer: Callable[[Any, TextIO], None]) -> int:
+    """Print ``result`` as ``fmt``: ``json`` its ``model_dump(mode="json")``, ``csv`` its tables, ``table``
+    through ``printer``; return :data:`EXIT_OK`."""
+    if fmt == "json":
+        write_json(result.model_dump(mode="json"), out)
+    elif fmt == "csv":
+        write_csv(result, out)
+    else:
+        printer(result, out)
+    return EXIT_OK
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def table(rows: list[list[str]], out: TextIO) -> None:
+    """Print ``rows`` (the first is the header, underlined) in columns; a Chinese character is two wide."""
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        out.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def _range_text(amount: AmountRange, fmt: Callable[[Decimal], str]) -> str:
+    low, high = amount.low, amount.high
+    if high is not None and low == high:
+        return fmt(low)
+    if high is None:
+        return f">= {fmt(low)}"
+    return f"{fmt(low)} - {fmt(high)}"
+
+
+def amount_cells(amount: AmountRange) -> tuple[str, str]:
+    """An amount in yuan and in 万元: one amount, ``>= low`` (no upper bound) or ``low - high``."""
+    return _range_text(amount, format_yuan), _range_text(amount, format_wan)
+
+
+def yuan_cell(amount: AmountRange, open_count: int = 0) -> str:
+    """An amount in yuan, and how many facilities it leaves open (undetermined), if any."""
+    text = _range_text(amount, format_yuan)
+    if open_count:
+        text += f" (+{open_count} open)"
+    return text
+
+
+def cited(c: Citation) -> str:
+    """A citation on one line: source, clause, confidence, and its quoted words (or its summary)."""
+    words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
+    return f"{c.source}, {c.clause} [{c.confidence}]: {words}"
+
+
+# -- errors ------------------------------------------------------------------------------------------------
+
+
+def one_line(message: str) -> str:
+    """Error text on one line, whatever the input echoed into it (a key with a newline, say)."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def validation_line(exc: ValidationError) -> str:
+    """A model's validation errors as one message: ``field: problem; field: problem``."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "facility"
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}")
+    return "invalid facility: " + "; ".join(parts)

@@ -1,0 +1,269 @@
+"""Loading: a jurisdiction's data file read, validated and joined with its rule functions into a Policy.
+
+:func:`build_policy` turns parsed TOML (or the same shape as a dict, for a plugin) and a ``RULES`` mapping
+into a :class:`~tuoyu_rules.core.policy.Policy`, checking every entry and naming the one at fault in a
+:class:`~tuoyu_rules.core.errors.PolicyDataError`. :func:`load_builtin` does it for a bundled jurisdiction
+(``jurisdictions/<id>.toml``), with the source documents of ``jurisdictions/sources.toml``
+(:func:`builtin_sources`), whose entries each citation names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from .citations import Citation
+from .errors import PolicyDataError
+from .parameters import Parameter, one_line, parse_parameter
+from .policy import (
+    BASES,
+    LEVELS,
+    PROGRAM_KINDS,
+    Basis,
+    DesignationSpec,
+    Level,
+    Payer,
+    Policy,
+    Program,
+    ProgramKind,
+    Rule,
+)
+
+
+def _str(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyDataError(f"{where}.{key}: required text")
+    return value
+
+
+def _strs(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PolicyDataError(f"{where}.{key}: a list of strings")
+    return tuple(value)
+
+
+def _load_toml(package: str, name: str) -> dict[str, Any]:
+    try:
+        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyDataError(f"data file {name!r} is missing from {package}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyDataError(f"{name}: {exc}") from None
+
+
+@functools.cache
+def builtin_sources() -> Mapping[str, Any]:
+    """The bundled source documents (seed files and refinement sources), read once on first use."""
+    sources = _load_toml("tuoyu_rules.jurisdictions", "sources.toml").get("sources", {})
+    return MappingProxyType(sources)
+
+
+def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], where: str) -> Citation:
+    src_id = _str(raw, "source", where)
+    assert src_id is not None
+    src = sources.get(src_id)
+    if not isinstance(src, dict):
+        raise PolicyDataError(f"{where}.source: unknown source {src_id!r}")
+    unknown = set(raw) - {"source", "clause", "quote", "summary"}
+    if unknown:
+        raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
+    try:
+        return Citation(
+            id=cid,
+            source=src.get("document", src_id),
+            title=src.get("title", ""),
+            issuer=src.get("issuer"),
+            published=src.get("published"),
+            where=src.get("where"),
+            confidence=src.get("confidence", ""),
+            clause=raw.get("clause", ""),
+            quote=raw.get("quote"),
+            summary=raw.get("summary"),
+        )
+    except ValidationError as exc:
+        raise PolicyDataError(f"{where}: {one_line(exc)}") from None
+
+
+def build_policy(
+    data: Mapping[str, Any],
+    rules: Mapping[str, Rule],
+    *,
+    sources: Mapping[str, Any] | None = None,
+    origin: str = "data",
+) -> Policy:
+    """Build a :class:`Policy` from parsed TOML ``data`` and the module's ``rules``; validate everything.
+
+    ``sources`` adds source documents to those the data file declares itself (built-ins share
+    ``jurisdictions/sources.toml``). Every problem raises :class:`PolicyDataError` naming ``origin`` and the entry.
+    """
+    try:
+        return _build(data, rules, sources or {}, origin)
+    except PolicyDataError as exc:
+        if str(exc).startswith(origin):
+            raise
+        raise PolicyDataError(f"{origin}: {exc}") from None
+
+
+def _tables(data: Mapping[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    """``data[key]`` as a mapping of id -> table, or a PolicyDataError naming what is wrong."""
+    raw = data.get(key, {})
+    if not isinstance(raw, Mapping):
+        raise PolicyDataError(f"{key}: a table of [{key}.<id>] tables, not {type(raw).__name__}")
+    for entry_id, entry in raw.items():
+        if not isinstance(entry, Mapping):
+            raise PolicyDataError(f"{key}.{entry_id}: a table, not {type(entry).__name__}")
+    return dict(raw)
+
+
+def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[str, Any], origin: str) -> Policy:
+    if not isinstance(data, Mapping):
+        raise PolicyDataError(f"the data is a {type(data).__name__}, not a table of tables (parsed TOML)")
+    if not isinstance(rules, Mapping):
+        raise PolicyDataError(f"rules: a mapping of programme id to rule function, not {type(rules).__name__}")
+    j = data.get("jurisdiction")
+    if not isinstance(j, dict):
+        raise PolicyDataError("needs a [jurisdiction] table")
+    jid = _str(j, "id", "jurisdiction")
+    assert jid is not None
+    level = j.get("level")
+    if level not in LEVELS:
+        raise PolicyDataError(f"jurisdiction.level: {level!r} is not one of {', '.join(LEVELS)}")
+    parent = j.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise PolicyDataError("jurisdiction.parent: an id or absent")
+    if (parent is None) != (level == "national"):
+        raise PolicyDataError("jurisdiction.parent: every level but national has a parent")
+    code = _str(j, "division_code", "jurisdiction")
+    if code is None or not (code.isdigit() and len(code) == 6):
+        raise PolicyDataError("jurisdiction.division_code: six digits (GB/T 2260)")
+
+    all_sources = {**sources, **_tables(data, "sources")}
+    citations: dict[str, Citation] = {}
+    for cid, raw in _tables(data, "citations").items():
+        if not cid.startswith(f"{jid}."):
+            raise PolicyDataError(f"citations.{cid}: citation ids start with {jid!r}.")
+        citations[cid] = _citation(cid, raw, all_sources, f"citations.{cid}")
+    cite_ids = frozenset(citations)
+
+    payers: dict[str, Payer] = {}
+    for pid, raw in _tables(data, "payers").items():
+        if not pid.startswith(f"{jid}."):
+            raise PolicyDataError(f"payers.{pid}: payer ids start with {jid!r}.")
+        payers[pid] = Payer(
+            pid, _str(raw, "name_zh", f"payers.{pid}") or "", _str(raw, "name_en", f"payers.{pid}") or ""
+        )
+
+    parameters: dict[str, Parameter] = {}
+    for name, raw in _tables(data, "parameters").items():
+        parameters[name] = parse_parameter(name, raw, cite_ids)
+
+    programs: list[Program] = []
+    for prog_id, raw in _tables(data, "programs").items():
+        where = f"programs.{prog_id}"
+        # A district's programme may carry its city's prefix where the sources treat it as the city's
+        # (Xiamen's Siming district allowance is xiamen.siming_allowance in the digest).
+        prefixes = (f"{jid}.", f"{parent}.") if level == "district" else (f"{jid}.",)
+        if not prog_id.startswith(prefixes):
+            raise PolicyDataError(f"{where}: programme ids start with {' or '.join(repr(p) for p in prefixes)}")
+        kind = raw.get("kind")
+        if kind not in PROGRAM_KINDS:
+            raise PolicyDataError(f"{where}.kind: {kind!r} is not one of {', '.join(PROGRAM_KINDS)}")
+        cites = _strs(raw, "cite", where)
+        refinements = _strs(raw, "refinements", where)
+        if not cites:
+            raise PolicyDataError(f"{where}.cite: every programme cites the clause it rests on")
+        for c in (*cites, *refinements):
+            if c not in cite_ids:
+                raise PolicyDataError(f"{where}: cites unknown citation {c!r}")
+        payer = _str(raw, "payer", where, required=kind in ("entitlement", "obligation"))
+        basis = raw.get("basis")
+        if kind in ("entitlement", "obligation") and basis not in BASES:
+            raise PolicyDataError(f"{where}.basis: {basis!r} is not one of {', '.join(BASES)}")
+        rule = rules.get(prog_id)
+        if kind in ("entitlement", "obligation") and rule is None:
+            raise PolicyDataError(f"{where}: no rule function for this money-bearing programme")
+        matches = _str(raw, "matches", where, required=kind == "obligation")
+        start = raw.get("start")
+        end = raw.get("end")
+        for key, d in (("start", start), ("end", end)):
+            if d is not None and (not isinstance(d, dt.date) or isinstance(d, dt.datetime)):
+                raise PolicyDataError(f"{where}.{key}: a TOML date")
+        if start is not None and end is not None and end < start:
+            raise PolicyDataError(f"{where}: end before start")
+        programs.append(
+            Program(
+                id=prog_id,
+                kind=cast(ProgramKind, kind),
+                name_zh=_str(raw, "name_zh", where) or "",
+                name_en=_str(raw, "name_en", where) or "",
+                citations=tuple(citations[c] for c in (*cites, *refinements)),
+                base_cites=cites,
+                payer=payer,
+                basis=cast("Basis | None", basis),
+                start=start,
+                end=end,
+                designation=_str(raw, "designation", where, required=False),
+                matches=matches,
+                assumptions=_strs(raw, "assumptions", where),
+                notes=_strs(raw, "notes", where),
+                rule=rule,
+            )
+        )
+    extra_rules = set(rules) - {p.id for p in programs}
+    if extra_rules:
+        raise PolicyDataError(f"rules for programmes the data does not declare: {sorted(extra_rules)}")
+
+    designations: list[DesignationSpec] = []
+    for did, raw in _tables(data, "designations").items():
+        where = f"designations.{did}"
+        if not did.startswith(f"{jid}."):
+            raise PolicyDataError(f"{where}: designation ids start with {jid!r}.")
+        prog = _str(raw, "program", where)
+        if prog not in {p.id for p in programs}:
+            raise PolicyDataError(f"{where}.program: unknown programme {prog!r}")
+        amount_param = _str(raw, "amount_parameter", where, required=False)
+        if amount_param is not None and amount_param not in parameters:
+            raise PolicyDataError(f"{where}.amount_parameter: unknown parameter {amount_param!r}")
+        designations.append(
+            DesignationSpec(
+                did, _str(raw, "name_zh", where) or "", _str(raw, "name_en", where) or "", prog or "", amount_param
+            )
+        )
+
+    return Policy(
+        id=jid,
+        name_zh=_str(j, "name_zh", "jurisdiction") or "",
+        name_en=_str(j, "name_en", "jurisdiction") or "",
+        level=cast(Level, level),
+        parent=parent,
+        division_code=code,
+        programs=tuple(programs),
+        designations=tuple(designations),
+        payers=MappingProxyType(payers),
+        citations=MappingProxyType(citations),
+        parameters=MappingProxyType(parameters),
+        references=_strs(j, "references", "jurisdiction"),
+        limitations=_strs(j, "limitations", "jurisdiction"),
+    )
+
+
+def load_builtin(jurisdiction_id: str, rules: Mapping[str, Rule]) -> Policy:
+    """Build a bundled jurisdiction from ``jurisdictions/<id>.toml`` and its module's rules."""
+    data = _load_toml("tuoyu_rules.jurisdictions", f"{jurisdiction_id}.toml")
+    policy = build_policy(data, rules, sources=builtin_sources(), origin=f"jurisdictions/{jurisdiction_id}.toml")
+    if policy.id != jurisdiction_id:
+        raise PolicyDataError(f"jurisdictions/{jurisdiction_id}.toml declares id {policy.id!r}")
+    return policy

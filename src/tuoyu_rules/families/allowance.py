@@ -1,0 +1,224 @@
+"""The national childcare allowance (育儿补贴, ``cn.childcare_allowance``): what a child born on a day receives.
+
+:func:`childcare_allowance` is pure (no clock, no I/O): the months and amounts come from ``jurisdictions/cn.toml``
+(or a what-if ``reform``), never from this module.
+
+Decisions:
+
+* The allowance is paid to the parents of every eligible child, whether or not it attends childcare, as 3,600
+  a year; a family's cost (:mod:`tuoyu_rules.families.cost`) shows its monthly rate and does not subtract it.
+* Nationality is the yes/no fact ``prc_national`` (中国国籍), not a country code: residents of Hong Kong, Macao
+  and Taiwan holding PRC nationality make a code misleading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, Field
+
+from ..core.amounts import AmountRange
+from ..core.citations import Citation
+from ..core.errors import InvalidInput, PolicyDataError
+from ..core.money import Money, format_yuan
+from ..core.parameters import DatedValue, ParameterUse
+from ..core.registry import get_policy
+from .common import MODEL, ZERO
+
+if TYPE_CHECKING:
+    from ..core.reforms import Reform
+
+ALLOWANCE_PROGRAM: Final = "cn.childcare_allowance"
+ALLOWANCE_PER_MONTH: Final = "cn.childcare_allowance.per_month"
+ALLOWANCE_MONTHS: Final = "cn.childcare_allowance.months_to_age_3"
+
+
+class AllowanceYear(NamedTuple):
+    """What the allowance comes to in one calendar year: ``(year, months, amount)``."""
+
+    year: int
+    months: int
+    amount: Money
+
+
+class Allowance(BaseModel):
+    """The national childcare allowance (育儿补贴, ``cn.childcare_allowance``) for one child."""
+
+    model_config = MODEL
+
+    program: str = ALLOWANCE_PROGRAM
+    birth: dt.date
+    prc_national: bool
+    third_birthday: dt.date
+    """The day the child turns 3 (a 29 February birth turns 3 on 28 February)."""
+    eligible: bool
+    """True when at least one month is paid."""
+    months: int = Field(ge=0)
+    """Months of allowance: the months after the birth month up to and including the 3rd-birthday month,
+    counted from the scheme's start (2025-01)."""
+    per_month: Money | None
+    """The monthly rate when one rate applies to every paid month (300); None when rates differ or none is paid."""
+    total: Money
+    by_year: tuple[AllowanceYear, ...]
+    """Months and amount attributed to each calendar year (an attribution, not a payment schedule)."""
+    first_month: dt.date | None
+    """First day of the first month counted; None when no month is."""
+    last_month: dt.date | None
+    """First day of the last month counted (the month of the 3rd birthday); None when no month is."""
+    reasons: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    parameters: tuple[ParameterUse, ...] = ()
+
+
+def _value(name: str, day: dt.date, reform: Reform | None) -> tuple[DatedValue | None, bool]:
+    if reform is not None:
+        override = reform.value(name, day)
+        if override is not None:
+            return override, True
+    param = get_policy("cn").parameters.get(name)
+    if param is None:
+        raise PolicyDataError(f"jurisdictions/cn.toml has no parameter {name!r} ({ALLOWANCE_PROGRAM})")
+    return param.value_on(day), False
+
+
+def _months(n: int) -> str:
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
+def _use(name: str, value: DatedValue, what_if: bool) -> ParameterUse:
+    return ParameterUse(name=name, value=value.render(), period=value.period(), citations=value.cites, what_if=what_if)
+
+
+def _paid_months(
+    birth: dt.date, third_birthday: dt.date, prc_national: bool, start: dt.date | None, reform: Reform | None
+) -> tuple[list[tuple[dt.date, Decimal]], list[ParameterUse], list[str]]:
+    """The months paid (the first day of each, its rate), the parameters read and the reasons.
+
+    When no month is paid, the last reason says why. ``start`` is the scheme's first day.
+    """
+    uses: list[ParameterUse] = []
+    reasons: list[str] = []
+    if not prc_national:
+        reasons.append(
+            f"{ALLOWANCE_PROGRAM}: the allowance is for children of PRC nationality (中国国籍); none is paid"
+        )
+        return [], uses, reasons
+
+    count_day = birth if start is None or birth >= start else start
+    count_value, what_if = _value(ALLOWANCE_MONTHS, count_day, reform)
+    if count_value is None or not isinstance(count_value.value, int) or isinstance(count_value.value, bool):
+        reasons.append(f"no month count ({ALLOWANCE_MONTHS}) is in force on {count_day}: no allowance")
+        return [], uses, reasons
+    uses.append(_use(ALLOWANCE_MONTHS, count_value, what_if))
+    window = count_value.value
+    birth_month = dt.date(birth.year, birth.month, 1)
+    try:
+        end_month = birth_month + relativedelta(months=window)
+    except (ValueError, OverflowError):
+        raise InvalidInput("birth", f"{birth} is too late: its last allowance month is past the year 9999") from None
+    reasons.append(
+        f"born {birth}, turns 3 on {third_birthday}: the months counted are the {window} after the birth month, "
+        f"{(birth_month + relativedelta(months=1)).strftime('%Y-%m')} to {end_month.strftime('%Y-%m')} "
+        "(the month of the 3rd birthday counts), in which a monthly rate is in force"
+    )
+
+    paid: list[tuple[dt.date, Decimal]] = []
+    seen: dict[tuple[str, bool], DatedValue] = {}
+    for i in range(1, window + 1):
+        month = birth_month + relativedelta(months=i)
+        rate_value, rate_what_if = _value(ALLOWANCE_PER_MONTH, month, reform)
+        if rate_value is None:
+            continue
+        rate = rate_value.value
+        if rate is None:
+            raise PolicyDataError(f"{ALLOWANCE_PER_MONTH}: the monthly rate for {month:%Y-%m} is not stated")
+        if not isinstance(rate, AmountRange) or not rate.is_exact:
+            raise PolicyDataError(f"{ALLOWANCE_PER_MONTH}: the monthly rate for {month:%Y-%m} is not one exact amount")
+        key = (rate_value.period(), rate_what_if)
+        if key not in seen:
+            seen[key] = rate_value
+            uses.append(_use(ALLOWANCE_PER_MONTH, rate_value, rate_what_if))
+        paid.append((month, rate.low))
+    if not paid:
+        reasons.append(
+            f"no monthly rate ({ALLOWANCE_PER_MONTH}) is in force in any of those months "
+            f"(the scheme starts {start}): the child turned 3 before it; no allowance"
+        )
+    return paid, uses, reasons
+
+
+def childcare_allowance(
+    birth: dt.date,
+    *,
+    prc_national: bool = True,
+    reform: Reform | None = None,
+) -> Allowance:
+    """The national 育儿补贴 a child born on ``birth`` is entitled to (digest ``cn.childcare_allowance``).
+
+    Rule (育儿补贴制度实施方案, 2025-07-28; NHC Q&A, 2025-08-08): 3,600 a child a year, 300 a month, from
+    2025-01-01 until the child turns 3; children of PRC nationality. A child born in year Y (2022-2024),
+    month M gets (Y + 3 - 2025) * 12 + M months, the month of the 3rd birthday counting; born 2025 or later,
+    36 months; born 2021 or earlier, none (it turned 3 before the scheme began).
+
+    One reading gives every case: the months counted are the 36 months *after* the birth month, up to and
+    including the month of the 3rd birthday, in which a monthly rate is in force (from 2025-01). For a child
+    born from 2025 this places the 36 months from the month after birth; the sources do not say in which
+    calendar months its allowance falls (it is paid by the year), so ``by_year`` is an attribution.
+
+    The monthly rate (``cn.childcare_allowance.per_month``, with its start date) and the 36 months
+    (``cn.childcare_allowance.months_to_age_3``) are read from ``jurisdictions/cn.toml`` (or a ``reform`` overlay),
+    never hard-coded. The month count in force on the birth day applies, or on the scheme's first day for a
+    child born before it. There is no clock: the result depends only on ``birth`` (a birth after today is
+    computed under the rules in the data, as any other).
+
+    :param prc_national: the child has PRC nationality (中国国籍); False gives 0 months, with the reason.
+    :raises InvalidInput: ``birth`` is not a date, or too late for its 3rd birthday to be a date.
+    """
+    if not isinstance(birth, dt.date) or isinstance(birth, dt.datetime):
+        raise InvalidInput("birth", f"{birth!r} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))")
+    if not isinstance(prc_national, bool):
+        raise InvalidInput("prc_national", f"{prc_national!r} must be True or False")
+    program = get_policy("cn").program(ALLOWANCE_PROGRAM)
+    try:
+        third_birthday = birth + relativedelta(years=3)
+    except (ValueError, OverflowError):
+        raise InvalidInput("birth", f"{birth} is too late: the 3rd birthday is past the year 9999") from None
+    paid, uses, reasons = _paid_months(birth, third_birthday, prc_national, program.start, reform)
+
+    total = sum((amount for _, amount in paid), ZERO)
+    years: dict[int, list[Decimal]] = {}
+    for month, amount in paid:
+        years.setdefault(month.year, []).append(amount)
+    by_year = tuple(AllowanceYear(y, len(a), sum(a, ZERO)) for y, a in sorted(years.items()))
+    rates = {amount for _, amount in paid}
+    per_month = next(iter(rates)) if len(rates) == 1 else None
+    if paid:
+        if per_month is not None:
+            reasons.append(
+                f"{_months(len(paid))} × {format_yuan(per_month)} = {format_yuan(total)} "
+                f"({paid[0][0]:%Y-%m} to {paid[-1][0]:%Y-%m})"
+            )
+        else:
+            reasons.append(f"{len(paid)} months at the rates in force each month: {format_yuan(total)}")
+        reasons.append("; ".join(f"{y.year}: {_months(y.months)}, {format_yuan(y.amount)}" for y in by_year))
+        reasons.append("exempt from personal income tax (育儿补贴免征个人所得税)")
+        if any(u.what_if for u in uses):
+            reasons.append("rests on a what-if reform, not on the law")
+    return Allowance(
+        birth=birth,
+        prc_national=prc_national,
+        third_birthday=third_birthday,
+        eligible=bool(paid),
+        months=len(paid),
+        per_month=per_month,
+        total=total,
+        by_year=by_year,
+        first_month=paid[0][0] if paid else None,
+        last_month=paid[-1][0] if paid else None,
+        reasons=tuple(reasons),
+        citations=program.citations,
+        parameters=tuple(uses),
+    )

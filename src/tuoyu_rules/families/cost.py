@@ -1,0 +1,160 @@
+"""A family's net monthly cost for one child at one facility, each step explained.
+
+:func:`family_monthly_cost` is pure (no clock, no I/O): the fee (:func:`~tuoyu_rules.families.fees.parent_fee`),
+less the employer's allowance and any district allowance that reaches the family, with the national allowance
+(:func:`~tuoyu_rules.families.allowance.childcare_allowance`) shown alongside.
+
+Decisions (documented here and in each result's ``steps``):
+
+* The national allowance is paid to the parents of every eligible child, whether or not it attends
+  childcare, as 3,600 a year; the cost shows its monthly rate beside the net cost and does **not** subtract it.
+* Siming's district allowance (``xiamen.siming_allowance``, 100 per employee's child per month) is
+  granted by the district union through the employer (it is an entitlement of the facility's employer in
+  an :class:`~tuoyu_rules.Assessment`); whether it reaches the parent is the employer's arrangement. The
+  family cost subtracts it only when the caller passes that entitlement on (``passed_on``) or states an
+  amount (``district_allowance``).
+* Allowances larger than what is left leave a net of 0: the excess is not counted as a payment to the family.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from ..core.citations import Citation
+from ..core.errors import InvalidInput
+from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, parse_money
+from ..core.results import Entitlement
+from .allowance import Allowance, childcare_allowance
+from .common import MODEL, ZERO
+from .fees import FeeQuote, parent_fee
+
+
+class FamilyCost(BaseModel):
+    """One child at one facility: the fee, less allowances that reach the family, per month."""
+
+    model_config = MODEL
+
+    quote: FeeQuote
+    """The parent-fee quote (fee, employer allowance, cap check)."""
+    fee: Money
+    employer_allowance: Money
+    district_allowance: Money
+    """District allowances that reach the family a month (stated, or passed on from an assessment)."""
+    net: Money
+    """``fee - employer_allowance - district_allowance``, never below 0."""
+    national_allowance_per_month: Money | None = None
+    """The national 育儿补贴's monthly rate for this child (shown, not subtracted); None without ``birth``."""
+    national_allowance: Allowance | None = None
+    steps: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+
+
+def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
+    field = f"passed_on[{i}]"
+    if not isinstance(entry, Entitlement):
+        raise InvalidInput(field, f"expected an Entitlement from tr.assess(...), got {type(entry).__name__}")
+    if entry.status != "eligible":
+        raise InvalidInput(field, f"{entry.program} is {entry.status}, not eligible: nothing to pass on")
+    if entry.basis != "per_child_month":
+        raise InvalidInput(field, f"{entry.program} is paid {entry.basis}, not per child per month")
+    if not entry.amount.is_exact:
+        raise InvalidInput(
+            field, f"{entry.program} is a range ({entry.amount.format()}), not one amount: state the amount instead"
+        )
+    return entry.amount.low
+
+
+def family_monthly_cost(
+    market_monthly: int | str | Decimal,
+    *,
+    share: int | str | Decimal | None = None,
+    flat: int | str | Decimal | None = None,
+    cap: int | str | Decimal | None = None,
+    employer_allowance: int | str | Decimal = 0,
+    district_allowance: int | str | Decimal = 0,
+    passed_on: Sequence[Entitlement] = (),
+    birth: dt.date | None = None,
+    prc_national: bool = True,
+    rounding: str = DEFAULT_ROUNDING,
+    cite: str | Sequence[str] = (),
+) -> FamilyCost:
+    """A family's monthly net cost for one child at one facility, each step explained.
+
+    The fee comes from :func:`parent_fee` (market price, ``share`` or ``flat``, ``cap`` checked); the
+    employer's allowance (``employer_allowance``) and any district allowance that reaches the family are
+    subtracted; the result is never below 0.
+
+    District allowances: ``district_allowance`` is an amount the caller states; ``passed_on`` are
+    entitlements from :func:`tuoyu_rules.assess` that the employer passes on to the parent per child per
+    month (Siming's ``xiamen.siming_allowance``, 100 a month: the district union grants it through the
+    employer, so the library does not assume it reaches the family). Each must be eligible, per child per
+    month and one exact amount; its citations are attached. Both are added together.
+
+    ``birth``, when given, shows the national 育儿补贴 (:func:`childcare_allowance`) beside the cost, at its
+    monthly rate; it is **not** subtracted: it is paid yearly to the parents of every eligible child whether
+    or not the child attends childcare, not as a fee reduction.
+    """
+    entries = tuple(passed_on)
+    passed = [_passed_on_amount(e, i) for i, e in enumerate(entries)]
+    stated = parse_money(district_allowance, "district_allowance")
+    quote = parent_fee(
+        market_monthly,
+        share=share,
+        flat=flat,
+        allowance_monthly=employer_allowance,
+        cap=cap,
+        rounding=rounding,
+        cite=cite,
+    )
+    steps = list(quote.steps)
+    citations = list(quote.citations)
+    district = stated + sum(passed, ZERO)
+    if stated:
+        steps.append(f"district allowance stated by the caller: {format_yuan(stated)} a month")
+    for entry, amount in zip(entries, passed, strict=True):
+        steps.append(f"{entry.program} passed on to the family: {format_yuan(amount)} a month (paid by {entry.payer})")
+        citations.extend(c for c in entry.citations if c not in citations)
+    if district == 0:
+        net = quote.net
+        steps.append(f"no district allowance: monthly net cost {format_yuan(net)}")
+    elif district <= quote.net:
+        net = quote.net - district
+        steps.append(
+            f"less district allowances {format_yuan(district)}: {format_yuan(quote.net)} − {format_yuan(district)} "
+            f"= {format_yuan(net)} a month"
+        )
+    else:
+        net = ZERO
+        steps.append(
+            f"district allowances {format_yuan(district)} are more than the {format_yuan(quote.net)} left: "
+            "monthly net cost 0.00 (the excess is not counted as paid to the family)"
+        )
+    national: Allowance | None = None
+    national_monthly: Decimal | None = None
+    if birth is not None:
+        national = childcare_allowance(birth, prc_national=prc_national)
+        national_monthly = national.per_month if national.eligible and national.per_month is not None else ZERO
+        if national.eligible:
+            steps.append(
+                f"national 育儿补贴 shown alongside, not subtracted: {format_yuan(national_monthly)} a month for "
+                f"{national.months} months ({national.first_month:%Y-%m} to {national.last_month:%Y-%m}), "
+                f"{format_yuan(national.total)} in all; paid yearly to parents whether or not the child attends"
+            )
+        else:
+            steps.append("national 育儿补贴: none for this child (" + national.reasons[-1] + ")")
+        citations.extend(c for c in national.citations if c not in citations)
+    return FamilyCost(
+        quote=quote,
+        fee=quote.fee,
+        employer_allowance=quote.allowance_monthly,
+        district_allowance=district,
+        net=net,
+        national_allowance_per_month=national_monthly,
+        national_allowance=national,
+        steps=tuple(steps),
+        citations=tuple(citations),
+    )

@@ -1,0 +1,278 @@
+"""Reading portfolio files: :func:`read_jsonl` and :func:`read_csv` take an open text stream and yield one
+:class:`Row` per record, lazily (a file of a million rows is read row by row; the calculation that sums
+the rows, :func:`tuoyu_rules.whatif.budget`, stays pure). CSV columns:
+
+=====================  ==========================================================================
+column                 value
+=====================  ==========================================================================
+``jurisdiction``       city or district id (required)
+``mode``               one of the seven modes (required)
+``places``             whole number (required)
+``enrolled``           whole number (required)
+``self_built``         ``true`` / ``false`` (empty: false)
+``embedded``           ``true`` / ``false`` (empty: false)
+``designations``       ``;``-separated ``program:year[:amount]``, e.g.
+                       ``cn.caring_employer:2022;weifang.caring_employer:2023:40000``
+``name``               free text
+``full_day``,          ``true`` / ``false``; empty = not supplied
+``staff_puhui_fees``,
+``registered``,
+``filed``,
+``union_dues_paid``,
+``alliance_member``
+``first_intake``,      whole number; empty = not supplied
+``full_day_enrolled``,
+``staff_children``
+``classes``            ``;``-separated class sizes, e.g. ``8;14``; empty = not supplied
+=====================  ==========================================================================
+
+Booleans are exactly ``true`` or ``false`` (any case); whole numbers are digits only (no sign, no
+decimals, no spaces inside); amounts are read as text and parsed as exact ``Decimal`` (never float). An
+unknown column is an error. JSON Lines rows are the same objects ``Facility.model_validate`` accepts, one
+per line; numbers with a fraction are read as ``Decimal``.
+
+A bad row is not raised here: its :class:`Row` carries a :class:`RowProblem` (the row number, the field at
+fault and the problem), and the reader goes on. The CSV header is row 1; a JSON Lines file counts lines
+from 1. The consumer decides: :func:`tuoyu_rules.whatif.budget` raises :class:`RowError` for the first bad
+row (``errors="raise"``) or skips and reports bad rows (``errors="collect"``). A header that is wrong
+(an unknown, duplicate or missing required column) raises :class:`RowError` at once: no row can be read
+right without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from ..core.errors import InvalidInput
+from ..core.models import Facility
+from ..core.results import FrozenModel
+
+__all__ = ["CSV_COLUMNS", "Row", "RowError", "RowProblem", "csv_row_data", "read_csv", "read_jsonl"]
+
+
+class RowProblem(FrozenModel):
+    """A bad input row: its number, the field at fault and the problem."""
+
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.message}"
+
+
+class RowError(InvalidInput):
+    """A bad input row; ``row`` is its number, ``field`` the field at fault.
+
+    Raised by :func:`read_csv` for a bad header (row 1), and by :func:`tuoyu_rules.whatif.budget` for a bad
+    row with ``errors="raise"``.
+    """
+
+    def __init__(self, row: int, field: str, problem: str) -> None:
+        self.row = row
+        super().__init__(f"row {row}: {field}", problem)
+        self.field = field
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.row, self.field, self.problem)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record read from a portfolio file: its number, and the facility or the problem with it."""
+
+    number: int
+    facility: Facility | None
+    problem: RowProblem | None = None
+
+
+_BOOL_COLUMNS = (
+    "self_built",
+    "embedded",
+    "full_day",
+    "staff_puhui_fees",
+    "registered",
+    "filed",
+    "union_dues_paid",
+    "alliance_member",
+)
+_INT_COLUMNS = ("places", "enrolled", "first_intake", "full_day_enrolled", "staff_children")
+_TEXT_COLUMNS = ("jurisdiction", "mode", "name")
+CSV_COLUMNS: tuple[str, ...] = (
+    "jurisdiction",
+    "mode",
+    "self_built",
+    "places",
+    "enrolled",
+    "embedded",
+    "designations",
+    "name",
+    "full_day",
+    "first_intake",
+    "staff_puhui_fees",
+    "classes",
+    "registered",
+    "filed",
+    "full_day_enrolled",
+    "staff_children",
+    "union_dues_paid",
+    "alliance_member",
+)
+_REQUIRED = ("jurisdiction", "mode", "places", "enrolled")
+_DIGITS = re.compile(r"[0-9]+\Z")
+
+
+class _CellError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _bool(text: str, column: str) -> bool:
+    low = text.strip().lower()
+    if low == "true":
+        return True
+    if low == "false":
+        return False
+    raise _CellError(column, f"{text!r} is not true or false")
+
+
+def _int(text: str, column: str) -> int:
+    t = text.strip()
+    if not _DIGITS.match(t):
+        raise _CellError(column, f"{text!r} is not a whole number (digits only)")
+    return int(t)
+
+
+def _designations(text: str) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for i, part in enumerate(p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        bits = part.split(":")
+        where = f"designations[{i}]"
+        if len(bits) not in (2, 3) or not bits[0].strip():
+            raise _CellError(where, f"{part!r} is not program:year or program:year:amount")
+        d: dict[str, Any] = {"program": bits[0].strip(), "year": _int(bits[1], f"{where}.year")}
+        if len(bits) == 3:
+            d["amount"] = bits[2].strip()  # text: parsed as an exact Decimal by the model, never a float
+        result.append(d)
+    return result
+
+
+def csv_row_data(record: dict[str, str | None]) -> dict[str, Any]:
+    """Turn one CSV record (column -> text) into plain facility data; raise naming the column at fault."""
+    data: dict[str, Any] = {}
+    for column, raw in record.items():
+        text = "" if raw is None else raw
+        if column in _REQUIRED and not text.strip():
+            raise _CellError(column, "required, and empty")
+        if not text.strip():
+            continue
+        if column in _BOOL_COLUMNS:
+            data[column] = _bool(text, column)
+        elif column in _INT_COLUMNS:
+            data[column] = _int(text, column)
+        elif column in _TEXT_COLUMNS:
+            data[column] = text.strip() if column != "name" else text
+        elif column == "designations":
+            data[column] = _designations(text)
+        elif column == "classes":
+            data[column] = [_int(c, f"classes[{i}]") for i, c in enumerate(text.split(";")) if c.strip()]
+    return data
+
+
+def read_csv(stream: Iterable[str]) -> Iterator[Row]:
+    """Yield one :class:`Row` per CSV record (header row 1, first record row 2); see the module docs.
+
+    A header with an unknown, duplicate or missing required column raises :class:`RowError` at once (row 1):
+    no row can be read right without it. A record with a different number of cells is a row problem.
+    """
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise RowError(1, "header", f"not CSV: {exc}") from None
+    header = [h.strip() for h in header]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0].removeprefix("\ufeff")
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise RowError(1, "header", f"unknown columns {unknown}; known: {', '.join(CSV_COLUMNS)}")
+    if len(set(header)) != len(header):
+        raise RowError(1, "header", "a column is given twice")
+    absent = [c for c in _REQUIRED if c not in header]
+    if absent:
+        raise RowError(1, "header", f"required columns missing: {', '.join(absent)}")
+    number = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number += 1
+            yield Row(number, None, RowProblem(row=number, field="(row)", message=f"not CSV: {exc}"))
+            continue
+        number += 1
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) != len(header):
+            yield Row(
+                number,
+                None,
+                RowProblem(row=number, field="(row)", message=f"{len(cells)} cells, the header has {len(header)}"),
+            )
+            continue
+        try:
+            data = csv_row_data(dict(zip(header, cells, strict=True)))
+            yield Row(number, Facility.model_validate(data))
+        except _CellError as exc:
+            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.message))
+        except ValidationError as exc:
+            yield Row(number, None, _from_validation(number, exc))
+
+
+def read_jsonl(stream: Iterable[str]) -> Iterator[Row]:
+    """Yield one :class:`Row` per non-blank line of JSON Lines (line numbers from 1); decimals as ``Decimal``."""
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)  # one decoder for the file
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = decoder.decode(line)
+        except json.JSONDecodeError as exc:
+            yield Row(number, None, RowProblem(row=number, field="(line)", message=f"invalid JSON: {exc.msg}"))
+            continue
+        except ValueError as exc:
+            yield Row(number, None, RowProblem(row=number, field="(line)", message=str(exc)))
+            continue
+        try:
+            yield Row(number, Facility.model_validate(data))
+        except ValidationError as exc:
+            yield Row(number, None, _from_validation(number, exc))
+
+
+def _no_constant(text: str) -> NoReturn:
+    raise ValueError(f"JSON constant {text} is not allowed (amounts are exact numbers)")
+
+
+def _from_validation(number: int, exc: ValidationError) -> RowProblem:
+    errs = exc.errors(include_url=False)
+    first = errs[0] if errs else {"loc": (), "msg": str(exc)}
+    loc = ".".join(str(p) for p in first["loc"]) or "facility"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if len(errs) > 1:
+        message += f" (and {len(errs) - 1} more problem{'s' if len(errs) > 2 else ''})"
+    return RowProblem(row=number, field=loc, message=message)

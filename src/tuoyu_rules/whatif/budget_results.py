@@ -1,0 +1,144 @@
+"""The results of a portfolio budget (:func:`tuoyu_rules.whatif.budget`): one :class:`ScenarioBudget` per
+scenario, with its totals by payer and basis and by programme (:class:`ProgramTotal`, and why entries are
+open: :class:`OpenReason`), gathered in a :class:`Budget` with the rows left out. Each is frozen data; a
+:class:`Budget` also lays itself out as tables for the exports (:meth:`Budget.export_tables`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..core.amounts import AmountRange
+from ..core.policy import Basis
+from ..core.results import FrozenModel, PayerTotal
+from ..io.export import PROGRAM_COLUMNS, Table, bounds, program_cells
+from ..io.readers import RowProblem
+
+__all__ = ["Budget", "OpenReason", "ProgramTotal", "ScenarioBudget"]
+
+
+class OpenReason(FrozenModel):
+    """Why some entries of a programme are undetermined: the fact that would decide them, and how many."""
+
+    reason: str
+    """A missing fact (``designations[chengdu.demonstration_site].amount``), or the rule's reason when none."""
+    count: int = Field(ge=0)
+
+
+class ProgramTotal(FrozenModel):
+    """One programme (or obligation) over the portfolio: the eligible sum and the status counts."""
+
+    program: str
+    kind: Literal["entitlement", "obligation"]
+    payer: str
+    basis: Basis
+    amount: AmountRange
+    """The sum of the eligible amounts (undetermined entries are not in it: see ``undetermined``)."""
+    eligible: int = Field(ge=0)
+    ineligible: int = Field(ge=0)
+    undetermined: int = Field(ge=0)
+    open_reasons: tuple[OpenReason, ...] = ()
+
+
+class ScenarioBudget(FrozenModel):
+    """The budget of one scenario: the baseline (``reform=None``) or one reform."""
+
+    name: str
+    reform: str | None
+    facilities: int = Field(ge=0)
+    by_payer: tuple[PayerTotal, ...]
+    by_program: tuple[ProgramTotal, ...]
+
+    def payer_total(self, payer: str, basis: str) -> PayerTotal | None:
+        for t in self.by_payer:
+            if t.payer == payer and t.basis == basis:
+                return t
+        return None
+
+    def program_total(self, program: str, payer: str | None = None) -> ProgramTotal | None:
+        """The total of ``program`` (of ``payer``, for a programme whose payer is the province above)."""
+        for t in self.by_program:
+            if t.program == program and (payer is None or t.payer == payer):
+                return t
+        return None
+
+    @property
+    def undetermined(self) -> int:
+        """Undetermined entries in this scenario, over every programme."""
+        return sum(t.undetermined for t in self.by_program)
+
+
+class Budget(FrozenModel):
+    """A portfolio budget: one :class:`ScenarioBudget` per scenario (baseline first), and the rows left out."""
+
+    on: dt.date
+    rounding: str
+    strategy: str | None
+    """The pinning strategy applied to each facility, or None (ranges kept as ranges)."""
+    scenarios: tuple[ScenarioBudget, ...]
+    errors: tuple[RowProblem, ...] = ()
+    error_count: int = 0
+
+    @property
+    def baseline(self) -> ScenarioBudget | None:
+        for s in self.scenarios:
+            if s.reform is None:
+                return s
+        return None
+
+    def scenario(self, name: str) -> ScenarioBudget:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(f"no scenario {name!r}; present: {', '.join(s.name for s in self.scenarios)}")
+
+    def side_by_side(self) -> list[dict[str, Any]]:
+        """Rows ``payer, basis`` with each scenario's total and open count beside the others (for tables)."""
+        keys: dict[tuple[str, str], None] = {}
+        for s in self.scenarios:
+            for pt in s.by_payer:
+                keys[(pt.payer, pt.basis)] = None
+        rows: list[dict[str, Any]] = []
+        for payer, basis in sorted(keys):
+            row: dict[str, Any] = {"payer": payer, "basis": basis}
+            for s in self.scenarios:
+                t = s.payer_total(payer, basis)
+                row[s.name] = (AmountRange.zero(), 0) if t is None else (t.amount, t.undetermined)
+            rows.append(row)
+        return rows
+
+    def export_tables(self) -> tuple[Table, ...]:
+        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program``, ``row_errors``."""
+        by_payer = Table(
+            "by_payer",
+            ("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
+            tuple(
+                (s.name, s.reform or "", t.payer, t.basis, *bounds(t.amount), t.undetermined)
+                for s in self.scenarios
+                for t in s.by_payer
+            ),
+        )
+        by_program = Table(
+            "by_program",
+            ("scenario", "reform", *PROGRAM_COLUMNS, "eligible", "ineligible", "undetermined", "open_reasons"),
+            tuple(
+                (
+                    s.name,
+                    s.reform or "",
+                    *program_cells(t),
+                    t.eligible,
+                    t.ineligible,
+                    t.undetermined,
+                    "; ".join(f"{r.reason} ({r.count})" for r in t.open_reasons),
+                )
+                for s in self.scenarios
+                for t in s.by_program
+            ),
+        )
+        errors = Table(
+            "row_errors", ("row", "field", "message"), tuple((e.row, e.field, e.message) for e in self.errors)
+        )
+        return (by_payer, by_program, errors)

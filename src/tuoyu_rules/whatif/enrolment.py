@@ -1,0 +1,69 @@
+"""Children by month for a projection: how many children a per-child-month amount is paid for, each month.
+
+``enrolment`` is a constant, or a mapping of every month of the period (``"YYYY-MM"`` or the month's first
+day as a ``date``) to children; by default the facility's ``enrolled``. Each count is a whole number, 0 or
+more and not above the facility's places; a month given twice or left out is an error naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from ..core.errors import InvalidInput
+from ..core.models import MAX_PLACES, Facility
+
+__all__ = ["Enrolment", "children_by_month"]
+
+Enrolment = int | Mapping[str, int] | Mapping[dt.date, int] | Mapping[str | dt.date, int]
+"""Children: a constant, or a mapping of every month of the period to children."""
+
+
+def children_by_month(
+    enrolment: Enrolment | None,
+    facility: Facility,
+    pieces: list[tuple[dt.date, dt.date]],
+    where: str = "enrolment",
+) -> dict[dt.date, int]:
+    """Month (its first day) -> children, for every month of ``pieces``; raise naming ``where`` if wrong."""
+    firsts = [first.replace(day=1) for first, _ in pieces]
+    if enrolment is None:
+        return dict.fromkeys(firsts, facility.enrolled)
+    if isinstance(enrolment, bool):
+        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+    if isinstance(enrolment, int):
+        _check_children(enrolment, where, facility)
+        return dict.fromkeys(firsts, enrolment)
+    if not isinstance(enrolment, Mapping):
+        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+    given: dict[dt.date, int] = {}
+    for key, value in enrolment.items():
+        month = _month_key(key, where)
+        if month in given:
+            raise InvalidInput(f"{where}[{key}]", "this month is given twice")
+        _check_children(value, f"{where}[{key}]", facility)
+        given[month] = value
+    missing = [f"{m:%Y-%m}" for m in firsts if m not in given]
+    if missing:
+        raise InvalidInput(where, f"no children given for {', '.join(missing)}; give every month of the period")
+    return given
+
+
+def _month_key(key: object, where: str) -> dt.date:
+    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
+        if key.day != 1:
+            raise InvalidInput(f"{where}[{key}]", "a month is its first day (or 'YYYY-MM')")
+        return key
+    if isinstance(key, str) and len(key) == 7 and key[4] == "-":
+        try:
+            return dt.date(int(key[:4]), int(key[5:]), 1)
+        except ValueError:
+            pass
+    raise InvalidInput(f"{where}[{key!r}]", "a month as 'YYYY-MM' or its first day as a date")
+
+
+def _check_children(value: object, where: str, facility: Facility) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_PLACES:
+        raise InvalidInput(where, f"{value!r} is not a whole number of children, 0 or more")
+    if value > facility.places:
+        raise InvalidInput(where, f"{value} children is more than the facility's places ({facility.places})")

@@ -1,0 +1,89 @@
+"""Sweeping a parameter: one :class:`~tuoyu_rules.Reform` per value of one parameter, and the totals of a
+facility or a portfolio under each (a :class:`~tuoyu_rules.whatif.Budget`), beside the baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..core.amounts import AmountRange
+from ..core.errors import InvalidInput
+from ..core.models import Facility
+from ..core.money import DEFAULT_ROUNDING
+from ..core.reforms import Reform
+from .budgets import budget
+
+if TYPE_CHECKING:
+    from ..io.readers import Row
+    from .budget_results import Budget
+
+__all__ = ["sweep", "sweep_reforms"]
+
+
+def sweep_reforms(parameter: str, values: Sequence[Mapping[str, Any] | AmountRange], *, name: str = "") -> list[Reform]:
+    """One reform per value of ``parameter``; a value is a parameter value table or an :class:`AmountRange`."""
+    if isinstance(values, (str, bytes)) or not values:
+        raise InvalidInput("values", "a non-empty list of parameter values")
+    reforms = []
+    for i, raw in enumerate(values):
+        table = _value_table(raw, f"values[{i}]")
+        label = name or parameter
+        reforms.append(
+            Reform.from_dict(
+                {
+                    "name": f"{label} = {_render(table)}",
+                    "description": f"sweep of {parameter}, value {i + 1} of {len(values)}",
+                    "parameters": {parameter: [table]},
+                }
+            )
+        )
+    return reforms
+
+
+def _value_table(raw: Mapping[str, Any] | AmountRange, where: str) -> dict[str, Any]:
+    if isinstance(raw, AmountRange):
+        table: dict[str, Any] = {"kind": "range", "low": str(raw.low)}
+        if raw.high is not None:
+            table["high"] = str(raw.high)
+        if raw.allowed is not None:
+            table["allowed"] = [str(v) for v in raw.allowed]
+        return table
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(where, "a parameter value table such as {'kind': 'range', 'low': '20000', 'high': '30000'}")
+    return dict(raw)
+
+
+def _render(table: Mapping[str, Any]) -> str:
+    if table.get("kind") == "range":
+        high = table.get("high")
+        return f"{table.get('low')}-{'' if high is None else high}"
+    keys = [k for k in ("ratio", "count", "low", "high") if k in table]
+    return ", ".join(f"{k} {table[k]}" for k in keys) or str(table.get("kind"))
+
+
+def sweep(
+    facilities: Facility | Iterable[Facility | Row] | Callable[[], Iterable[Facility | Row]],
+    *,
+    on: dt.date,
+    parameter: str,
+    values: Sequence[Mapping[str, Any] | AmountRange],
+    rounding: str = DEFAULT_ROUNDING,
+    strategy: str | None = None,
+) -> Budget:
+    """Totals of one facility or a portfolio under the law and under each value of ``parameter``.
+
+    Returns a :class:`~tuoyu_rules.whatif.Budget` whose first scenario is the baseline and whose others are
+    the swept values, in order (each reform named ``parameter = value``). The facilities are read once, all
+    scenarios side by side, so a streamed portfolio stays flat in memory.
+    """
+    reforms = sweep_reforms(parameter, values)
+    source: Iterable[Facility | Row]
+    if isinstance(facilities, Facility):
+        source = (facilities,)
+    elif callable(facilities):
+        source = facilities()
+    else:
+        source = facilities
+    return budget(source, on=on, reforms=reforms, rounding=rounding, strategy=strategy)
