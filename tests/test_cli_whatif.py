@@ -58,7 +58,7 @@ def test_budget_table_and_csv(tmp_path: Path) -> None:
     status, out, _ = run("budget", str(portfolio), "--on", "2024-06-01", "--format", "csv")
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert {r["table"] for r in rows} == {"by_payer", "by_program"}
+    assert {r["table"] for r in rows} == {"by_payer", "by_program", "summary"}
 
 
 def test_budget_from_stdin_needs_a_format() -> None:

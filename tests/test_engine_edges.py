@@ -159,7 +159,6 @@ def _with_rule(monkeypatch: pytest.MonkeyPatch, rule: Any) -> None:
     )
     broken: Policy = dataclasses.replace(xiamen, programs=programs)
     layers = (broken, *tr.chain("xiamen")[1:])
-    monkeypatch.setattr(engine, "get_policy", lambda jid: broken if jid == "xiamen" else tr.get_policy(jid))
     monkeypatch.setattr(engine, "resolve_chain", lambda jid: layers)
 
 

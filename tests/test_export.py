@@ -45,8 +45,8 @@ def test_several_tables_share_one_csv_with_a_table_column() -> None:
     buffer = io.StringIO()
     write_csv(b, buffer)
     data = rows(buffer.getvalue())
-    assert {r["table"] for r in data} == {"by_payer", "by_program"}  # no row errors: no rows of that table
-    assert all(r["low"] for r in data)
+    assert {r["table"] for r in data} == {"by_payer", "by_program", "summary"}  # no row errors: none of that table
+    assert all(r["low"] for r in data if r["table"] != "summary")
 
 
 def test_every_result_exports() -> None:
@@ -93,14 +93,14 @@ def test_dataframe_keeps_decimals() -> None:
     row = df[(df["payer"] == "fujian.union") & (df["basis"] == "one_time")].iloc[0]
     assert row["high"] is None
     both = to_dataframe(budget([F], on=DAY))
-    assert set(both["table"]) == {"by_payer", "by_program"}
+    assert set(both["table"]) == {"by_payer", "by_program", "summary"}
 
 
 def test_excel_workbook_has_a_sheet_per_table(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     path = to_excel(budget([F], on=DAY), tmp_path / "budget.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["by_payer", "by_program", "row_errors"]
+    assert wb.sheetnames == ["by_payer", "by_program", "row_errors", "summary"]
     ws = wb["by_payer"]
     header = [c.value for c in ws[1]]
     low = header.index("low")

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         InvalidInput,
         MoneyError,
         PluginError,
+        PluginRuleError,
         PolicyDataError,
         TuoyuError,
         UnknownJurisdiction,
@@ -73,11 +74,13 @@ if TYPE_CHECKING:
         get_policy,
         list_jurisdictions,
         plugin_problems,
+        resolve_jurisdiction,
     )
     from .core.results import Assessment, Entitlement, Obligation, PayerTotal
     from .families import (
         AllianceCheck,
         Allowance,
+        AllowanceClaim,
         AllowanceYear,
         FamilyCost,
         FeeQuote,
@@ -146,6 +149,7 @@ _LAZY: dict[str, str] = {
     "Comparison": "whatif",
     "AllianceCheck": "families",
     "Allowance": "families",
+    "AllowanceClaim": "families",
     "AllowanceYear": "families",
     "FamilyCost": "families",
     "FeeQuote": "families",
@@ -199,6 +203,7 @@ _LAZY: dict[str, str] = {
     "Payer": "core.policy",
     "PayerTotal": "core.results",
     "PluginError": "core.errors",
+    "PluginRuleError": "core.errors",
     "Policy": "core.policy",
     "PolicyDataError": "core.errors",
     "Program": "core.policy",
@@ -214,6 +219,7 @@ _LAZY: dict[str, str] = {
     "get_policy": "core.registry",
     "list_jurisdictions": "core.registry",
     "parse_money": "core.money",
+    "resolve_jurisdiction": "core.registry",
 }
 
 __version__ = "0.1.0"
@@ -229,6 +235,7 @@ __all__ = [
     "MODES",
     "AllianceCheck",
     "Allowance",
+    "AllowanceClaim",
     "AllowanceYear",
     "AmountOutsideRange",
     "AmountRange",
@@ -262,6 +269,7 @@ __all__ = [
     "PinChoice",
     "Pinned",
     "PluginError",
+    "PluginRuleError",
     "Policy",
     "PolicyDataError",
     "Program",
@@ -309,6 +317,7 @@ __all__ = [
     "project",
     "read_csv",
     "read_jsonl",
+    "resolve_jurisdiction",
     "schemas",
     "sweep",
     "tally",

@@ -1,6 +1,7 @@
 """Many facilities fast, with exactly the results of :func:`tuoyu_rules.assess`.
 
-* :mod:`~tuoyu_rules.batch.stream`: row streaming (:func:`assess_many`, :func:`assess_partition`, :func:`tally`);
+* :mod:`~tuoyu_rules.batch.stream`: row streaming (:func:`assess_many`, :func:`assess_partition`, :func:`tally`,
+  whose bad row raises :class:`TallyError`);
 * :mod:`~tuoyu_rules.batch.cache`: the fact-keyed cache (:class:`RuleCache`), over
   :mod:`~tuoyu_rules.batch.trace` (which fields a run read) and :mod:`~tuoyu_rules.batch.trie` (the results
   stored by those fields);
@@ -19,7 +20,7 @@ from __future__ import annotations
 from .cache import RuleCache
 from .columns import Coded, ColumnRowError, RowProblem, check_columns, coded, problems_of, rows_of, tally_columns
 from .fen import FenEntry, FenTotal, RowError, Totals, merge_totals, totals_fen
-from .stream import assess_many, assess_partition, tally
+from .stream import TallyError, assess_many, assess_partition, tally
 
 __all__ = [
     "Coded",
@@ -29,6 +30,7 @@ __all__ = [
     "RowError",
     "RowProblem",
     "RuleCache",
+    "TallyError",
     "Totals",
     "assess_many",
     "assess_partition",

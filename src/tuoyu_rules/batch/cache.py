@@ -19,6 +19,12 @@ Exceptions from the engine are never cached. Anything that reads a facility othe
 (``model_dump``, ``__dict__``) makes that result depend on every field.
 
 Memory stays flat: the trie is cleared when it holds ``max_leaves`` results.
+
+A cache holds the results of one set of options (the day, the what-if jurisdiction, the rounding, the
+reform, the pins): it carries them (:attr:`RuleCache.on`, :attr:`RuleCache.jurisdiction`,
+:attr:`RuleCache.options`), and the batch functions given ``cache=`` refuse it, with an
+:class:`~tuoyu_rules.InvalidInput` naming the option, when the options of the call differ (a cache made for
+the law must never answer for a reform).
 """
 
 from __future__ import annotations
@@ -26,13 +32,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..core.engine import assess
+from ..core.errors import InvalidInput
+from ..core.jsonio import loads
 from ..core.models import Designation, Facility
 from ..core.money import DEFAULT_ROUNDING
+from ..core.reforms import Reform
 from ..core.results import Assessment
 from .fen import FenEntry
 from .trace import _TRACE, _WHOLE, _key, _path, _traced
@@ -50,8 +60,14 @@ class RuleCache:
     :param max_leaves: results kept before the trie is cleared (memory stays bounded).
     :param max_designation_sets: distinct designation lists whose validation is kept (see
         :meth:`facility`) before that memo is cleared.
-    :param assess_options: further keyword arguments of :func:`~tuoyu_rules.assess` (``rounding``,
-        ``reform``, ``pins``), the same for every row.
+    :param assess_options: further keyword arguments of :func:`~tuoyu_rules.assess` (``reform``, ``pins``),
+        the same for every row. ``rounding`` and these are kept in :attr:`options`.
+
+    :func:`~tuoyu_rules.batch.assess_many`, :func:`~tuoyu_rules.batch.tally` and
+    :func:`~tuoyu_rules.batch.tally_columns` given this cache check that their own ``on``, ``jurisdiction``,
+    ``rounding``, ``reform`` and ``pins`` (defaults included) are the cache's, and raise
+    :class:`~tuoyu_rules.InvalidInput` naming the first that differs: pass the same options to the cache and
+    to the call.
 
     Not thread-safe: use one cache per thread (or per process, per partition).
     """
@@ -68,9 +84,9 @@ class RuleCache:
     ) -> None:
         if max_leaves < 1:
             raise ValueError("max_leaves must be at least 1")
-        self.on = on
-        self.jurisdiction = jurisdiction
-        self.options: dict[str, Any] = {"rounding": rounding, **assess_options}
+        self._on = on
+        self._jurisdiction = jurisdiction
+        self._options: Mapping[str, Any] = MappingProxyType({"rounding": rounding, **assess_options})
         self.max_leaves = max_leaves
         self.hits = 0
         self.misses = 0
@@ -84,7 +100,22 @@ class RuleCache:
         """Validated designations by the exact data of their list (see :meth:`facility`)."""
         adapter = TypeAdapter(Facility)  # Facility's own validator, without model_validate's call overhead
         self._from_python: Callable[[Any], Facility] = adapter.validate_python
-        self._from_json: Callable[[str | bytes], Facility] = adapter.validate_json
+
+    @property
+    def on(self) -> dt.date:
+        """The day assessed (fixed when the cache is made)."""
+        return self._on
+
+    @property
+    def jurisdiction(self) -> str | None:
+        """The what-if jurisdiction applied to every row, or None (fixed when the cache is made)."""
+        return self._jurisdiction
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The other options of :func:`~tuoyu_rules.assess` the results are for: ``rounding`` and any
+        ``reform``, ``pins`` given (read-only, fixed when the cache is made)."""
+        return self._options
 
     def _find(self, facility: Facility) -> _Leaf | None:
         node = self._root
@@ -111,31 +142,34 @@ class RuleCache:
         a later row with the same list is validated by ``Facility`` with those designations in place of the
         list (every other field, and every cross-field check, validated as usual). A designation's
         validation reads nothing but its own data and the loaded policies, so the result is the same;
-        an invalid row raises the error ``Facility.model_validate(row)`` raises. JSON text is validated
-        as ``Facility.model_validate_json`` validates it. Both go through ``TypeAdapter(Facility)``: the
-        same validator (the model's own core schema) without ``model_validate``'s per-call overhead.
+        an invalid row raises the error ``Facility.model_validate(row)`` raises. JSON text (``str`` or
+        ``bytes``) is read by :func:`tuoyu_rules.core.jsonio.loads`, the library's one JSON policy (numbers
+        with a fraction as exact ``Decimal``; a key given twice, NaN, deep nesting refused with a
+        :class:`~tuoyu_rules.core.jsonio.JsonError`), and the data it holds validated as above, so a line
+        gets the same answer here as from :func:`tuoyu_rules.io.read_jsonl` or ``tuoyu assess``. Validation
+        goes through ``TypeAdapter(Facility)``: the same validator (the model's own core schema) without
+        ``model_validate``'s per-call overhead.
         """
         if isinstance(row, Facility):
             return row
-        if isinstance(row, str | bytes):
-            return self._from_json(row)
-        raw = row.get("designations") if type(row) is dict else None
+        data: Any = loads(row, field="row") if isinstance(row, str | bytes) else row
+        raw = data.get("designations") if type(data) is dict else None
         if not raw:
-            return self._from_python(row)
+            return self._from_python(data)  # a dict, or anything else: Facility's own error
         key = _designations_key(raw)
         if key is None:
-            return self._from_python(row)
+            return self._from_python(data)
         known = self._designations.get(key)
         if known is None:
-            validated = self._from_python(row)
+            validated = self._from_python(data)
             if len(self._designations) >= self.max_designation_sets:
                 self._designations.clear()
             self._designations[key] = validated.designations
             return validated
         try:
-            return self._from_python({**row, "designations": known})
+            return self._from_python({**data, "designations": known})
         except ValidationError:
-            return self._from_python(row)  # raises the row's own error, with the row's own input
+            return self._from_python(data)  # raises the row's own error, with the row's own input
 
     def leaf(self, facility: Facility) -> _Leaf:
         """The stored result for ``facility``, running the engine (and remembering its path) on a miss."""
@@ -147,7 +181,7 @@ class RuleCache:
         log: list[tuple[str, Any]] = []
         token = _TRACE.set(log)
         try:
-            result = assess(_traced(facility), jurisdiction=self.jurisdiction, on=self.on, **self.options)
+            result = assess(_traced(facility), jurisdiction=self._jurisdiction, on=self._on, **self._options)
         finally:
             _TRACE.reset(token)
         rest = {name: getattr(result, name) for name in Assessment.model_fields if name != "facility"}
@@ -231,10 +265,38 @@ def _cache_for(
     max_leaves: int,
     assess_options: dict[str, Any],
 ) -> RuleCache:
-    """``cache`` when it was made for this day and jurisdiction (ValueError otherwise); None: a new cache."""
-    rc = cache or RuleCache(
-        on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, **assess_options
-    )
-    if cache is not None and (cache.on != on or cache.jurisdiction != jurisdiction):
-        raise ValueError("the cache was made for another day or jurisdiction")
-    return rc
+    """``cache`` when it was made with exactly these options; None: a new cache with them.
+
+    :raises InvalidInput: an option of the call (``on``, ``jurisdiction``, ``rounding``, ``reform``,
+        ``pins``, ...) differs from the cache's, named in the error; its results would be another's.
+    """
+    if cache is None:
+        return RuleCache(on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, **assess_options)
+    if not isinstance(cache, RuleCache):
+        raise InvalidInput("cache", f"expected a tuoyu_rules.RuleCache, got {type(cache).__name__}")
+    asked: dict[str, Any] = {"on": on, "jurisdiction": jurisdiction, "rounding": rounding, **assess_options}
+    made: dict[str, Any] = {"on": cache.on, "jurisdiction": cache.jurisdiction, **cache.options}
+    for name in {**asked, **made}:
+        mine, theirs = _normal(made.get(name)), _normal(asked.get(name))
+        if mine is not theirs and mine != theirs:
+            what = "day" if name == "on" else name
+            raise InvalidInput(
+                "cache",
+                f"made for another {what}: {name}={_shown(mine)}, this call asks {name}={_shown(theirs)}; "
+                "make the cache with the call's options (or pass no cache): its results would not be this call's",
+            )
+    return cache
+
+
+def _normal(value: Any) -> Any:
+    """An option as compared: an empty mapping (no pins) is the same as none."""
+    return None if isinstance(value, Mapping) and not value else value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Reform):
+        return f"the reform {value.name!r}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

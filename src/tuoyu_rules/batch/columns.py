@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from ..core.money import DEFAULT_ROUNDING
+from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .backends import Backend, Coded, _backend, _Python, coded
 from .cache import RuleCache, _cache_for
 from .checker import _Chunk, _length
@@ -82,6 +82,9 @@ class ColumnRowError(ValueError):
         text = "; ".join(f"{p.field}: {p.message}" for p in problems)
         super().__init__(f"row {row} is not a valid Facility: {text}")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles (a process pool sends it back): (row, problems), not args
+        return type(self), (self.row, list(self.problems))
+
 
 def rows_of(chunk: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """The JSON rows a chunk stands for: row ``i`` is ``{name: column[i]}`` (numpy scalars as Python values)."""
@@ -113,6 +116,7 @@ def _problems(ch: _Chunk, row: int, offset: int) -> list[RowProblem]:
     return []
 
 
+@in_money_context
 def tally_columns(
     chunks: Mapping[str, Any] | Iterable[Mapping[str, Any]],
     *,

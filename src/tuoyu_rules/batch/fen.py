@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from ..core.money import in_money_context
+
 
 @dataclass(frozen=True, slots=True)
 class FenEntry:
@@ -49,6 +51,7 @@ class RowError:
 Totals = dict[tuple[str, str], FenTotal]
 
 
+@in_money_context
 def _fen(value: Decimal) -> int:
     fen = value.scaleb(2)
     if fen != fen.to_integral_value():  # pragma: no cover - amounts are always whole fen

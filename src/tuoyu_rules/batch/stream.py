@@ -13,6 +13,10 @@ Each row is validated as a :class:`~tuoyu_rules.Facility` and its result found i
     sum them by payer and basis, exactly, in any order (:mod:`tuoyu_rules.batch.fen`).
 
 :func:`tally` sums the ``"fen"`` results without building one per row. Memory stays flat: rows stream through.
+
+``cache=`` shares a :class:`~tuoyu_rules.batch.RuleCache` between calls; its options (day, jurisdiction,
+rounding, reform, pins) must be the call's, or the call raises :class:`~tuoyu_rules.InvalidInput` naming the
+option that differs.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from ..core.errors import TuoyuError
-from ..core.money import DEFAULT_ROUNDING
+from ..core.errors import InvalidInput, TuoyuError
+from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .cache import Row, RuleCache, _cache_for
 from .fen import RowError, Totals, _counted_totals
 
@@ -36,6 +40,30 @@ Output = Literal["assessment", "ndjson", "fen"]
 OnError = Literal["raise", "yield"]
 
 
+class TallyError(InvalidInput):
+    """A row :func:`tally` could not validate or assess: ``index`` is its position in the rows given (from 0,
+    as ``rows[index]``), ``problem`` what is wrong; the original error is its ``__cause__``."""
+
+    def __init__(self, index: int, problem: str) -> None:
+        self.index = index
+        super().__init__(f"rows[{index}]", problem)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles: (index, problem), not InvalidInput's (field, problem)
+        return type(self), (self.index, self.problem)
+
+
+def _problem(exc: Exception) -> str:
+    """An error as one short line: a validation error's fields and messages, else its text."""
+    if isinstance(exc, ValidationError):
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'facility'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors(include_url=False)
+        ]
+        return "; ".join(parts)
+    return str(exc).replace("\r", " ").replace("\n", " ")
+
+
+@in_money_context
 def assess_many(
     rows: Iterable[Row],
     *,
@@ -95,6 +123,7 @@ def assess_partition(
     return list(assess_many(rows, on=on, jurisdiction=jurisdiction, output=output, **options))
 
 
+@in_money_context
 def tally(
     rows: Iterable[Row],
     *,
@@ -108,15 +137,19 @@ def tally(
     """The :func:`~tuoyu_rules.batch.totals_fen` of every row's ``"fen"`` result, without building a result per row.
 
     Each row is validated and walks the trie as in :func:`assess_many`; only a count per stored result is
-    kept, and each distinct result's sums are multiplied by its count at the end (exact integers). Invalid
-    rows raise. The fastest way to a budget over millions of facility-years.
+    kept, and each distinct result's sums are multiplied by its count at the end (exact integers). The first
+    row that cannot be validated or assessed raises :class:`TallyError` naming it (``rows[index]``, from 0)
+    and its problem. The fastest way to a budget over millions of facility-years.
     """
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
     )
     counts: dict[_Leaf, int] = {}
     leaf, validate = rc.leaf, rc.facility
-    for row in rows:
-        found = leaf(validate(row))
+    for index, row in enumerate(rows):
+        try:
+            found = leaf(validate(row))
+        except (ValidationError, TuoyuError, ValueError) as exc:
+            raise TallyError(index, _problem(exc)) from exc
         counts[found] = counts.get(found, 0) + 1
     return _counted_totals((found.fen, n) for found, n in counts.items())

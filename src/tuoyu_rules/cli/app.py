@@ -6,12 +6,19 @@ Each command group is a module with ``add_commands(sub)``, which calls ``sub.add
 :mod:`~tuoyu_rules.cli.compliance`, :mod:`~tuoyu_rules.cli.whatif` and :mod:`~tuoyu_rules.cli.schema`.
 What they share (arguments, input, tables, errors) is in :mod:`~tuoyu_rules.cli.common`.
 
-Bad input exits with status 2 and one line on standard error, never a traceback.
+Exit statuses (:data:`EXIT_STATUSES`): 0 done; 1 the output could not be written (standard output cannot
+encode it, e.g. ``PYTHONIOENCODING=ascii``, or writing failed, e.g. a full disk): one line on standard error;
+2 bad input: one line on standard error. Never a traceback. A command's output is gathered first and written
+at the end, so a failed write leaves no half table behind. A reader that closes the pipe early (``| head``)
+ends the command quietly, with the status it would have had (0 when it succeeded).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
@@ -21,9 +28,24 @@ from pydantic import ValidationError
 from .. import __version__
 from ..core.errors import TuoyuError
 from . import assess, compliance, families, schema, whatif
-from .common import EXIT_BAD_INPUT, EXIT_OK, BadInput, Command, Parser, one_line, validation_line
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_OUTPUT_ERROR,
+    BadInput,
+    Command,
+    Parser,
+    one_line,
+    validation_line,
+)
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "BadInput", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_OUTPUT_ERROR", "EXIT_STATUSES", "BadInput", "main"]
+
+EXIT_STATUSES = f"""exit status: {EXIT_OK} done; {EXIT_OUTPUT_ERROR} the output could not be written (standard output \
+cannot encode it, e.g. PYTHONIOENCODING=ascii: use UTF-8; or a write failed, e.g. a full disk); {EXIT_BAD_INPUT} bad \
+input. Errors are one line on standard error. A reader closing the pipe early (| head) ends the command quietly \
+with the status it would have had."""
+"""The exit statuses, as ``tuoyu --help`` prints them."""
 
 
 class _Extension(Protocol):
@@ -38,7 +60,9 @@ _EXTENSIONS: tuple[_Extension, ...] | None = None
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="tuoyu", description="Employer childcare policy (用人单位托育服务), exact and cited.")
+    parser = Parser(
+        prog="tuoyu", description="Employer childcare policy (用人单位托育服务), exact and cited.", epilog=EXIT_STATUSES
+    )
     parser.add_argument("--version", action="version", version=f"tuoyu_rules {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     assess.add_commands(sub)
@@ -54,20 +78,70 @@ def main(
     stderr: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    """Run the CLI; return the exit status (0 ok, 2 bad input)."""
-    out = stdout or sys.stdout
+    """Run the CLI; return the exit status (0 done, 1 output not written, 2 bad input: :data:`EXIT_STATUSES`).
+
+    The command writes into a buffer (``--help`` and ``--version`` too); the buffer goes to ``stdout`` at the
+    end (:func:`_deliver`). Warnings the command writes to ``sys.stderr`` go to ``stderr``.
+    """
     err = stderr or sys.stderr
-    inp = stdin or sys.stdin
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(err):
+        status = _run(argv, buffer, err, stdin or sys.stdin)
+    return _deliver(buffer.getvalue(), stdout or sys.stdout, err, status)
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO, inp: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
         handler: Command = args.func
         return handler(args, out, inp)
+    except SystemExit as exc:  # --help and --version print, then exit 0
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     except BadInput as exc:
         err.write(f"tuoyu: error: {one_line(str(exc))}\n")
     except ValidationError as exc:
         err.write(f"tuoyu: error: {one_line(validation_line(exc))}\n")
     except TuoyuError as exc:
         err.write(f"tuoyu: error: {one_line(str(exc))}\n")
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into `head`
-        return EXIT_OK
     return EXIT_BAD_INPUT
+
+
+def _deliver(text: str, out: TextIO | None, err: TextIO, status: int) -> int:
+    """Write a command's output; a failed write is one line on ``err`` and :data:`EXIT_OUTPUT_ERROR`."""
+    if not text:
+        return status
+    if out is None:  # the process was started with standard output closed
+        err.write("tuoyu: error: cannot write standard output: it is closed\n")
+        return EXIT_OUTPUT_ERROR
+    try:
+        encoding = getattr(out, "encoding", None)
+        if encoding:  # refuse before writing anything: never half a table
+            text.encode(encoding, getattr(out, "errors", None) or "strict")
+        out.write(text)
+        out.flush()
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start]
+        err.write(
+            f"tuoyu: error: standard output uses the encoding {exc.encoding!r}, which cannot show U+{ord(bad):04X}; "
+            "use UTF-8 (e.g. PYTHONIOENCODING=utf-8)\n"
+        )
+        return EXIT_OUTPUT_ERROR
+    except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): quiet
+        _discard_stdout(out)
+        return status
+    except OSError as exc:
+        _discard_stdout(out)
+        err.write(f"tuoyu: error: cannot write standard output: {one_line(exc.strerror or str(exc))}\n")
+        return EXIT_OUTPUT_ERROR
+    return status
+
+
+def _discard_stdout(out: TextIO) -> None:
+    """After a failed write to the process's standard output, point it at the null device, so the interpreter's
+    last flush of what is still buffered neither fails nor prints a second error (the Python docs' recipe for
+    SIGPIPE)."""
+    if out is sys.__stdout__:
+        with contextlib.suppress(OSError, ValueError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, out.fileno())
+            os.close(null)

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from ..core.engine import assess
 from ..core.errors import TuoyuError
 from ..core.models import Facility
-from ..core.registry import chain, get_policy, list_jurisdictions
+from ..core.registry import chain, get_policy, list_jurisdictions, plugin_problems
 from ..core.results import Assessment
 from .common import (
     EXIT_OK,
@@ -31,7 +31,9 @@ from .common import (
     example_file,
     examples,
     file_or_example,
+    one_line,
     read_json,
+    say,
     table,
     write_json,
 )
@@ -74,8 +76,8 @@ def _example_text(name: str) -> str:
 
 
 def _warn(exc: TuoyuError) -> None:
-    """A broken plugin is reported on standard error, and the command goes on without it."""
-    sys.stderr.write(f"tuoyu: warning: {exc}\n")
+    """A broken plugin is reported on standard error (one line), and the command goes on without it."""
+    sys.stderr.write(f"tuoyu: warning: {one_line(str(exc))}\n")
 
 
 def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
@@ -88,13 +90,15 @@ def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
 
 def _print_assessment(a: Assessment, out: TextIO) -> None:
     f = a.facility
-    out.write(f"Facility: {f.name or '(unnamed)'}\n")
-    out.write(f"Rules of: {' > '.join(a.layers)} on {a.on.isoformat()} (rounding {a.rounding})\n\n")
+    say(out, f"Facility: {f.name or '(unnamed)'}")
+    say(out, f"Rules of: {' > '.join(a.layers)} on {a.on.isoformat()} (rounding {a.rounding})")
+    say(out)
     sections = (("Entitlements", a.entitlements), ("Matching obligations (配套)", a.obligations))
     for title, entries in sections:
-        out.write(f"{title}\n")
+        say(out, title)
         if not entries:
-            out.write("  (none)\n\n")
+            say(out, "  (none)")
+            say(out)
             continue
         rows = [["programme", "name", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
         for entry in entries:
@@ -103,18 +107,23 @@ def _print_assessment(a: Assessment, out: TextIO) -> None:
                 [entry.program, f"{entry.name_zh} / {entry.name_en}", entry.payer, entry.basis, entry.status, yuan, wan]
             )
         table(rows, out)
-        out.write("\n")
-    out.write("Why\n")
+        say(out)
+    say(out, "Why")
     for e in (*a.entitlements, *a.obligations):
-        out.write(f"* {e.program} [{e.status}; confidence {e.confidence}]\n")
-        out.writelines(f"    - {r}\n" for r in e.reasons)
+        say(out, f"* {e.program} [{e.status}; confidence {e.confidence}]")
+        for r in e.reasons:
+            say(out, f"    - {r}")
         if e.missing:
-            out.write(f"    missing facts: {', '.join(e.missing)}\n")
-        out.writelines(f"    cites: {cited(c)}\n" for c in e.citations)
-    out.writelines(f"note: {note}\n" for note in a.notes)
+            say(out, f"    missing facts: {', '.join(e.missing)}")
+        for c in e.citations:
+            say(out, f"    cites: {cited(c)}")
+    for note in a.notes:
+        say(out, f"note: {note}")
 
 
 def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    for problem in plugin_problems():  # e.g. a plugin claiming a built-in id: ignored, and said so
+        _warn(problem)
     policies = []
     for jid in list_jurisdictions():
         try:
@@ -146,7 +155,7 @@ def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.name is None:
         for name in examples(_SUFFIX):
             data = json.loads(_example_text(name))
-            out.write(f"{name}: {data.get('name', '')}\n")
+            say(out, f"{name}: {data.get('name', '')}")
         return EXIT_OK
     out.write(_example_text(args.name))
     return EXIT_OK

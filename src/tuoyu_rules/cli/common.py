@@ -7,6 +7,9 @@
 * input: JSON read exactly (:func:`read_json`), facilities, the bundled examples;
 * output: JSON, tables padded for Chinese characters, amount cells, citation lines, and :func:`emit`, which
   prints a result as JSON, CSV or a command's own table;
+* human-readable text made safe to print (:func:`printable`, :func:`say`): every table cell and every line a
+  printer writes goes through them, so a name, a description, a reason or an error message read from input
+  can neither start a new line nor send a terminal escape;
 * error text on one line (:func:`one_line`, :func:`validation_line`).
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.amounts import AmountRange
 from ..core.citations import Citation
+from ..core.jsonio import MAX_CHARS, JsonError, loads
 from ..core.models import Facility
 from ..core.money import ROUNDING_MODES, format_wan, format_yuan
 from ..io import write_csv
@@ -33,6 +38,8 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 EXIT_OK = 0
+EXIT_OUTPUT_ERROR = 1
+"""The output could not be written: standard output cannot encode it, or writing failed (a full disk)."""
 EXIT_BAD_INPUT = 2
 
 _EXAMPLES = "tuoyu_rules.examples"
@@ -130,52 +137,29 @@ def file_or_example(args: argparse.Namespace, suffix: str, kind: str, missing: s
 
 
 def read_json(path: str, stdin: TextIO) -> Any:
-    """Read JSON from ``path`` (``-``: standard input) for a command; numbers with a fraction become exact
-    ``Decimal`` (never float), constants such as NaN are refused; every problem is one :class:`BadInput` line."""
+    """Read JSON from ``path`` (``-``: standard input) for a command, by the library's one JSON policy
+    (:func:`tuoyu_rules.core.jsonio.loads`: numbers with a fraction exact ``Decimal``, a key given twice,
+    NaN and Infinity refused, size and depth bounded); every problem is one :class:`BadInput` line."""
     label = "standard input" if path == "-" else path
     try:
         if path == "-":
-            text = stdin.read()
+            text = stdin.read(MAX_CHARS + 1)  # never more than the policy reads
         else:
             with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+                text = handle.read(MAX_CHARS + 1)
     except OSError as exc:
         raise BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise BadInput(f"{label}: not UTF-8 text") from None
     try:
-        return json.loads(
-            text, parse_float=_exact_number, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys
-        )
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{label}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise BadInput(f"{label}: JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise BadInput(f"{label}: unreadable JSON number: {str(exc)[:80]}") from None
+        return loads(text, field=label)
+    except JsonError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def read_facility(path: str, stdin: TextIO) -> Facility:
     """The facility in the JSON file ``path`` (``-``: standard input), read by :func:`read_json`."""
     return Facility.model_validate(read_json(path, stdin))
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise BadInput(f"the key {key[:40]!r} appears twice in one JSON object; give it once")
-        result[key] = value
-    return result
-
-
-def _exact_number(text: str) -> Decimal:
-    # JSON numbers with a fraction become Decimal, never float: the models accept them exactly or refuse them.
-    return Decimal(text)
-
-
-def _refuse_constant(text: str) -> NoReturn:
-    raise BadInput(f"JSON constant {text} is not allowed (amounts are exact numbers)")
 
 
 # -- output ------------------------------------------------------------------------------------------------
@@ -198,6 +182,35 @@ def emit(result: BaseModel, fmt: str, out: TextIO, printer: Callable[[Any, TextI
     return EXIT_OK
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What a terminal would act on rather than show: C0 controls (newline, carriage return, tab, ESC ...), DEL,
+C1 controls (NEL, CSI ...), the line and paragraph separators, and the bidirectional marks, embeddings,
+overrides and isolates that reorder what is shown."""
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match[0]
+    return _NAMED_ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def printable(value: object) -> str:
+    """``value`` as text that shows on a terminal as it is, on one line.
+
+    Every character of :data:`_UNPRINTABLE` becomes a visible escape (``\\n``, ``\\r``, ``\\t``, ``\\x1b``,
+    ``\\u202e``), so a facility name or a reform description can neither forge a line of output nor move the
+    cursor, colour the screen or reverse the text. Chinese and other printable text is unchanged.
+    """
+    return _UNPRINTABLE.sub(_escape, str(value))
+
+
+def say(out: TextIO, text: str = "") -> None:
+    """Write ``text`` as one line of human-readable output (:func:`printable`) and a newline; every printer
+    writes its lines through this function or :func:`table`."""
+    out.write(printable(text) + "\n")
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
@@ -207,7 +220,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def table(rows: list[list[str]], out: TextIO) -> None:
-    """Print ``rows`` (the first is the header, underlined) in columns; a Chinese character is two wide."""
+    """Print ``rows`` (the first is the header, underlined) in columns; a Chinese character is two wide. Every
+    cell is shown :func:`printable`."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         out.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
@@ -247,8 +262,9 @@ def cited(c: Citation) -> str:
 
 
 def one_line(message: str) -> str:
-    """Error text on one line, whatever the input echoed into it (a key with a newline, say)."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
+    """Error text on one line, whatever the input echoed into it (a key with a newline or an ANSI escape, say):
+    :func:`printable`."""
+    return printable(message)
 
 
 def validation_line(exc: ValidationError) -> str:

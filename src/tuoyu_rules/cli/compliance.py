@@ -33,7 +33,7 @@ from ..compliance import (
     health_guidance_gaps,
 )
 from ..core.models import Count
-from .common import EXIT_OK, Command, add_format, cited, date_arg, read_json, table, write_json
+from .common import EXIT_OK, Command, add_format, cited, date_arg, read_json, say, table, write_json
 
 
 class TargetsInput(BaseModel):
@@ -53,20 +53,22 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
         write_json(data, out)
         return
     verdict = {True: "compliant", False: "NOT compliant", None: "compliance not confirmed"}[report.compliant]
-    out.write(f"Check: {report.check}: {verdict}\n\n")
+    say(out, f"Check: {report.check}: {verdict}")
+    say(out)
     rows = [["rule", "outcome", "concerns", "message"]]
     rows += [[f.rule, f.outcome, f.concerns or "", f.message] for f in report.findings]
     table(rows, out)
-    out.write("\nCitations\n")
+    say(out)
+    say(out, "Citations")
     seen: set[str] = set()
     for f in report.findings:
         for c in f.citations:
             if c.id in seen:
                 continue
             seen.add(c.id)
-            out.write(f"  {c.id}: {cited(c)}\n")
+            say(out, f"  {c.id}: {cited(c)}")
     for note in report.notes:
-        out.write(f"note: {note}\n")
+        say(out, f"note: {note}")
 
 
 def _cmd_spending(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -101,7 +103,7 @@ def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             for g in gaps
         ]
         table(rows, out)
-        out.write("\n")
+        say(out)
     _write_report(report, "table", out)
     return EXIT_OK
 

@@ -3,7 +3,7 @@
 Added to the ``tuoyu`` command by :func:`add_commands` (the ``tuoyu_rules.cli.app`` parser calls it)::
 
     tuoyu fee MARKET [--share S | --flat F] [--allowance A] [--cap C] [--rounding MODE] [--cite ID]...
-    tuoyu allowance BIRTH_DATE [--not-prc-national] [--format json|table]
+    tuoyu allowance BIRTH_DATE [--not-prc-national] [--applied DATE]... [--as-of DATE] [--format json|table]
     tuoyu family-cost MARKET [--share S | --flat F] [--employer-allowance A] [--district-allowance D]
                       [--cap C] [--birth DATE] [--not-prc-national]
                       [--facility FILE --on DATE --pass-on PROGRAM ...]
@@ -21,7 +21,7 @@ from ..core.engine import assess
 from ..core.money import format_yuan
 from ..core.results import Entitlement
 from ..families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
-from .common import BadInput, add_format, add_rounding, cited, date_arg, emit, read_facility
+from .common import BadInput, add_format, add_rounding, cited, date_arg, emit, read_facility, say
 
 
 def _fee_arguments(p: argparse.ArgumentParser) -> None:
@@ -66,6 +66,19 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     a = sub.add_parser("allowance", help="the national childcare allowance (育儿补贴) for a child born on a day")
     a.add_argument("birth", metavar="BIRTH_DATE", type=date_arg, help="the child's birth date, YYYY-MM-DD")
     _not_prc_national(a)
+    a.add_argument(
+        "--applied",
+        action="append",
+        type=date_arg,
+        metavar="DATE",
+        help="a day the family applied for the allowance (repeatable): shows what is forfeited",
+    )
+    a.add_argument(
+        "--as-of",
+        type=date_arg,
+        metavar="DATE",
+        help="the --applied days are all made up to this day (without it they are the complete record)",
+    )
     add_format(a)
     a.set_defaults(func=_cmd_allowance)
 
@@ -89,13 +102,13 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _citations(model: FeeQuote | FamilyCost | Allowance, out: TextIO) -> None:
     for c in model.citations:
-        out.write(f"cites: {cited(c)}\n")
+        say(out, f"cites: {cited(c)}")
 
 
 def _steps(steps: tuple[str, ...], out: TextIO) -> None:
-    out.write("Steps\n")
+    say(out, "Steps")
     for n, step in enumerate(steps, 1):
-        out.write(f"  {n}. {step}\n")
+        say(out, f"  {n}. {step}")
 
 
 def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -104,37 +117,55 @@ def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _print_fee(quote: FeeQuote, out: TextIO) -> None:
-    out.write(f"fee        {format_yuan(quote.fee)} a month\n")
-    out.write(f"allowance  {format_yuan(quote.allowance_monthly)} a month\n")
-    out.write(f"net        {format_yuan(quote.net)} a month\n")
+    say(out, f"fee        {format_yuan(quote.fee)} a month")
+    say(out, f"allowance  {format_yuan(quote.allowance_monthly)} a month")
+    say(out, f"net        {format_yuan(quote.net)} a month")
     cap = "no cap given" if quote.cap is None else f"cap {format_yuan(quote.cap)}"
-    out.write(f"within cap {'yes' if quote.within_cap else 'no'} ({cap})\n")
+    say(out, f"within cap {'yes' if quote.within_cap else 'no'} ({cap})")
     _steps(quote.steps, out)
     _citations(quote, out)
 
 
 def _cmd_allowance(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    allowance = childcare_allowance(args.birth, prc_national=not args.not_prc_national)
+    applied = args.applied if args.applied is not None or args.as_of is None else []
+    allowance = childcare_allowance(
+        args.birth, prc_national=not args.not_prc_national, applied=applied, as_of=args.as_of
+    )
     return emit(allowance, args.format, out, _print_allowance)
 
 
 def _print_allowance(allowance: Allowance, out: TextIO) -> None:
-    out.write(f"National childcare allowance (育儿补贴) for a child born {allowance.birth.isoformat()}\n")
-    out.write(f"months     {allowance.months}\n")
+    say(out, f"National childcare allowance (育儿补贴) for a child born {allowance.birth.isoformat()}")
+    say(out, f"months     {allowance.months}")
     rate = "-" if allowance.per_month is None else format_yuan(allowance.per_month)
-    out.write(f"per month  {rate}\n")
-    out.write(f"total      {format_yuan(allowance.total)}\n")
+    say(out, f"per month  {rate}")
+    say(out, f"total      {format_yuan(allowance.total)}")
     if allowance.first_month is not None and allowance.last_month is not None:
-        out.write(f"months     {allowance.first_month:%Y-%m} to {allowance.last_month:%Y-%m}\n")
+        say(out, f"months     {allowance.first_month:%Y-%m} to {allowance.last_month:%Y-%m}")
     if allowance.by_year:
-        out.write("By year\n")
+        say(out, "By year")
         for year in allowance.by_year:
             unit = "month " if year.months == 1 else "months"
-            out.write(f"  {year.year}  {year.months:>2} {unit}  {format_yuan(year.amount):>10}\n")
-    out.write("Why\n")
+            say(out, f"  {year.year}  {year.months:>2} {unit}  {format_yuan(year.amount):>10}")
+    _print_claims(allowance, out)
+    say(out, "Why")
     for reason in allowance.reasons:
-        out.write(f"  - {reason}\n")
+        say(out, f"  - {reason}")
     _citations(allowance, out)
+
+
+def _print_claims(allowance: Allowance, out: TextIO) -> None:
+    if not allowance.claims:
+        return
+    say(out, "Claims (each year's application; by year above is a calendar attribution)")
+    for c in allowance.claims:
+        year = str(c.year) if c.year is not None else "/".join(map(str, c.years))
+        unit = "month " if c.months == 1 else "months"
+        by = f"apply by {c.apply_by}" if c.apply_by is not None else "no last day yet"
+        status = "" if c.status is None else f"  {c.status}" + (f" {c.application}" if c.application else "")
+        say(out, f"  {c.number}  {year:<9}  {c.months:>2} {unit}  {format_yuan(c.amount):>10}  {by:<19}{status}")
+    if allowance.forfeited is not None:
+        say(out, f"forfeited  {format_yuan(allowance.forfeited)}")
 
 
 def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Entitlement, ...]:
@@ -171,12 +202,12 @@ def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
 
 
 def _print_family_cost(cost: FamilyCost, out: TextIO) -> None:
-    out.write(f"fee                 {format_yuan(cost.fee)} a month\n")
-    out.write(f"employer allowance  {format_yuan(cost.employer_allowance)} a month\n")
-    out.write(f"district allowance  {format_yuan(cost.district_allowance)} a month\n")
-    out.write(f"net cost            {format_yuan(cost.net)} a month\n")
+    say(out, f"fee                 {format_yuan(cost.fee)} a month")
+    say(out, f"employer allowance  {format_yuan(cost.employer_allowance)} a month")
+    say(out, f"district allowance  {format_yuan(cost.district_allowance)} a month")
+    say(out, f"net cost            {format_yuan(cost.net)} a month")
     if cost.national_allowance_per_month is not None:
-        out.write(f"national allowance  {format_yuan(cost.national_allowance_per_month)} a month (not subtracted)\n")
-    out.write(f"within cap          {'yes' if cost.quote.within_cap else 'no'}\n")
+        say(out, f"national allowance  {format_yuan(cost.national_allowance_per_month)} a month (not subtracted)")
+    say(out, f"within cap          {'yes' if cost.quote.within_cap else 'no'}")
     _steps(cost.steps, out)
     _citations(cost, out)

@@ -12,7 +12,7 @@ import argparse
 from typing import Any, TextIO
 
 from ..io import schema
-from .common import EXIT_OK, BadInput
+from .common import EXIT_OK, BadInput, say
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -34,7 +34,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         except OSError as exc:
             raise BadInput(f"--out: cannot write to {args.out}: {exc.strerror or exc}") from None
         for path in paths:
-            out.write(f"{path}\n")
+            say(out, str(path))
         return EXIT_OK
     if args.model is not None:
         out.write(schema.dumps(schema.schema(args.model)))

@@ -19,17 +19,19 @@ sweeps).
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from ..core.errors import PluginError
 from ..core.models import Facility
 from ..core.reforms import Reform
 from ..io import tables
-from ..whatif import Budget, Projection, budget, city_ids, project, read_csv, read_jsonl, sweep
+from ..io.export import csv_cell, csv_writer
+from ..whatif import Budget, Projection, budget, project, read_csv, read_jsonl, sweep
+from ..whatif.comparison import usable_cities
+from .assess import _warn
 from .common import (
     BadInput,
     add_file_or_example,
@@ -40,6 +42,7 @@ from .common import (
     emit,
     file_or_example,
     read_facility,
+    say,
     table,
     write_json,
     yuan_cell,
@@ -166,18 +169,20 @@ def _kind(path: str) -> str | None:
 def _print_budget(b: Budget, out: TextIO) -> None:
     names = [s.name for s in b.scenarios]
     counts = ", ".join(f"{s.name}: {s.facilities}" for s in b.scenarios)
-    out.write(f"Portfolio budget on {b.on.isoformat()} (rounding {b.rounding}); facilities {counts}\n")
+    say(out, f"Portfolio budget on {b.on.isoformat()} (rounding {b.rounding}); facilities {counts}")
     if b.strategy:
-        out.write(f"Ranges pinned by strategy {b.strategy!r} where the sources allow; the rest stay open\n")
+        say(out, f"Ranges pinned by strategy {b.strategy!r} where the sources allow; the rest stay open")
     else:
-        out.write("Ranges kept as ranges: the granting bodies decide inside them\n")
-    out.write("\nBy payer (a one-time sum, a yearly sum and a monthly rate are never added together)\n")
+        say(out, "Ranges kept as ranges: the granting bodies decide inside them")
+    say(out)
+    say(out, "By payer (a one-time sum, a yearly sum and a monthly rate are never added together)")
     rows = [["payer", "basis", *names]]
     for row in b.side_by_side():
         rows.append([row["payer"], row["basis"], *(yuan_cell(*row[n]) for n in names)])
     table(rows, out)
     for s in b.scenarios:
-        out.write(f"\nBy programme: {s.name}\n")
+        say(out)
+        say(out, f"By programme: {s.name}")
         prog_rows = [["programme", "payer", "basis", "eligible", "ineligible", "undetermined", "amount (yuan)"]]
         for t in s.by_program:
             prog_rows.append(
@@ -194,24 +199,27 @@ def _print_budget(b: Budget, out: TextIO) -> None:
         table(prog_rows, out)
         for t in s.by_program:
             for r in t.open_reasons:
-                out.write(f"  open: {t.program}: {r.count} undetermined, missing {r.reason}\n")
-    if b.error_count:
-        out.write(f"\nRows left out: {b.error_count}\n")
-        for e in b.errors:
-            out.write(f"  {e}\n")
-        if b.error_count > len(b.errors):
-            out.write(f"  ... and {b.error_count - len(b.errors)} more\n")
+                say(out, f"  open: {t.program}: {r.count} undetermined, missing {r.reason}")
+    say(out)  # both counts always: what was summed and what was left out, even when nothing was
+    say(out, f"Facilities summed: {b.facilities}")
+    say(out, f"Rows left out: {b.error_count}")
+    for e in b.errors:
+        say(out, f"  {e}")
+    if b.error_count > len(b.errors):
+        say(out, f"  ... and {b.error_count - len(b.errors)} more")
 
 
 def _print_projection(p: Projection, out: TextIO) -> None:
-    out.write(f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})\n")
+    say(out, f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})")
     for note in p.notes:
-        out.write(f"  {note}\n")
-    out.write("\nBy year and payer\n")
+        say(out, f"  {note}")
+    say(out)
+    say(out, "By year and payer")
     rows = [["year", "payer", "amount (yuan)"]]
     rows += [[str(t.year), t.payer, yuan_cell(t.amount, t.undetermined)] for t in p.totals()]
     table(rows, out)
-    out.write("\nBy programme\n")
+    say(out)
+    say(out, "By programme")
     rows = [["year", "programme", "payer", "basis", "paid", "amount (yuan)"]]
     rows += [
         [str(ln.year), ln.program, ln.payer, ln.basis, ln.paid_units, yuan_cell(ln.amount, ln.undetermined)]
@@ -220,13 +228,7 @@ def _print_projection(p: Projection, out: TextIO) -> None:
     table(rows, out)
     for ln in p.lines:
         for r in ln.open_reasons:
-            out.write(f"  open: {ln.year} {ln.program}: {r}\n")
-
-
-def _fmt(cell: Any) -> str:
-    if isinstance(cell, Decimal):
-        return format(cell.quantize(Decimal("0.01")), "f")
-    return str(cell)
+            say(out, f"  open: {ln.year} {ln.program}: {r}")
 
 
 # -- commands --------------------------------------------------------------------------------------------
@@ -269,26 +271,35 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     reform = Reform.load(args.reform)
     if args.all_cities and args.cities:
         _bad("give --cities or --all-cities, not both")
-    cities = city_ids() if args.all_cities else (args.cities or [facility.jurisdiction])
+    cities, broken = usable_cities() if args.all_cities else ((*(args.cities or [facility.jurisdiction]),), ())
+    for exc in broken:  # a broken plugin is reported and skipped, as `tuoyu compare` does
+        _warn(exc)
     results = {}
     for city in cities:
         moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
-        results[city] = budget([moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy)
+        try:
+            results[city] = budget(
+                [moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy
+            )
+        except PluginError as exc:  # a plugin whose rule fails: skipped with --all-cities, an error for --cities
+            if not args.all_cities:
+                raise
+            _warn(exc)
     if args.format == "json":
         write_json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
         return 0
     if args.format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         header_done = False
         for city, b in results.items():
             t = tables(b)[0]
             if not header_done:
-                writer.writerow(("city", *t.columns))
+                writer.writerow([csv_cell(c) for c in ("city", *t.columns)])
                 header_done = True
             for row in t.rows:
-                writer.writerow((city, *("" if c is None else _fmt(c) for c in row)))
+                writer.writerow([csv_cell(city), *(csv_cell(c) for c in row)])
         return 0
-    out.write(f"What-if {reform.name!r} on {args.on.isoformat()}: {reform.description}\n")
+    say(out, f"What-if {reform.name!r} on {args.on.isoformat()}: {reform.description}")
     rows = [["city", "payer", "basis", "baseline", reform.name]]
     for city, b in results.items():
         for srow in b.side_by_side():

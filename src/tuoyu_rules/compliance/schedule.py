@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.errors import InvalidInput, PolicyDataError
 from ..core.models import MAX_PLACES
+from ..core.money import in_money_context
 from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural, require_count
 
 CHENGDU_TARGET_DEADLINE: Final = dt.date(2025, 12, 31)
@@ -99,6 +100,7 @@ def _check_dates(visits: Sequence[dt.date], start: dt.date, end: dt.date) -> lis
     return sorted(set(visits))
 
 
+@in_money_context
 def health_guidance_gaps(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> tuple[GuidanceGap, ...]:
     """Every stretch of more than two months without a visit in ``[start, end]`` (Hangzhou's 每2个月至少…1次).
 
@@ -133,6 +135,7 @@ def health_guidance_gaps(visits: Sequence[dt.date], *, start: dt.date, end: dt.d
     return tuple(gaps)
 
 
+@in_money_context
 def check_health_guidance(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> ComplianceReport:
     """Hangzhou's on-site health guidance as findings: one breach per gap, or one ``ok`` finding."""
     gaps = health_guidance_gaps(visits, start=start, end=end)
@@ -187,6 +190,7 @@ def _count_arg(name: str, value: object) -> int:
     return value
 
 
+@in_money_context
 def chengdu_target_progress(
     sites_by_district: Mapping[str, int], *, city_demonstration_sites: int, on: dt.date
 ) -> ComplianceReport:

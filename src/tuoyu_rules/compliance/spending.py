@@ -48,7 +48,7 @@ from typing import Any, Final, NamedTuple
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput
-from ..core.money import format_yuan
+from ..core.money import format_yuan, in_money_context
 from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural
 from .union_plan import SpendingItem, UnionSpendingPlan
 
@@ -306,6 +306,7 @@ def _eight_prohibitions() -> Finding:
     )
 
 
+@in_money_context
 def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any]) -> ComplianceReport:
     """Check a union's childcare spending plan against Chengdu's rules on union funds (seed 003, 四（四）).
 

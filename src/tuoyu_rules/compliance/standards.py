@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..core.money import in_money_context
 from .findings import ComplianceReport, Finding, citation, finding
 from .hangzhou_limits import hangzhou_findings
 from .national_standards import class_findings, family_point_findings
@@ -59,6 +60,7 @@ def _area(data: StandardsInput) -> list[Finding]:
     return [finding(rule, "ok", what, cites, "building_area_m2")]
 
 
+@in_money_context
 def check_standards(data: StandardsInput, *, on: dt.date) -> ComplianceReport:
     """Check a validated :class:`StandardsInput` on day ``on`` (see the module docstring for the readings)."""
     findings: list[Finding] = []
@@ -88,6 +90,7 @@ def check_standards(data: StandardsInput, *, on: dt.date) -> ComplianceReport:
     return ComplianceReport(check="facility_standards", findings=tuple(findings), notes=tuple(notes))
 
 
+@in_money_context
 def check_facility_standards(
     *,
     on: dt.date,

@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from ..core.money import Money
+from ..core.money import Money, in_money_context
 
 SpendingCategory = Literal[
     "childcare_service",
@@ -91,6 +91,7 @@ class UnionSpendingPlan(BaseModel):
     collective_decision: StrictBool
 
     @property
+    @in_money_context
     def total(self) -> Decimal:
         """The exact sum of the items' amounts."""
         return sum((item.amount for item in self.items), Decimal("0.00"))

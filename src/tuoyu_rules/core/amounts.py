@@ -12,8 +12,17 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .errors import AmountOutsideRange, InvalidInput
-from .money import DEFAULT_ROUNDING, Money, format_wan, format_yuan, parse_money, round_money
+from .errors import AmountOutsideRange, InvalidInput, MoneyError
+from .money import (
+    DEFAULT_ROUNDING,
+    MAX_MONEY,
+    Money,
+    format_wan,
+    format_yuan,
+    in_money_context,
+    parse_money,
+    round_money,
+)
 
 ZERO = Decimal("0.00")
 
@@ -112,22 +121,30 @@ class AmountRange(BaseModel):
             return f"at least {self.low}"
         return f"inside [{self.low}, {self.high}]"
 
+    @in_money_context
     def __add__(self, other: AmountRange) -> AmountRange:
         if not isinstance(other, AmountRange):
             return NotImplemented
         high = None if self.high is None or other.high is None else self.high + other.high
         return AmountRange.model_construct(low=self.low + other.low, high=high, allowed=None)
 
+    @in_money_context
     def scale(self, factor: Decimal | int, *, rounding: str = DEFAULT_ROUNDING) -> tuple[AmountRange, bool]:
         """Multiply both bounds by a non-negative exact ``factor`` (a ratio, a count of months or children).
 
         Returns the new range and whether rounding to the fen changed either bound, so the caller can say
-        so in its explanation. Allowed values are scaled too.
+        so in its explanation. Allowed values are scaled too. A bound that would exceed ``MAX_MONEY`` raises
+        :class:`MoneyError`: the library's amounts never leave ``[0, MAX_MONEY]``, and none is clamped.
         """
         if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
             raise InvalidInput("factor", f"{factor!r} must be an int or a Decimal, not {type(factor).__name__}")
         if not Decimal(factor).is_finite() or factor < 0:
             raise InvalidInput("factor", f"{factor!r} must be a finite number, 0 or more")
+        top = self.low if self.high is None else self.high
+        if top * factor > MAX_MONEY:  # never a result above the money cap, never a clamped one
+            raise MoneyError(
+                "amount", f"{format_yuan(top)} times {factor} is above the largest accepted amount, {MAX_MONEY:,} yuan"
+            )
         low, r1 = round_money(self.low * factor, rounding)
         high: Decimal | None = None
         r2 = False

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from .amounts import AmountRange
 from .citations import Citation
-from .errors import PolicyDataError
+from .errors import MoneyError, PolicyDataError
 from .money import DEFAULT_ROUNDING
 from .parameters import Bracket, Choice, DatedValue, Parameter, ParameterUse, Ratio
 from .policy import Level, Outcome, Policy, Program
@@ -268,6 +268,9 @@ class RuleContext:
 
     def scale(self, amount: AmountRange, factor: Decimal | int, what: str) -> tuple[AmountRange, str | None]:
         """``amount * factor`` rounded once to the fen; the second item is a reason when rounding changed it."""
-        scaled, rounded = amount.scale(factor, rounding=self.rounding)
+        try:
+            scaled, rounded = amount.scale(factor, rounding=self.rounding)
+        except MoneyError as exc:  # name the programme and what was scaled, not just "amount"
+            raise MoneyError(f"{self.program.id} {what}", exc.problem) from None
         note = f"{what}: rounded to the fen ({self.rounding})" if rounded else None
         return scaled, note

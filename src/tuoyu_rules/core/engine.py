@@ -12,21 +12,22 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from .amounts import AmountRange
 from .citations import lowest_confidence
 from .context import RuleContext
-from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
-from .models import Facility
-from .money import DEFAULT_ROUNDING, check_rounding, parse_money
-from .policy import Outcome, Policy, Program
+from .errors import AmountOutsideRange, InvalidInput, PluginRuleError, PolicyDataError, TuoyuError, UnknownProgram
+from .models import Facility, locate
+from .money import CENT, DEFAULT_ROUNDING, MAX_MONEY, check_rounding, in_money_context, money_context, parse_money
+from .policy import BASES, Outcome, Policy, Program, Status
 from .reforms import Reform
+from .registry import builtin_jurisdictions
 from .registry import chain as resolve_chain
-from .registry import get_policy
 from .results import Assessment, Entitlement, Obligation
 
 
+@in_money_context
 def assess(
     facility: Facility,
     *,
@@ -40,7 +41,9 @@ def assess(
 
     :param facility: a validated :class:`~tuoyu_rules.Facility` (``Facility.model_validate(data)`` for JSON).
     :param jurisdiction: apply this city's (or district's) chain instead of the facility's own: a what-if
-        move. Its layers above (province, national) come with it.
+        move. Its layers above (province, national) come with it. Like ``Facility.jurisdiction`` it may be a
+        6-digit GB/T 2260 code: the most specific registered layer applies (a city with no rules of its own is
+        assessed with its province, and ``notes`` says so); ``Assessment.jurisdiction`` is the resolved id.
     :param on: the day whose rules apply; a programme not in force that day is ``ineligible`` with its dates.
     :param rounding: the decimal rounding mode for any amount that needs rounding (default ROUND_HALF_UP);
         an entry whose amount was rounded says so in its reasons.
@@ -50,10 +53,12 @@ def assess(
     :param reform: a what-if overlay of parameter values (:class:`~tuoyu_rules.Reform`); every value it
         supplies is flagged ``what_if`` in the result and the entry's reasons say so. The law is untouched.
     :raises UnknownJurisdiction: ``jurisdiction`` is not registered.
-    :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district.
+    :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district (or
+        a code below one), or is a malformed or unresolved division code.
     :raises AmountOutsideRange: a pin lies outside its programme's range.
 
-    Pure: no clock, no I/O; the same input gives the same output.
+    Pure: no clock, no I/O; the same input gives the same output, whatever the caller's ``decimal`` context
+    (the library computes in its own, :func:`~tuoyu_rules.core.money.money_context`; each rule in a fresh copy).
     """
     if not isinstance(facility, Facility):
         raise InvalidInput(
@@ -66,12 +71,9 @@ def assess(
     check_rounding(rounding)
     if reform is not None and not isinstance(reform, Reform):
         raise InvalidInput("reform", f"expected a tuoyu_rules.Reform, got {type(reform).__name__}")
-    target = facility.jurisdiction if jurisdiction is None else jurisdiction
-    policy = get_policy(target)
-    if policy.level not in ("city", "district"):
-        raise InvalidInput(
-            "jurisdiction", f"{target!r} is a {policy.level} jurisdiction; assess a facility in a city or district"
-        )
+    # An id or a GB/T 2260 code; a city code with no layer of its own is assessed with its province (noted).
+    policy, place_note = locate(facility.jurisdiction if jurisdiction is None else jurisdiction)
+    target = policy.id
     layers = resolve_chain(target)
     run = _Run(facility, on, rounding, _check_pins(pins, layers), layers, reform)
 
@@ -92,7 +94,7 @@ def assess(
             obligations.append(Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact))
 
     layer_ids = {layer.id for layer in layers}
-    notes = tuple(
+    notes = (() if place_note is None else (place_note,)) + tuple(
         f"designation {d.program} ({d.year}) belongs to {d.program.split('.', 1)[0]!r}, which is not a layer of "
         f"{target!r}; it is not applied"
         for d in facility.designations
@@ -175,11 +177,15 @@ def _evaluate(
     else:
         assert program.rule is not None  # build_policy guarantees a rule for money-bearing programmes
         try:
-            outcome = program.rule(ctx)
+            with money_context():  # a fresh copy for each call: a rule that changes it changes nothing else
+                outcome = program.rule(ctx)
         except TuoyuError:
             raise
         except Exception as exc:  # a rule bug (a plugin's, say) must not surface as a bare traceback
-            raise PolicyDataError(f"rule {program.id} of {layer.id!r} failed: {type(exc).__name__}: {exc}") from exc
+            raise _rule_error(program, layer, f"failed: {type(exc).__name__}: {exc}") from exc
+        problem = _outcome_problem(outcome, program)
+        if problem is not None:  # caught here, at the boundary, not later as a bare error in every command
+            raise _rule_error(program, layer, problem)
     if outcome is None:
         return None
     amount = outcome.amount
@@ -241,3 +247,58 @@ def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:
         if payer is not None:
             return payer.name_zh, payer.name_en
     return "", ""
+
+
+_STATUSES: tuple[str, ...] = get_args(Status)
+
+
+def _rule_error(program: Program, layer: Policy, problem: str) -> PolicyDataError:
+    """The error for a rule that failed or returned something the engine does not accept, naming its owner."""
+    if layer.id in builtin_jurisdictions():
+        return PolicyDataError(f"rule {program.id} of {layer.id!r} {problem}")
+    return PluginRuleError(f"rule {program.id} of jurisdiction plugin {layer.id!r} {problem}", plugin=layer.id)
+
+
+def _outcome_problem(outcome: object, program: Program) -> str | None:
+    """What is wrong with what a rule returned (None: an Outcome the engine accepts).
+
+    An Outcome (None only from a matching duty's rule, which may not arise) with a known status, an
+    :class:`AmountRange` of exact amounts, and reasons and missing facts as tuples of str.
+    """
+    if outcome is None:
+        return None if program.kind == "obligation" else "returned None, not a tuoyu_rules.Outcome"
+    if not isinstance(outcome, Outcome):
+        return f"returned a {type(outcome).__name__}, not a tuoyu_rules.Outcome"
+    if outcome.status not in _STATUSES:
+        return f"returned the status {outcome.status!r}, not one of {', '.join(_STATUSES)}"
+    amount = outcome.amount
+    if not isinstance(amount, AmountRange):
+        return f"returned an amount that is a {type(amount).__name__}, not a tuoyu_rules.AmountRange"
+    bounds = [("low", amount.low), ("high", amount.high), *(("allowed", v) for v in amount.allowed or ())]
+    for name, value in bounds:
+        if value is None and name == "high":
+            continue
+        problem = _money_problem(value)
+        if problem is not None:
+            return f"returned an amount whose {name} {problem}"
+    if amount.high is not None and amount.low > amount.high:
+        return f"returned an amount whose low {amount.low} is above its high {amount.high}"
+    for name, items in (("reasons", outcome.reasons), ("missing", outcome.missing)):
+        if not isinstance(items, tuple) or not all(isinstance(i, str) for i in items):
+            return f"returned {name} that are not a tuple of str: {type(items).__name__}"
+    if outcome.payer is not None and not isinstance(outcome.payer, str):
+        return f"returned a payer that is a {type(outcome.payer).__name__}, not a str"
+    if outcome.basis is not None and outcome.basis not in BASES:
+        return f"returned the basis {outcome.basis!r}, not one of {', '.join(BASES)}"
+    return None
+
+
+def _money_problem(value: object) -> str | None:
+    """What keeps ``value`` from being an amount of the library (exact yuan, whole fen, in range), or None."""
+    if not isinstance(value, Decimal):
+        return f"is a {type(value).__name__} ({value!r:.40}), not a Decimal: amounts are exact (AmountRange.of)"
+    if not value.is_finite() or value < 0 or value > MAX_MONEY:
+        return f"{value} is not an amount in [0, {MAX_MONEY}]"
+    if value.as_tuple().exponent != -2 and value != value.quantize(CENT):
+        return f"{value} is not a whole number of fen"
+    return None

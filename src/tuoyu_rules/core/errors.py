@@ -84,11 +84,22 @@ class PluginError(TuoyuError):
         super().__init__(message)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return _plugin_error, (str(self), self.plugin, self.value)
+        return _plugin_error, (str(self), self.plugin, self.value, type(self))
 
 
-def _plugin_error(message: str, plugin: str | None, value: str | None) -> PluginError:
-    return PluginError(message, plugin=plugin, value=value)
+class PluginRuleError(PluginError, PolicyDataError):
+    """A plugin's rule failed, or returned something that is not an :class:`~tuoyu_rules.Outcome` the engine
+    accepts (a float for an amount, say): caught at the engine's boundary, naming the plugin (``plugin``).
+
+    Both a :class:`PluginError` (the plugin is broken, the built-ins are not: ``tr.compare`` skips it) and a
+    :class:`PolicyDataError` (the rules are at fault, not the caller's input).
+    """
+
+
+def _plugin_error(
+    message: str, plugin: str | None, value: str | None, cls: type[PluginError] = PluginError
+) -> PluginError:
+    return cls(message, plugin=plugin, value=value)
 
 
 def _short(value: object, limit: int = 80) -> str:

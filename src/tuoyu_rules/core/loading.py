@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from .citations import Citation
 from .errors import PolicyDataError
+from .money import in_money_context
 from .parameters import Parameter, one_line, parse_parameter
 from .policy import (
     BASES,
@@ -97,6 +98,7 @@ def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], wher
         raise PolicyDataError(f"{where}: {one_line(exc)}") from None
 
 
+@in_money_context
 def build_policy(
     data: Mapping[str, Any],
     rules: Mapping[str, Rule],

@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal, NamedTuple, get_args
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from . import registry
-from .errors import TuoyuError
+from .errors import InvalidInput, TuoyuError
 from .money import Money
+from .policy import Policy
 
 Mode = Literal[
     "self_run",
@@ -147,16 +148,44 @@ class Designation(BaseModel):
         return value
 
 
+def locate(text: str) -> tuple[Policy, str | None]:
+    """The layer a facility given as ``text`` (an id or a GB/T 2260 division code) is assessed under, and a note
+    saying so when the code has no layer of its own (None otherwise).
+
+    A city or district is where a facility is. A code below a province with no city layer (Wuhan, ``"420100"``)
+    is assessed with the province and the national layer, and the note says that no city rules are encoded
+    there. A province or ``cn`` given by its id (or a province by its own code) is an error.
+
+    :raises InvalidInput: ``text`` names a province or the nation, or is a malformed or unresolved code.
+    :raises UnknownJurisdiction: ``text`` is neither a registered id nor a division code.
+    """
+    policy = registry.get_policy(registry.resolve_jurisdiction(text))
+    by_code = text not in (policy.id, policy.division_code)
+
+    def note(missing: str, above: str) -> str:
+        return (
+            f"division code {text} has no layer of its own: no {missing} rules are encoded there; it is assessed "
+            f"with {policy.id!r} ({policy.name_zh}) and the {above}"
+        )
+
+    if policy.level in ("city", "district"):
+        return policy, note("district", "layers above it") if by_code else None
+    if policy.level == "province" and by_code:
+        return policy, note("city", "national layer")
+    named = repr(text) if text == policy.id else f"{text!r} ({policy.id})"
+    raise InvalidInput(
+        "jurisdiction", f"{named} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
+    )
+
+
 def _city_or_district(value: str) -> str:
-    """``value`` if it is the id of a city or district (ValueError otherwise)."""
+    """``value`` if it is a city or district, by id or division code (ValueError otherwise); kept as given."""
     try:
-        policy = registry.get_policy(value)
+        locate(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.problem) from None
     except TuoyuError as exc:
         raise ValueError(str(exc)) from None
-    if policy.level not in ("city", "district"):
-        raise ValueError(
-            f"{value!r} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
-        )
     return value
 
 
@@ -171,8 +200,9 @@ def _each_once(value: tuple[Designation, ...]) -> tuple[Designation, ...]:
 
 
 CityOrDistrict = Annotated[str, AfterValidator(_city_or_district)]
-"""A jurisdiction id of a city or district (a province or ``cn`` is refused). Its check is part of the
-annotation, so a ``TypeAdapter`` of ``Facility.model_fields["jurisdiction"]`` applies it (the column checker)."""
+"""A city or district: its jurisdiction id, or a GB/T 2260 division code at or below a registered layer (see
+:func:`locate`); a province or ``cn`` is refused. Its check is part of the annotation, so a ``TypeAdapter`` of
+``Facility.model_fields["jurisdiction"]`` applies it (the column checker)."""
 DesignationsOnce = Annotated[tuple[Designation, ...], AfterValidator(_each_once)]
 """Designations, each programme at most once (a check carried by the annotation, as for :data:`CityOrDistrict`)."""
 
@@ -188,7 +218,9 @@ class Facility(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     jurisdiction: CityOrDistrict
-    """Where the facility is: a city or district id (``xiamen``); a province or ``cn`` is an error."""
+    """Where the facility is: a city or district id (``xiamen``) or a 6-digit GB/T 2260 division code (``"350200"``,
+    or ``"420100"``, a city with no rules of its own, assessed with its province); a province or ``cn`` is an
+    error. Kept as given; the assessment's ``jurisdiction`` is the resolved id."""
     mode: Mode
     self_built: StrictBool = False
     """自建: the employer built or fitted out the premises itself."""

@@ -9,14 +9,16 @@ Value kinds:
 ``range``
     ``[low, high]`` yuan, ``high`` absent for "at least"; optional ``allowed`` discrete values.
 ``ratio``
-    a matching ratio, with ``exact = true`` for "按1:1" and ``false`` for "不低于1:1".
+    a matching ratio, with ``exact = true`` for "按1:1" and ``false`` for "不低于1:1": a non-negative number
+    of plain ASCII digits, at most :data:`MAX_RATIO` with at most :data:`MAX_RATIO_DECIMALS` decimals.
 ``count``
     a whole number (a threshold such as a minimum intake).
 ``brackets``
-    a table of ``{min, max, amount}`` rows (children per class -> yuan).
+    a table of ``{min, max, amount}`` rows (children per class -> yuan); ``min`` and ``max`` are whole
+    numbers, 0 or more (``true`` is not a number).
 ``choice``
     one of a fixed set of readings (``choice`` and ``options``): a documented assumption, such as whether a
-    monthly amount is per child or per facility, that a reform can change.
+    monthly amount is per child or per facility, that a reform can change, but only to one of ``options``.
 ``not_stated``
     the sources say a payment exists but state no amount: the rule reports it as undetermined.
 
@@ -29,16 +31,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Literal
+from decimal import Decimal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .amounts import AmountRange
 from .errors import MoneyError, PolicyDataError
-from .money import parse_money
+from .money import parse_money, plain_decimal
 
 ValueKind = Literal["range", "ratio", "count", "brackets", "choice", "not_stated"]
 
@@ -84,6 +87,32 @@ class Choice:
 
 
 ParamValue = AmountRange | Ratio | int | tuple[Bracket, ...] | Choice | None
+
+MAX_RATIO = Decimal(100)
+"""The largest matching ratio accepted, in data or in a reform. The sources state 1:1 (按1:1, 不低于1:1);
+a ratio is the matching payer's multiple of a grant, a small non-negative number, and a hundredfold match
+already leaves any what-if a reader could mean. Together with :data:`MAX_RATIO_DECIMALS` it keeps the product
+of a ratio and any amount (at most 13 integer digits and 2 decimals) within 3 + 10 + 15 = 28 significant
+digits: exact in a 28-digit decimal context, so it is rounded once, to the fen, and nowhere else. A product
+above the money cap is still an error (see ``AmountRange.scale``), never a clamped value."""
+
+MAX_RATIO_DECIMALS = 10
+"""The most decimals a ratio may have (see :data:`MAX_RATIO`); no stated ratio has more than two."""
+
+
+def ratio_problem(ratio: object) -> str | None:
+    """What is wrong with ``ratio`` as a matching ratio (a ``Decimal`` in ``[0, MAX_RATIO]``, at most
+    ``MAX_RATIO_DECIMALS`` decimals), or None when nothing is."""
+    if not isinstance(ratio, Decimal) or not ratio.is_finite():
+        return f"{repr(ratio)[:40]} is not a finite decimal number"
+    _, digits, exponent = ratio.as_tuple()
+    shown = str(ratio) if len(digits) <= 40 else f"a number of {len(digits)} digits"
+    if ratio < 0 or ratio > MAX_RATIO:
+        return f"{shown} is outside [0, {MAX_RATIO}]: a matching ratio is a small non-negative multiple of the grant"
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))  # exact: no context rounding
+    if isinstance(exponent, int) and -(exponent + zeros) > MAX_RATIO_DECIMALS and any(digits):
+        return f"{shown} has more than {MAX_RATIO_DECIMALS} decimals"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +172,9 @@ class Parameter:
     description: str
     values: tuple[DatedValue, ...]
 
+    def __post_init__(self) -> None:
+        check_order(f"parameters.{self.name}", self.values)
+
     @property
     def by_batch(self) -> bool:
         return bool(self.values) and self.values[0].batch is not None
@@ -199,12 +231,24 @@ def _money(raw: object, where: str) -> Decimal:
         raise PolicyDataError(str(exc)) from None
 
 
+_VALUE_KEYS = frozenset(
+    {"kind", "start", "end", "batch", "cite", "note", "low", "high", "allowed", "ratio", "exact", "count"}
+    | {"brackets", "choice", "options"}
+)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _whole(raw: object) -> TypeGuard[int]:
+    """Whether ``raw`` is a whole number, 0 or more (an ``int``, never a ``bool``)."""
+    return isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0
+
+
 def _date(raw: object, where: str) -> dt.date | None:
     if raw is None:
         return None
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
-    if isinstance(raw, str) and len(raw) == 10:
+    if isinstance(raw, str) and _ISO_DAY.fullmatch(raw):
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
@@ -218,24 +262,7 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
     ``known_cites`` is the set of citation ids a value may cite; ``None`` (a reform's what-if value) makes
     ``cite`` optional, since a what-if rests on no clause.
     """
-    allowed_keys = {
-        "kind",
-        "start",
-        "end",
-        "batch",
-        "cite",
-        "note",
-        "low",
-        "high",
-        "allowed",
-        "ratio",
-        "exact",
-        "count",
-        "brackets",
-        "choice",
-        "options",
-    }
-    unknown = set(raw) - allowed_keys
+    unknown = set(raw) - _VALUE_KEYS
     if unknown:
         raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
     kind = raw.get("kind")
@@ -266,19 +293,21 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
         ratio_raw = raw.get("ratio")
         if not isinstance(ratio_raw, str | int) or isinstance(ratio_raw, bool):
             raise PolicyDataError(f"{where}.ratio: write the ratio as a string or int")
-        try:
-            ratio = Decimal(ratio_raw)
-        except InvalidOperation:
-            raise PolicyDataError(f"{where}.ratio: {ratio_raw!r} is not a number") from None
-        if not ratio.is_finite() or ratio < 0:
-            raise PolicyDataError(f"{where}.ratio: must be a finite number, 0 or more")
+        ratio = Decimal(ratio_raw) if isinstance(ratio_raw, int) else plain_decimal(ratio_raw)
+        if ratio is None:
+            raise PolicyDataError(
+                f"{where}.ratio: {str(ratio_raw)[:40]!r} is not a number in plain decimal digits (ASCII 0-9, point)"
+            )
+        problem = ratio_problem(ratio)
+        if problem is not None:
+            raise PolicyDataError(f"{where}.ratio: {problem}")
         exact = raw.get("exact")
         if not isinstance(exact, bool):
             raise PolicyDataError(f"{where}.exact: true (按1:1) or false (不低于)")
         value = Ratio(ratio, exact)
     elif kind == "count":
         count = raw.get("count")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        if not _whole(count):
             raise PolicyDataError(f"{where}.count: a whole number, 0 or more")
         value = count
     elif kind == "brackets":
@@ -290,8 +319,8 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
             if not isinstance(row, dict):
                 raise PolicyDataError(f"{where}.brackets[{i}]: a table {{min, max, amount}}")
             lo, hi = row.get("min"), row.get("max")
-            if not isinstance(lo, int) or (hi is not None and not isinstance(hi, int)):
-                raise PolicyDataError(f"{where}.brackets[{i}]: min and max are whole numbers")
+            if not _whole(lo) or (hi is not None and not _whole(hi)):
+                raise PolicyDataError(f"{where}.brackets[{i}]: min and max are whole numbers, 0 or more (no bool)")
             if hi is not None and hi < lo:
                 raise PolicyDataError(f"{where}.brackets[{i}]: max below min")
             if brackets and (brackets[-1].max is None or lo <= brackets[-1].max):
@@ -300,9 +329,11 @@ def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[st
         value = tuple(brackets)
     elif kind == "choice":
         choice, options = raw.get("choice"), raw.get("options")
-        if not isinstance(options, list) or not options or not all(isinstance(o, str) for o in options):
+        if not isinstance(options, list) or not options or not all(isinstance(o, str) and o for o in options):
             raise PolicyDataError(f"{where}.options: a non-empty list of the readings allowed")
-        if choice not in options:
+        if len(set(options)) != len(options):
+            raise PolicyDataError(f"{where}.options: {options} lists a reading twice")
+        if not isinstance(choice, str) or choice not in options:
             raise PolicyDataError(f"{where}.choice: {choice!r} is not one of {options}")
         value = Choice(str(choice), tuple(options))
     elif kind == "not_stated":
@@ -339,22 +370,25 @@ def parse_parameter(name: str, raw: Mapping[str, object], known_cites: frozenset
     ]
     if len(values) != len(raw_values):
         raise PolicyDataError(f"parameters.{name}.values: every entry is a table")
-    batched = {v.batch is not None for v in values}
-    if len(batched) > 1:
-        raise PolicyDataError(f"parameters.{name}: mixes batch-keyed and dated values")
-    if values[0].batch is not None:
-        years = [v.batch for v in values]
-        if years != sorted({y for y in years if y is not None}):
-            raise PolicyDataError(f"parameters.{name}: batch years must be increasing and unique")
-    else:
-        for before, after in itertools.pairwise(values):
-            if before.end is None or after.start is None or after.start <= before.end:
-                raise PolicyDataError(
-                    f"parameters.{name}: values must be in date order without overlap "
-                    f"({before.period()} then {after.period()})"
-                )
     with_uses = tuple(
         dataclasses.replace(v, _use=ParameterUse(name=name, value=v.render(), period=v.period(), citations=v.cites))
         for v in values
     )
     return Parameter(name, description, with_uses)
+
+
+def check_order(where: str, values: tuple[DatedValue, ...] | list[DatedValue]) -> None:
+    """Check a parameter's values are all batch-keyed or all dated, in order, without overlap (one value per
+    day or batch: otherwise the first would silently win); raise :class:`PolicyDataError` naming ``where``."""
+    if len({v.batch is not None for v in values}) > 1:
+        raise PolicyDataError(f"{where}: mixes batch-keyed and dated values")
+    if values and values[0].batch is not None:
+        years = [v.batch for v in values]
+        if years != sorted({y for y in years if y is not None}):
+            raise PolicyDataError(f"{where}: batch years must be increasing and unique")
+        return
+    for before, after in itertools.pairwise(values):
+        if before.end is None or after.start is None or after.start <= before.end:
+            raise PolicyDataError(
+                f"{where}: values must be in date order without overlap ({before.period()} then {after.period()})"
+            )

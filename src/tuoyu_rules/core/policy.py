@@ -16,10 +16,12 @@ files. The engine (:func:`tuoyu_rules.assess`) never needs to change when a juri
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
 
 from .amounts import AmountRange
 from .citations import Citation
@@ -151,3 +153,14 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"Policy({self.id!r}, {self.name_en!r}, level={self.level!r}, programs={len(self.programs)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles (to a worker process, say): the read-only mappings travel as dicts and come back read-only;
+        rule functions travel by reference, as every module-level function does."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return _unpickle_policy, ({k: dict(v) if isinstance(v, Mapping) else v for k, v in fields.items()},)
+
+
+def _unpickle_policy(fields: dict[str, Any]) -> Policy:
+    restored: dict[str, Any] = {k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in fields.items()}
+    return Policy(**restored)

@@ -17,22 +17,40 @@ A reform is plain data, in the same shape as a jurisdiction file's parameter val
 
 An override value with neither dates nor a batch applies on every day and to every batch; one with
 ``start``/``end`` applies on those days; one with ``batch`` to that batch year. Elsewhere the law applies.
+
+What a reform may say is checked when it is built (:meth:`Reform.from_dict`, :meth:`Reform.load`, or the
+constructor itself), each problem an :class:`~tuoyu_rules.core.errors.InvalidInput` naming the entry:
+
+* a parameter the law has, with a value of its kind (or ``not_stated``);
+* for a ``choice``, one of the options the law (or its documented reading) offers; ``options`` may be left
+  out (they are the law's) and, when given, must be the law's;
+* for a ``ratio``, plain ASCII digits in ``[0, MAX_RATIO]`` (see :mod:`~tuoyu_rules.core.parameters`);
+* values that never overlap, so none silently wins over another: a value with neither dates nor a batch is
+  the parameter's only value; dated values do not share a day; batch years are unique; a batch-keyed
+  parameter takes batch values, a dated one dated values.
+
+Checking loads only the jurisdictions the parameter names start with (a parameter id starts with its
+jurisdiction's id; a district's may start with its city's, so a name not found there is looked up in the
+bundled jurisdictions), never an unrelated plugin. A reform pickles to an equal reform (for a worker).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import itertools
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .errors import InvalidInput, PolicyDataError, UnknownProgram
-from .parameters import DatedValue, parse_value
-from .registry import get_policy, list_jurisdictions
+from .jsonio import loads as loads_json
+from .parameters import Choice, DatedValue, Parameter, Ratio, parse_value, ratio_problem
+from .registry import builtin_jurisdictions, get_policy, list_jurisdictions
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,25 @@ class Reform:
     overrides: Mapping[str, tuple[DatedValue, ...]]
     data: Mapping[str, Any] = field(repr=False, compare=False)
     """The plain data the reform was built from (what :meth:`dumps` writes)."""
+
+    def __post_init__(self) -> None:
+        """Check every override against the law's parameter (see the module's list); freeze the overrides."""
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidInput("reform.name", "a non-empty name, shown in every result it changes")
+        if not isinstance(self.overrides, Mapping) or not self.overrides:
+            raise InvalidInput("reform.parameters", "a mapping of parameter name to a tuple of values")
+        known = _baseline(self.overrides)
+        for pname, values in self.overrides.items():
+            param = known.get(pname)
+            if param is None:
+                raise UnknownProgram("parameter in reform", pname, known)
+            _check_values(f"reform.parameters[{pname}]", values, param)
+        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
+        object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))  # the builder's later calls leave it be
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as plain state (a mappingproxy does not pickle); unpickling gives an equal reform."""
+        return _restore, (self.name, self.description, dict(self.overrides), dict(self.data))
 
     # -- construction --------------------------------------------------------------------------------
     @classmethod
@@ -63,12 +100,12 @@ class Reform:
         params = data.get("parameters")
         if not isinstance(params, Mapping) or not params:
             raise InvalidInput("reform.parameters", "a mapping of parameter name to a list of values")
-        known = _known_parameters()
+        known = _baseline(params)
         overrides: dict[str, tuple[DatedValue, ...]] = {}
         for pname, raw_values in params.items():
             where = f"reform.parameters[{pname}]"
-            baseline_kind = known.get(pname)
-            if baseline_kind is None:
+            param = known.get(pname)
+            if param is None:
                 raise UnknownProgram("parameter in reform", pname, known)
             if isinstance(raw_values, Mapping):
                 raw_values = [raw_values]
@@ -78,14 +115,14 @@ class Reform:
             for i, raw in enumerate(raw_values):
                 if not isinstance(raw, Mapping):
                     raise InvalidInput(f"{where}[{i}]", "a table of kind, low, high, ... as in the data files")
+                if raw.get("kind") == "choice" and _options(param):  # the law's options, which may be left out
+                    _check_choice(f"{where}[{i}]", param, raw.get("choice"), raw.get("options", _options(param)))
+                    raw = {**raw, "options": list(_options(param))}
                 try:
                     value = parse_value(raw, f"{where}[{i}]", None)
-                except PolicyDataError as exc:
-                    raise InvalidInput(f"{where}[{i}]", str(exc)) from None
-                if value.kind not in (baseline_kind, "not_stated"):
-                    raise InvalidInput(
-                        f"{where}[{i}].kind", f"{value.kind!r} cannot override a {baseline_kind!r} parameter"
-                    )
+                except PolicyDataError as exc:  # its message starts with the entry it names
+                    entry, _, problem = str(exc).partition(": ")
+                    raise InvalidInput(entry, problem) from None
                 values.append(value)
             overrides[pname] = tuple(values)
         return cls(name=name, description=description, overrides=MappingProxyType(overrides), data=dict(data))
@@ -97,10 +134,13 @@ class Reform:
 
     @classmethod
     def loads(cls, text: str, *, format: str = "json") -> Reform:
-        """Parse a reform from JSON (default) or TOML text."""
+        """Parse a reform from JSON (default; read by :func:`tuoyu_rules.core.jsonio.loads`, the library's one
+        JSON policy) or TOML text."""
+        if format == "json":
+            return cls.from_dict(loads_json(text, field="reform"))
         try:
-            data = json.loads(text) if format == "json" else tomllib.loads(text)
-        except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise InvalidInput("reform", f"not valid {format.upper()}: {exc}") from None
         except RecursionError:
             raise InvalidInput("reform", f"{format.upper()} nested too deeply") from None
@@ -153,15 +193,102 @@ class _ReformBuilder:
         return Reform.from_dict(self._data)
 
 
-def _known_parameters() -> dict[str, str]:
-    """Every bundled or plugin parameter name -> the kind of its first value (loads every jurisdiction)."""
-    known: dict[str, str] = {}
-    for jid in list_jurisdictions():
-        try:
-            policy = get_policy(jid)
-        except Exception:  # a broken plugin must not block a reform of the built-in rules
-            continue
-        for pname, param in policy.parameters.items():
-            kinds = [v.kind for v in param.values if v.kind != "not_stated"]
-            known[pname] = kinds[0] if kinds else "not_stated"
+def _restore(name: str, description: str, overrides: dict[str, tuple[DatedValue, ...]], data: dict[str, Any]) -> Reform:
+    """Unpickle a reform: its values were checked when it was built, so the registry is not asked again."""
+    reform = object.__new__(Reform)
+    for key, value in (("name", name), ("description", description), ("data", data)):
+        object.__setattr__(reform, key, value)
+    object.__setattr__(reform, "overrides", MappingProxyType(overrides))
+    return reform
+
+
+def _baseline(names: Iterable[object]) -> dict[str, Parameter]:
+    """The law's parameters a reform may name, loading only the jurisdictions its names start with.
+
+    A parameter id starts with its jurisdiction's id (``weifang.county_match.ratio``), or, for a district, with
+    its city's (``xiamen.siming_allowance.amount``): a name not found in the jurisdiction it names is looked up
+    in the bundled jurisdictions. No other plugin is loaded; a named plugin that is broken raises its error.
+    """
+    wanted: list[str] = []
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidInput("reform.parameters", f"parameter names are text, not {type(name).__name__}")
+        wanted.append(name)
+    registered = set(list_jurisdictions())
+    known: dict[str, Parameter] = {}
+    for jid in sorted({name.split(".", 1)[0] for name in wanted} & registered):
+        known.update(get_policy(jid).parameters)
+    if any(name not in known for name in wanted):
+        for jid in builtin_jurisdictions():
+            for pname, param in get_policy(jid).parameters.items():
+                known.setdefault(pname, param)
     return known
+
+
+def _options(param: Parameter) -> tuple[str, ...]:
+    """The readings a ``choice`` parameter offers, over all its values, in the data's order."""
+    found: dict[str, None] = {}
+    for v in param.values:
+        if isinstance(v.value, Choice):
+            found.update(dict.fromkeys(v.value.options))
+    return tuple(found)
+
+
+def _check_choice(where: str, param: Parameter, choice: object, options: object) -> None:
+    """A reform's ``choice`` must be one the law offers, and its ``options`` (when given) the law's."""
+    offered = _options(param)
+    if not isinstance(choice, str) or choice not in offered:
+        raise InvalidInput(
+            f"{where}.choice",
+            f"{choice!r} is not an option of {param.name}: the law (or its documented reading) offers only "
+            f"{', '.join(offered)}",
+        )
+    if not isinstance(options, list | tuple) or not all(isinstance(o, str) for o in options):
+        raise InvalidInput(f"{where}.options", f"a list of the options of {param.name} ({', '.join(offered)})")
+    if set(options) != set(offered):
+        raise InvalidInput(f"{where}.options", f"the options of {param.name} are the law's ({', '.join(offered)})")
+
+
+def _check_values(where: str, values: object, param: Parameter) -> None:
+    """Check a reform's values of ``param``: kinds, choices, ratios, then the periods (see the module)."""
+    if not isinstance(values, tuple) or not values or not all(isinstance(v, DatedValue) for v in values):
+        raise InvalidInput(where, "a non-empty tuple of DatedValue (build reforms with Reform.from_dict or .of)")
+    kinds = [v.kind for v in param.values if v.kind != "not_stated"]
+    baseline_kind = kinds[0] if kinds else "not_stated"
+    for i, value in enumerate(values):
+        if value.kind not in (baseline_kind, "not_stated"):
+            raise InvalidInput(f"{where}[{i}].kind", f"{value.kind!r} cannot override a {baseline_kind!r} parameter")
+        if isinstance(value.value, Choice):
+            _check_choice(f"{where}[{i}]", param, value.value.value, value.value.options)
+        if isinstance(value.value, Ratio):
+            problem = ratio_problem(value.value.value)
+            if problem is not None:
+                raise InvalidInput(f"{where}[{i}].ratio", problem)
+    _check_periods(where, values, param)
+
+
+def _check_periods(where: str, values: tuple[DatedValue, ...], param: Parameter) -> None:
+    """Values that never overlap: one everywhere alone; dated ones on no shared day; unique batch years."""
+    everywhere = [i for i, v in enumerate(values) if v.batch is None and v.start is None and v.end is None]
+    if everywhere and len(values) > 1:
+        raise InvalidInput(
+            f"{where}[{everywhere[0]}]",
+            "a value with neither dates nor a batch applies on every day and to every batch: it must be the only one",
+        )
+    batches = [v.batch for v in values if v.batch is not None]
+    if len(set(batches)) != len(batches):
+        raise InvalidInput(where, f"batch years {batches} repeat: one value per batch year")
+    if batches and not param.by_batch:
+        raise InvalidInput(where, f"{param.name} is dated, not keyed by batch: give start/end, not batch")
+    dated = sorted((v for v in values if v.start is not None or v.end is not None), key=_first_day)
+    if dated and param.by_batch:
+        raise InvalidInput(where, f"{param.name} is keyed by batch year: give batch, not start/end")
+    for before, after in itertools.pairwise(dated):
+        if before.end is None or _first_day(after) <= before.end:
+            raise InvalidInput(
+                where, f"values overlap ({before.period()} and {after.period()}): one value per day, none silently wins"
+            )
+
+
+def _first_day(value: DatedValue) -> dt.date:
+    return dt.date.min if value.start is None else value.start

@@ -1,10 +1,12 @@
 """The jurisdiction registry: ids to policies, loaded lazily on first use.
 
-Built-in jurisdictions are discovered from the data folder (one ``jurisdictions/<id>.toml`` and one
-``jurisdictions/<id>.py`` each); nothing is imported or parsed until a policy is asked for. Third-party
-packages add jurisdictions through the entry-point group ``tuoyu_rules.jurisdictions``: the entry point's
-name is the jurisdiction id and its object is a :class:`~tuoyu_rules.core.policy.Policy` or a zero-argument
-callable that returns one.
+Built-in jurisdictions are discovered from the data folder (one ``jurisdictions/<id>.toml`` each, and a
+``jurisdictions/<id>.py`` of rule functions when it has programmes that bear money; a data-only jurisdiction,
+such as a province that is there as a layer and a payer, has no module); nothing is imported or parsed until a
+policy is asked for. A facility's place may also be given as a GB/T 2260 division code
+(:func:`resolve_jurisdiction`). Third-party packages add jurisdictions through the entry-point group
+``tuoyu_rules.jurisdictions``: the entry point's name is the jurisdiction id and its object is a
+:class:`~tuoyu_rules.core.policy.Policy` or a zero-argument callable that returns one.
 
 A broken plugin never affects the built-in jurisdictions:
 
@@ -31,7 +33,9 @@ from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
-from .errors import PluginError, PolicyDataError, UnknownJurisdiction, UnknownProgram
+from .errors import InvalidInput, PluginError, PolicyDataError, UnknownJurisdiction, UnknownProgram
+from .loading import load_builtin
+from .money import in_money_context
 from .policy import LEVELS, DesignationSpec, Policy
 
 ENTRY_POINT_GROUP = "tuoyu_rules.jurisdictions"
@@ -49,15 +53,12 @@ def _entry_points() -> Iterable[EntryPoint]:
 
 
 @functools.cache
-def _builtin() -> Mapping[str, str]:
-    """Bundled ids -> modules: one ``jurisdictions/<id>.toml`` and one ``jurisdictions/<id>.py`` each (names only)."""
-    data = resources.files("tuoyu_rules.jurisdictions")
-    ids = sorted(
-        entry.name.removesuffix(".toml")
-        for entry in data.iterdir()
-        if entry.name.endswith(".toml") and entry.name != "sources.toml"
-    )
-    return MappingProxyType({jid: f"tuoyu_rules.jurisdictions.{jid}" for jid in ids})
+def _builtin() -> Mapping[str, str | None]:
+    """Bundled ids -> modules: one ``jurisdictions/<id>.toml`` each, and its ``jurisdictions/<id>.py`` if there is
+    one (None: a data-only jurisdiction, loaded with no rules). Names only: nothing is imported."""
+    names = {entry.name for entry in resources.files("tuoyu_rules.jurisdictions").iterdir()}
+    ids = sorted(n.removesuffix(".toml") for n in names if n.endswith(".toml") and n != "sources.toml")
+    return MappingProxyType({jid: f"tuoyu_rules.jurisdictions.{jid}" if f"{jid}.py" in names else None for jid in ids})
 
 
 @dataclass(frozen=True)
@@ -152,14 +153,18 @@ def list_jurisdictions() -> tuple[str, ...]:
 
 
 @functools.cache
+@in_money_context  # a policy is built in the library's decimal context, whatever the caller's
 def _load(jurisdiction_id: str) -> Policy:
-    module_name = _builtin().get(jurisdiction_id)
-    if module_name is not None:
-        return _load_builtin(jurisdiction_id, module_name)
+    builtin = _builtin()
+    if jurisdiction_id in builtin:
+        return _load_builtin(jurisdiction_id, builtin[jurisdiction_id])
     return _load_plugin(jurisdiction_id, _plugins()[jurisdiction_id])
 
 
-def _load_builtin(jurisdiction_id: str, module_name: str) -> Policy:
+def _load_builtin(jurisdiction_id: str, module_name: str | None) -> Policy:
+    """A bundled jurisdiction: its module's ``load()``, or its data file alone (no rules) when it has no module."""
+    if module_name is None:
+        return load_builtin(jurisdiction_id, {})  # a programme that bears money without a rule is refused there
     where = f"built-in jurisdiction {jurisdiction_id!r} (jurisdictions/{jurisdiction_id}.toml, {module_name})"
     try:
         module = importlib.import_module(module_name)
@@ -238,11 +243,12 @@ def get_policy(jurisdiction_id: str) -> Policy:
 def chain(jurisdiction_id: str) -> tuple[Policy, ...]:
     """The jurisdiction and every layer above it, nearest first: ``(xiamen, fujian, cn)``.
 
-    Each parent must sit at a higher level than its child (a district under a city, a city under a province
-    or the nation) and the parents must not form a cycle.
+    ``jurisdiction_id`` may also be a GB/T 2260 division code (:func:`resolve_jurisdiction`): ``chain("420100")``
+    is ``(hubei, cn)``. Each parent must sit at a higher level than its child (a district under a city, a city
+    under a province or the nation) and the parents must not form a cycle.
     """
     layers: list[Policy] = []
-    current: str | None = jurisdiction_id
+    current: str | None = resolve_jurisdiction(jurisdiction_id)
     while current is not None:
         policy = get_policy(current)
         if any(p.id == policy.id for p in layers):
@@ -255,6 +261,63 @@ def chain(jurisdiction_id: str) -> tuple[Policy, ...]:
         layers.append(policy)
         current = policy.parent
     return tuple(layers)
+
+
+_DIVISION_CODE = re.compile(r"[0-9]{6}\Z")
+"""A GB/T 2260 division code: six ASCII digits (province 2, city 2, county or district 2)."""
+
+
+@functools.cache
+def _division_codes() -> Mapping[str, str]:
+    """GB/T 2260 code -> id of every registered layer below the nation (built-ins first; loads them all).
+
+    A plugin that fails to load is left out (asking for it by id says why); of two layers with one code, the
+    built-in (or the first id) is kept."""
+    codes: dict[str, str] = {}
+    for jid in (*builtin_jurisdictions(), *sorted(_plugins())):
+        try:
+            policy = get_policy(jid)
+        except PluginError:
+            continue
+        if policy.level != "national":
+            codes.setdefault(policy.division_code, jid)
+    return MappingProxyType(codes)
+
+
+def resolve_jurisdiction(text: str) -> str:
+    """The jurisdiction id that ``text`` names: a registered id as it is, or a 6-digit GB/T 2260 division code.
+
+    A code resolves to the most specific registered layer whose ``division_code`` it falls under: the code
+    itself (a district or county-level unit), else its city (first 4 digits + ``00``), else its province (first
+    2 + ``0000``). ``"350203"`` is ``siming``, ``"350200"`` ``xiamen``, ``"420100"`` (Wuhan, no layer of its own)
+    ``hubei``. The library holds no full GB/T 2260 table: a code is checked by its form and its prefixes only.
+
+    >>> resolve_jurisdiction("350206"), resolve_jurisdiction("xiamen")
+    ('xiamen', 'xiamen')
+
+    :raises InvalidInput: a string of digits that is not a well-formed 6-digit code, or a code under no
+        registered layer (field ``jurisdiction``).
+    :raises UnknownJurisdiction: anything else that is not a registered id.
+    """
+    if isinstance(text, str) and text.isascii() and text.isdigit():
+        if not _DIVISION_CODE.match(text) or (text[2:4] == "00" and text[4:] != "00"):
+            raise InvalidInput(
+                "jurisdiction",
+                f"{_cut(repr(text))} is not a GB/T 2260 division code (six digits: province, city, county; a code "
+                "with 00 as its city digits is a province's and ends in 0000)",
+            )
+        codes = _division_codes()
+        candidates = tuple(dict.fromkeys((text, f"{text[:4]}00", f"{text[:2]}0000")))  # district, city, province
+        for candidate in candidates:
+            found = codes.get(candidate)
+            if found is not None:
+                return found
+        raise InvalidInput(
+            "jurisdiction",
+            f"the GB/T 2260 division code {text!r} is under no registered jurisdiction (no layer has the code "
+            f"{' or '.join(candidates)})",
+        )
+    return get_policy(text).id  # an unknown id raises UnknownJurisdiction (or the PluginError of a rejected one)
 
 
 def _layer_error(child: Policy, problem: str) -> PluginError | PolicyDataError:
@@ -288,3 +351,4 @@ def _reset() -> None:
     _discover.cache_clear()
     _load.cache_clear()
     _builtin.cache_clear()
+    _division_codes.cache_clear()

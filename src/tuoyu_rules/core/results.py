@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from .amounts import AmountRange, total
 from .citations import Citation, Confidence
 from .models import Facility
+from .money import fen_text
 from .parameters import ParameterUse
 from .policy import Basis, Status
 
@@ -26,7 +27,7 @@ def _ratio_text(value: Decimal) -> str:
     """A ratio as text with at least two decimals, like money (``"1.00"``, ``"0.85"``), more if it has them."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
-        value = value.quantize(Decimal("0.01"))
+        return fen_text(value)
     return format(value, "f")
 
 

@@ -3,6 +3,7 @@ a family's net monthly cost.
 
 Modules: :mod:`~tuoyu_rules.families.fees` (:func:`parent_fee`), :mod:`~tuoyu_rules.families.alliance`
 (Hangzhou's same-price rule), :mod:`~tuoyu_rules.families.allowance` (the national 育儿补贴),
+:mod:`~tuoyu_rules.families.claims` (the allowance's yearly claims),
 :mod:`~tuoyu_rules.families.cost` (a family's net monthly cost) and :mod:`~tuoyu_rules.families.common`
 (what they share). This ``__init__`` is the public list.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from .alliance import ALLIANCE_CITATION, ALLIANCE_PROGRAM, AllianceCheck, alliance_fee, alliance_price_check
 from .allowance import ALLOWANCE_PROGRAM, Allowance, AllowanceYear, childcare_allowance
+from .claims import AllowanceClaim
 from .cost import FamilyCost, family_monthly_cost
 from .fees import FeeQuote, parent_fee
 
@@ -22,6 +24,7 @@ __all__ = [
     "ALLOWANCE_PROGRAM",
     "AllianceCheck",
     "Allowance",
+    "AllowanceClaim",
     "AllowanceYear",
     "FamilyCost",
     "FeeQuote",

@@ -15,7 +15,7 @@ from pydantic import BaseModel, PlainSerializer
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, PolicyDataError
-from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, parse_money
+from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, in_money_context, parse_money
 from ..core.registry import get_policy
 from .common import MODEL
 from .fees import FeeQuote, parent_fee
@@ -64,6 +64,7 @@ def _fee_of(value: FeeQuote | int | str | Decimal, field: str) -> Decimal:
     return parse_money(value, field)
 
 
+@in_money_context
 def alliance_price_check(
     own_staff_fee: FeeQuote | int | str | Decimal,
     member_fee: FeeQuote | int | str | Decimal,
@@ -113,6 +114,7 @@ def alliance_price_check(
     )
 
 
+@in_money_context
 def alliance_fee(
     own_staff_fee: FeeQuote | int | str | Decimal,
     *,

@@ -9,11 +9,14 @@ Decisions:
   a year; a family's cost (:mod:`tuoyu_rules.families.cost`) shows its monthly rate and does not subtract it.
 * Nationality is the yes/no fact ``prc_national`` (中国国籍), not a country code: residents of Hong Kong, Macao
   and Taiwan holding PRC nationality make a code misleading.
+* ``by_year`` attributes the months to calendar years; it is not a payment schedule. What a family applies for,
+  and by when, is ``claims`` (:mod:`tuoyu_rules.families.claims`, the 2025-09-18 management rules).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -23,9 +26,10 @@ from pydantic import BaseModel, Field
 from ..core.amounts import AmountRange
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, PolicyDataError
-from ..core.money import Money, format_yuan
+from ..core.money import Money, format_yuan, in_money_context
 from ..core.parameters import DatedValue, ParameterUse
 from ..core.registry import get_policy
+from .claims import AllowanceClaim, allowance_claims, read_applications
 from .common import MODEL, ZERO
 
 if TYPE_CHECKING:
@@ -63,7 +67,19 @@ class Allowance(BaseModel):
     """The monthly rate when one rate applies to every paid month (300); None when rates differ or none is paid."""
     total: Money
     by_year: tuple[AllowanceYear, ...]
-    """Months and amount attributed to each calendar year (an attribution, not a payment schedule)."""
+    """Months and amount attributed to each calendar year: a calendar attribution, not a payment schedule (for a
+    child born from 2025 the claims do not follow the calendar; see ``claims``)."""
+    claims: tuple[AllowanceClaim, ...] = ()
+    """The yearly claims under the 2025-09-18 management rules, each with its last day to apply; their amounts
+    add up to ``total``."""
+    applied: tuple[dt.date, ...] | None = None
+    """The days the family applied, as given (sorted); None when not given."""
+    as_of: dt.date | None = None
+    """The day the applications are known up to; None: they are the complete record."""
+    forfeited: Money | None = None
+    """The total of the claims forfeited (not applied for by their last day); None when ``applied`` was not given."""
+    unmatched: tuple[dt.date, ...] = ()
+    """Applications that match no claim (made in a year with no claim, or a second in a claim's year)."""
     first_month: dt.date | None
     """First day of the first month counted; None when no month is."""
     last_month: dt.date | None
@@ -150,11 +166,14 @@ def _paid_months(
     return paid, uses, reasons
 
 
+@in_money_context
 def childcare_allowance(
     birth: dt.date,
     *,
     prc_national: bool = True,
     reform: Reform | None = None,
+    applied: Iterable[dt.date] | None = None,
+    as_of: dt.date | None = None,
 ) -> Allowance:
     """The national 育儿补贴 a child born on ``birth`` is entitled to (digest ``cn.childcare_allowance``).
 
@@ -174,8 +193,18 @@ def childcare_allowance(
     child born before it. There is no clock: the result depends only on ``birth`` (a birth after today is
     computed under the rules in the data, as any other).
 
+    The claims (育儿补贴制度管理规范（试行）, 2025-09-18; :mod:`tuoyu_rules.families.claims`): born before 2025,
+    one per calendar year as the NHC table's columns, the first by 2025-12-31; born from 2025, three of 3,600,
+    the first in the birth year or the next and the renewals in the two years after it. Each has its last day
+    to apply, or None where the rules give none.
+
     :param prc_national: the child has PRC nationality (中国国籍); False gives 0 months, with the reason.
-    :raises InvalidInput: ``birth`` is not a date, or too late for its 3rd birthday to be a date.
+    :param applied: the days the family applied (a claim's application is the one made in its year); with it,
+        each claim says whether it was applied for, is still open or is forfeited, and ``forfeited`` totals it.
+    :param as_of: the day ``applied`` is known up to: a claim whose last day is on or after it is still open.
+        Without it, ``applied`` is read as the complete record: every claim not applied for is forfeited.
+    :raises InvalidInput: ``birth`` is not a date, or too late for its 3rd birthday to be a date; an
+        application that is not a date, is before the birth or after ``as_of``; ``as_of`` without ``applied``.
     """
     if not isinstance(birth, dt.date) or isinstance(birth, dt.datetime):
         raise InvalidInput("birth", f"{birth!r} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))")
@@ -186,7 +215,9 @@ def childcare_allowance(
         third_birthday = birth + relativedelta(years=3)
     except (ValueError, OverflowError):
         raise InvalidInput("birth", f"{birth} is too late: the 3rd birthday is past the year 9999") from None
+    applications = read_applications(applied, as_of, birth)
     paid, uses, reasons = _paid_months(birth, third_birthday, prc_national, program.start, reform)
+    schedule = allowance_claims(birth, program.start, paid, applications, as_of)
 
     total = sum((amount for _, amount in paid), ZERO)
     years: dict[int, list[Decimal]] = {}
@@ -204,9 +235,12 @@ def childcare_allowance(
         else:
             reasons.append(f"{len(paid)} months at the rates in force each month: {format_yuan(total)}")
         reasons.append("; ".join(f"{y.year}: {_months(y.months)}, {format_yuan(y.amount)}" for y in by_year))
+        reasons.extend(schedule.reasons)
         reasons.append("exempt from personal income tax (育儿补贴免征个人所得税)")
         if any(u.what_if for u in uses):
             reasons.append("rests on a what-if reform, not on the law")
+    else:
+        reasons.extend(schedule.reasons)
     return Allowance(
         birth=birth,
         prc_national=prc_national,
@@ -216,6 +250,11 @@ def childcare_allowance(
         per_month=per_month,
         total=total,
         by_year=by_year,
+        claims=schedule.claims,
+        applied=applications,
+        as_of=as_of,
+        forfeited=schedule.forfeited,
+        unmatched=schedule.unmatched,
         first_month=paid[0][0] if paid else None,
         last_month=paid[-1][0] if paid else None,
         reasons=tuple(reasons),

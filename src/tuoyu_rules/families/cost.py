@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput
-from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, parse_money
+from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, in_money_context, parse_money
 from ..core.results import Entitlement
 from .allowance import Allowance, childcare_allowance
 from .common import MODEL, ZERO
@@ -68,6 +68,7 @@ def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
     return entry.amount.low
 
 
+@in_money_context
 def family_monthly_cost(
     market_monthly: int | str | Decimal,
     *,

@@ -26,7 +26,16 @@ from pydantic import BaseModel, PlainSerializer
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, TuoyuError
-from ..core.money import DEFAULT_ROUNDING, Money, as_decimal, check_rounding, format_yuan, parse_money, round_money
+from ..core.money import (
+    DEFAULT_ROUNDING,
+    Money,
+    as_decimal,
+    check_rounding,
+    format_yuan,
+    in_money_context,
+    parse_money,
+    round_money,
+)
 from ..core.registry import get_policy
 from .common import MODEL, ZERO
 
@@ -99,6 +108,7 @@ class FeeQuote(BaseModel):
     """The clauses the caller named (``cite``); a generic quote cites nothing."""
 
 
+@in_money_context
 def parse_share(value: object, field: str = "share") -> Decimal:
     """A fraction of the market price in [0, 1], exact: ``int``, ``str`` or ``Decimal``; never a float."""
     if isinstance(value, bool):
@@ -147,6 +157,7 @@ def _exact_product(a: Decimal, b: Decimal) -> Decimal:
         return a * b
 
 
+@in_money_context
 def parent_fee(
     market_monthly: int | str | Decimal,
     *,

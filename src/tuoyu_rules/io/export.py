@@ -1,7 +1,7 @@
 """Exports: CSV (always), a pandas DataFrame and an Excel workbook (optional extras).
 
 Every result of the what-if tools turns into one or more *tables* (:func:`tables`): a
-:class:`~tuoyu_rules.whatif.Budget` (``by_payer``, ``by_program``, ``row_errors``), a
+:class:`~tuoyu_rules.whatif.Budget` (``by_payer``, ``by_program``, ``row_errors``, ``summary``), a
 :class:`~tuoyu_rules.whatif.Projection` (``by_year_payer``, ``lines``), a
 :class:`~tuoyu_rules.whatif.Comparison` (``entries``), a :class:`~tuoyu_rules.whatif.Pinned` or an
 :class:`~tuoyu_rules.Assessment` (``entries``, ``choices`` for a pinned one). An assessment is laid out
@@ -21,14 +21,32 @@ their own columns, so a total never hides what is still open.
 * :func:`to_excel`: needs ``pip install tuoyu_rules[excel]`` (openpyxl); one sheet per table, amounts
   written from their exact decimal text with the number format ``#,##0.00``.
 
+**Spreadsheet formula injection.** A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab, a
+carriage return, a line feed, a NUL, or the full-width ``＝ ＋ － ＠``) is a live formula to Excel, LibreOffice
+and Google Sheets. Every *text* cell :func:`write_csv`, :func:`to_csv` and :func:`to_excel` write (headers
+included) goes through :func:`formula_safe`, which prefixes such a cell with a single quote, as OWASP's
+CSV-injection guidance says: ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``. Numbers (``Decimal`` and
+``int`` cells) are written as numbers: ``-5.00`` is a negative amount, not text, and is never quoted. A
+DataFrame (:func:`to_dataframe`) is data, not a spreadsheet: its cells are the values as they are; a caller
+who writes one to CSV or Excel with pandas should apply :func:`formula_safe` to its text cells (or use
+:func:`to_csv` / :func:`to_excel`). In a workbook, the characters XML cannot hold (C0 controls other than tab,
+line feed and carriage return) are written as visible escapes (``\\x1b``) instead of failing.
+
+**Deterministic workbooks.** :func:`to_excel` gives the same bytes for the same result: the workbook's
+created and modified dates and the time stamp of every member of the ZIP archive are fixed at
+:data:`WORKBOOK_TIME` (1980-01-01 00:00, the earliest time a ZIP archive can hold), never the clock.
+
 The optional libraries are imported inside these functions only; the core never needs them.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,17 +54,23 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO, runtime_checkable
 
 from ..core.amounts import AmountRange
+from ..core.money import fen_text
 from ..core.results import Assessment
 
 __all__ = [
     "PROGRAM_COLUMNS",
+    "WORKBOOK_TIME",
     "Cell",
+    "CsvRows",
     "Exportable",
     "ProgramAmount",
     "Table",
     "bounds",
     "cell_text",
+    "csv_cell",
+    "csv_writer",
     "entries_table",
+    "formula_safe",
     "program_cells",
     "tables",
     "to_csv",
@@ -141,30 +165,81 @@ def cell_text(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
-        return format(cell.quantize(Decimal("0.01")), "f")
+        return fen_text(cell)  # the same text whatever the caller's decimal context
     return str(cell)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""First characters that make a spreadsheet read a text cell as a formula (OWASP's list, NUL as in the ASVS,
+the line feed, and the full-width forms a Chinese input method types)."""
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as an inert spreadsheet cell: prefixed with a single quote when it starts like a formula.
+
+    OWASP's rule for CSV injection: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return (here also NUL, a line feed and the full-width ``＝ ＋ － ＠``) gets a leading ``'``, which a
+    spreadsheet reads as "this is text"; any other text is unchanged. For text cells only: a number is written
+    as a number (see the module docs).
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_cell(cell: Cell) -> str:
+    """A cell as it is written to CSV: :func:`cell_text`, with a text cell made inert by :func:`formula_safe`
+    (an amount or a count is a number and stays as it is, ``-5.00`` included)."""
+    text = cell_text(cell)
+    return formula_safe(text) if isinstance(cell, str) else text
+
+
+class CsvRows(Protocol):
+    """What :func:`csv_writer` returns: rows of text cells in, CSV lines out."""
+
+    def writerow(self, row: Iterable[str], /) -> Any: ...
+
+
+class _CsvRows:
+    """A CSV writer that also quotes a cell holding a carriage return (Python 3.11's quotes only the line
+    terminator's characters: ``a\rb`` would be written bare, and a reader or spreadsheet would start a new
+    row at the ``\r``, whose first cell could be a formula)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._minimal = csv.writer(stream, lineterminator="\n")
+        self._all = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[str], /) -> Any:
+        cells = list(row)
+        return (self._all if any("\r" in c for c in cells) else self._minimal).writerow(cells)
+
+
+def csv_writer(stream: TextIO) -> CsvRows:
+    """The CSV writer of every export (``\n`` line ends, minimal quoting, and a cell holding a carriage return
+    quoted); give it cells made by :func:`csv_cell`."""
+    return _CsvRows(stream)
 
 
 def write_csv(result: Any, stream: TextIO, *, table: str | None = None) -> None:
     """Write a result as CSV to an open text stream (``newline=""`` recommended for files).
 
     With one table (or ``table=`` naming one) the columns are that table's; with several, a leading
-    ``table`` column names each row's table and the columns are the union, in order of appearance.
+    ``table`` column names each row's table and the columns are the union, in order of appearance. Every
+    text cell, headers included, is made inert for spreadsheets (:func:`csv_cell`); amounts and counts are
+    written as numbers.
     """
     chosen = _pick(result, table)
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv_writer(stream)
     if len(chosen) == 1:
-        writer.writerow(chosen[0].columns)
+        writer.writerow([csv_cell(c) for c in chosen[0].columns])
         for row in chosen[0].rows:
-            writer.writerow([cell_text(c) for c in row])
+            writer.writerow([csv_cell(c) for c in row])
         return
     chosen = tuple(t for t in chosen if t.rows) or chosen[:1]  # an empty table adds no columns
     columns = _union(t.columns for t in chosen)
-    writer.writerow(("table", *columns))
+    writer.writerow([csv_cell(c) for c in ("table", *columns)])
     for t in chosen:
         index = {c: i for i, c in enumerate(t.columns)}
         for row in t.rows:
-            writer.writerow([t.name, *(cell_text(row[index[c]]) if c in index else "" for c in columns)])
+            writer.writerow([csv_cell(t.name), *(csv_cell(row[index[c]]) if c in index else "" for c in columns)])
 
 
 def to_csv(result: Any, *, table: str | None = None) -> str:
@@ -183,7 +258,12 @@ def _union(column_lists: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def to_dataframe(result: Any, *, table: str | None = None) -> Any:
-    """A pandas DataFrame of the result (amounts as ``Decimal`` objects); needs ``tuoyu_rules[pandas]``."""
+    """A pandas DataFrame of the result (amounts as ``Decimal`` objects); needs ``tuoyu_rules[pandas]``.
+
+    The cells are the values as they are (a DataFrame is data, not a spreadsheet): text is not made inert
+    for spreadsheets. Before writing one to CSV or Excel yourself, apply :func:`formula_safe` to its text
+    cells, or use :func:`to_csv` / :func:`to_excel`, which do.
+    """
     try:
         pd = importlib.import_module("pandas")  # optional extra: imported here only, typed as Any
     except ImportError:
@@ -202,24 +282,77 @@ def to_dataframe(result: Any, *, table: str | None = None) -> Any:
     return pd.DataFrame(records, columns=["table", *columns], dtype=object)
 
 
+WORKBOOK_TIME = dt.datetime(1980, 1, 1)
+"""The created and modified dates of every workbook :func:`to_excel` writes, and the time stamp of each member of
+its ZIP archive (the earliest a ZIP archive can hold): the same result always gives the same bytes."""
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A ZIP archive whose members carry :data:`WORKBOOK_TIME`, not the clock's time or a file's."""
+
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Add the file ``filename`` as the member ``arcname``, stamped like :meth:`writestr` (openpyxl writes
+        each worksheet to a temporary file first, whose time stamp would otherwise be copied)."""
+        self.writestr(str(arcname or filename), Path(filename).read_bytes(), compress_type, compresslevel)
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Write ``data`` as a member, stamped with :data:`WORKBOOK_TIME` when given by name."""
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=WORKBOOK_TIME.timetuple()[:6])
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16  # as ZipFile.writestr gives a member written by name
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def _excel_cell(cell: Cell, illegal: re.Pattern[str]) -> Cell:
+    """A cell as written to a workbook: text made inert (:func:`formula_safe`) with the characters XML cannot
+    hold as visible escapes; a number stays a number."""
+    if not isinstance(cell, str):
+        return cell
+    return formula_safe(illegal.sub(lambda m: f"\\x{ord(m[0]):02x}", cell))
+
+
 def to_excel(result: Any, path: str | Path) -> Path:
-    """Write an Excel workbook, one sheet per table; needs ``tuoyu_rules[excel]`` (openpyxl). Returns the path."""
+    """Write an Excel workbook, one sheet per table; needs ``tuoyu_rules[excel]`` (openpyxl). Returns the path.
+
+    Text cells, headers included, are made inert for spreadsheets (:func:`formula_safe`); amounts and counts are
+    numbers. The same result gives the same bytes (dates fixed at :data:`WORKBOOK_TIME`).
+    """
     try:
         openpyxl = importlib.import_module("openpyxl")  # optional extra: imported here only
     except ImportError:
         raise ImportError("to_excel needs openpyxl, an optional extra: pip install 'tuoyu_rules[excel]'") from None
+    illegal: re.Pattern[str] = importlib.import_module("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE
     wb = openpyxl.Workbook()
     first = True
     for t in tables(result):
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = t.name[:31]
-        ws.append(list(t.columns))
+        ws.append([_excel_cell(c, illegal) for c in t.columns])
         for row in t.rows:
-            ws.append(list(row))
+            ws.append([_excel_cell(c, illegal) for c in row])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
+    wb.properties.created = wb.properties.modified = WORKBOOK_TIME
     target = Path(path)
-    wb.save(target)
+    # openpyxl's Workbook.save stamps "modified" and every ZIP member with the clock; its writer, given an
+    # archive that stamps WORKBOOK_TIME, does not.
+    writer = importlib.import_module("openpyxl.writer.excel")
+    with _StampedZip(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        writer.ExcelWriter(wb, archive).save()
     return target

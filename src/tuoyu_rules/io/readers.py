@@ -27,31 +27,36 @@ column                 value
 =====================  ==========================================================================
 
 Booleans are exactly ``true`` or ``false`` (any case); whole numbers are digits only (no sign, no
-decimals, no spaces inside); amounts are read as text and parsed as exact ``Decimal`` (never float). An
-unknown column is an error. JSON Lines rows are the same objects ``Facility.model_validate`` accepts, one
-per line; numbers with a fraction are read as ``Decimal``.
+decimals, no spaces inside, at most :data:`~tuoyu_rules.core.jsonio.MAX_NUMBER_CHARS` digits); amounts are
+read as text and parsed as exact ``Decimal`` (never float). An unknown column is an error. JSON Lines rows
+are the same objects ``Facility.model_validate`` accepts, one per line, each read by
+:func:`tuoyu_rules.core.jsonio.loads`, the library's one JSON policy: numbers with a fraction are exact
+``Decimal`` (then the field's own rules apply: ``40000.50`` is an amount, ``40000.505`` is not), a key
+given twice, NaN and Infinity are refused, and depth, length and number size are bounded.
 
 A bad row is not raised here: its :class:`Row` carries a :class:`RowProblem` (the row number, the field at
-fault and the problem), and the reader goes on. The CSV header is row 1; a JSON Lines file counts lines
-from 1. The consumer decides: :func:`tuoyu_rules.whatif.budget` raises :class:`RowError` for the first bad
-row (``errors="raise"``) or skips and reports bad rows (``errors="collect"``). A header that is wrong
-(an unknown, duplicate or missing required column) raises :class:`RowError` at once: no row can be read
-right without it.
+fault and the problem), and the reader goes on; any row, however hostile (a 5,000-digit number, JSON
+nested 100,000 deep), is one row problem, never an exception that ends the file. **Row numbers are line
+numbers**, as an editor counts the lines of the file from 1: the CSV header is row 1 and a record is
+numbered by the line it starts on (a quoted cell holding a line break makes a record span several lines,
+so the next record's number skips them); a JSON Lines row is numbered by its line. The consumer decides:
+:func:`tuoyu_rules.whatif.budget` raises :class:`RowError` for the first bad row (``errors="raise"``) or
+skips and reports bad rows (``errors="collect"``). A header that is wrong (an unknown, duplicate or missing
+required column) raises :class:`RowError` at once: no row can be read right without it.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..core.errors import InvalidInput
+from ..core.jsonio import MAX_NUMBER_CHARS, JsonError, loads
 from ..core.models import Facility
 from ..core.results import FrozenModel
 
@@ -143,14 +148,21 @@ def _bool(text: str, column: str) -> bool:
         return True
     if low == "false":
         return False
-    raise _CellError(column, f"{text!r} is not true or false")
+    raise _CellError(column, f"{_shown(text)} is not true or false")
 
 
 def _int(text: str, column: str) -> int:
     t = text.strip()
     if not _DIGITS.match(t):
-        raise _CellError(column, f"{text!r} is not a whole number (digits only)")
+        raise _CellError(column, f"{_shown(text)} is not a whole number (digits only)")
+    if len(t) > MAX_NUMBER_CHARS:  # Python refuses to convert 4,300 digits and more; no count comes near this
+        raise _CellError(column, f"a whole number of {len(t):,} digits; at most {MAX_NUMBER_CHARS} are read")
     return int(t)
+
+
+def _shown(text: str) -> str:
+    """A cell as a short text for a message (a hostile cell of a megabyte is not echoed whole)."""
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
 
 
 def _designations(text: str) -> list[dict[str, Any]]:
@@ -161,7 +173,7 @@ def _designations(text: str) -> list[dict[str, Any]]:
         bits = part.split(":")
         where = f"designations[{i}]"
         if len(bits) not in (2, 3) or not bits[0].strip():
-            raise _CellError(where, f"{part!r} is not program:year or program:year:amount")
+            raise _CellError(where, f"{_shown(part)} is not program:year or program:year:amount")
         d: dict[str, Any] = {"program": bits[0].strip(), "year": _int(bits[1], f"{where}.year")}
         if len(bits) == 3:
             d["amount"] = bits[2].strip()  # text: parsed as an exact Decimal by the model, never a float
@@ -192,7 +204,8 @@ def csv_row_data(record: dict[str, str | None]) -> dict[str, Any]:
 
 
 def read_csv(stream: Iterable[str]) -> Iterator[Row]:
-    """Yield one :class:`Row` per CSV record (header row 1, first record row 2); see the module docs.
+    """Yield one :class:`Row` per CSV record, numbered by the line it starts on (the header is line 1); see the
+    module docs. ``stream`` yields lines (a file opened with ``newline=""``, or a list of lines).
 
     A header with an unknown, duplicate or missing required column raises :class:`RowError` at once (row 1):
     no row can be read right without it. A record with a different number of cells is a row problem.
@@ -215,17 +228,15 @@ def read_csv(stream: Iterable[str]) -> Iterator[Row]:
     absent = [c for c in _REQUIRED if c not in header]
     if absent:
         raise RowError(1, "header", f"required columns missing: {', '.join(absent)}")
-    number = 1
     while True:
+        number = reader.line_num + 1  # the line this record starts on: the lines read so far, and one
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            number += 1
             yield Row(number, None, RowProblem(row=number, field="(row)", message=f"not CSV: {exc}"))
             continue
-        number += 1
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) != len(header):
@@ -245,27 +256,20 @@ def read_csv(stream: Iterable[str]) -> Iterator[Row]:
 
 
 def read_jsonl(stream: Iterable[str]) -> Iterator[Row]:
-    """Yield one :class:`Row` per non-blank line of JSON Lines (line numbers from 1); decimals as ``Decimal``."""
-    decoder = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)  # one decoder for the file
+    """Yield one :class:`Row` per non-blank line of JSON Lines (line numbers from 1), each line read by
+    :func:`tuoyu_rules.core.jsonio.loads` (decimals as ``Decimal``; duplicate keys, NaN, deep nesting refused)."""
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
         try:
-            data = decoder.decode(line)
-        except json.JSONDecodeError as exc:
-            yield Row(number, None, RowProblem(row=number, field="(line)", message=f"invalid JSON: {exc.msg}"))
-            continue
-        except ValueError as exc:
-            yield Row(number, None, RowProblem(row=number, field="(line)", message=str(exc)))
+            data = loads(line, field="(line)")
+        except JsonError as exc:
+            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.problem))
             continue
         try:
             yield Row(number, Facility.model_validate(data))
         except ValidationError as exc:
             yield Row(number, None, _from_validation(number, exc))
-
-
-def _no_constant(text: str) -> NoReturn:
-    raise ValueError(f"JSON constant {text} is not allowed (amounts are exact numbers)")
 
 
 def _from_validation(number: int, exc: ValidationError) -> RowProblem:

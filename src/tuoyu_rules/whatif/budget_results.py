@@ -2,6 +2,11 @@
 scenario, with its totals by payer and basis and by programme (:class:`ProgramTotal`, and why entries are
 open: :class:`OpenReason`), gathered in a :class:`Budget` with the rows left out. Each is frozen data; a
 :class:`Budget` also lays itself out as tables for the exports (:meth:`Budget.export_tables`).
+
+Every form of a budget says how many facilities it summed and how many rows it left out, so a total never
+hides what was dropped: the JSON dump (``scenarios[].facilities``, ``error_count`` and the ``errors`` kept),
+the ``tuoyu budget`` table, and the ``summary`` table of the exports (CSV, DataFrame, Excel:
+``facilities``, ``row_errors``, ``row_errors_listed``).
 """
 
 from __future__ import annotations
@@ -80,7 +85,14 @@ class Budget(FrozenModel):
     """The pinning strategy applied to each facility, or None (ranges kept as ranges)."""
     scenarios: tuple[ScenarioBudget, ...]
     errors: tuple[RowProblem, ...] = ()
+    """The first row errors (at most ``MAX_KEPT_ERRORS`` of :mod:`tuoyu_rules.whatif.budgets`)."""
     error_count: int = 0
+    """Every row left out, kept in ``errors`` or not."""
+
+    @property
+    def facilities(self) -> int:
+        """The facilities summed (every scenario sums the same facilities; 0 with no scenario)."""
+        return self.scenarios[0].facilities if self.scenarios else 0
 
     @property
     def baseline(self) -> ScenarioBudget | None:
@@ -111,7 +123,9 @@ class Budget(FrozenModel):
         return rows
 
     def export_tables(self) -> tuple[Table, ...]:
-        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program``, ``row_errors``."""
+        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program``, ``row_errors``
+        and ``summary`` (one row: the facilities summed, the rows left out, and how many of them
+        ``row_errors`` lists)."""
         by_payer = Table(
             "by_payer",
             ("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
@@ -141,4 +155,9 @@ class Budget(FrozenModel):
         errors = Table(
             "row_errors", ("row", "field", "message"), tuple((e.row, e.field, e.message) for e in self.errors)
         )
-        return (by_payer, by_program, errors)
+        summary = Table(
+            "summary",
+            ("facilities", "row_errors", "row_errors_listed"),
+            ((self.facilities, self.error_count, len(self.errors)),),
+        )
+        return (by_payer, by_program, errors, summary)

@@ -21,10 +21,12 @@ The facilities may come from a portfolio file, read row by row by :func:`tuoyu_r
 :class:`~tuoyu_rules.io.Row` objects: a facility, or the problem with the row.
 
 Bad rows: by default (``errors="raise"``) the first bad row raises :class:`~tuoyu_rules.io.RowError`,
-naming the row number (the CSV header is row 1; a JSON Lines file counts lines from 1) and the field. With
-``errors="collect"`` bad rows are skipped and reported in :attr:`Budget.errors` (the first
-:data:`MAX_KEPT_ERRORS`, and :attr:`Budget.error_count` in all), so a long file with a few bad rows still
-gives a budget that says exactly what it left out.
+naming the row by the line of the file it starts on (the CSV header is line 1; see
+:mod:`tuoyu_rules.io.readers`) and the field. With ``errors="collect"`` bad rows are skipped and reported in
+:attr:`Budget.errors` (the first :data:`MAX_KEPT_ERRORS`, and :attr:`Budget.error_count` in all), so a long
+file with a few bad rows still gives a budget that says exactly what it left out: every form of the result
+(JSON, table, CSV, DataFrame, Excel) carries the count of facilities summed and of rows left out. A hostile
+row (a 5,000-digit number, JSON nested 100,000 deep, a key given twice) is one bad row like any other.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
 from ..core.models import Facility
-from ..core.money import DEFAULT_ROUNDING, check_rounding
+from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
 from ..core.reforms import Reform
 from ..core.results import Assessment, PayerTotal
@@ -141,6 +143,7 @@ class _Accumulator:
         )
 
 
+@in_money_context
 def budget(
     facilities: Iterable[Facility | Row],
     *,

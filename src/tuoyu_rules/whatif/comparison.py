@@ -1,5 +1,9 @@
 """Comparing cities: the same facility moved to each city (every registered city by default), assessed on one
 day under the law or a reform, with pins for the programmes of each city's own layers.
+
+A broken jurisdiction plugin never stops a comparison of every city: a plugin city that fails to load, or whose
+rules fail (:class:`~tuoyu_rules.core.errors.PluginError`), is left out and named in
+:attr:`Comparison.skipped` with the reason, as ``tuoyu compare`` reports it on standard error.
 """
 
 from __future__ import annotations
@@ -9,16 +13,18 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
 from ..core.engine import assess
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, PluginError
 from ..core.models import Facility
-from ..core.money import DEFAULT_ROUNDING
+from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
 from ..core.registry import chain, get_policy, list_jurisdictions
 from ..core.results import Assessment, FrozenModel, PayerTotal
 from ..io.export import Table, cell_text, entries_table
 
-__all__ = ["Comparison", "city_ids", "compare"]
+__all__ = ["Comparison", "city_ids", "compare", "usable_cities"]
 
 
 class Comparison(FrozenModel):
@@ -28,6 +34,9 @@ class Comparison(FrozenModel):
     reform: str | None
     assessments: dict[str, Assessment]
     """City id -> assessment of the facility moved there, in the order of the cities asked for."""
+    skipped: dict[str, str] = Field(default_factory=dict)
+    """Jurisdiction plugin id -> why it was left out of a comparison of every city (it failed to load, or
+    one of its rules failed); empty when every city was assessed."""
 
     def to_json_data(self) -> dict[str, Any]:
         """What ``tuoyu compare --format json`` prints: ``{city: Assessment.model_dump(mode="json")}``."""
@@ -49,10 +58,30 @@ class Comparison(FrozenModel):
 
 
 def city_ids() -> tuple[str, ...]:
-    """Every registered jurisdiction of level ``city``, sorted (what ``tuoyu compare`` covers)."""
-    return tuple(j for j in list_jurisdictions() if get_policy(j).level == "city")
+    """Every registered jurisdiction of level ``city`` that loads, sorted (what ``tuoyu compare`` covers).
+
+    A plugin that fails to load is left out: :func:`usable_cities` says why.
+    """
+    return usable_cities()[0]
 
 
+def usable_cities() -> tuple[tuple[str, ...], tuple[PluginError, ...]]:
+    """Every registered city that loads, sorted, and the error of each jurisdiction plugin that does not.
+
+    A built-in jurisdiction that fails to load is a bug of the library, never skipped: its error is raised.
+    """
+    cities: list[str] = []
+    broken: list[PluginError] = []
+    for jid in list_jurisdictions():
+        try:
+            if get_policy(jid).level == "city":
+                cities.append(jid)
+        except PluginError as exc:
+            broken.append(exc)
+    return tuple(cities), tuple(broken)
+
+
+@in_money_context
 def compare(
     facility: Facility,
     *,
@@ -66,15 +95,35 @@ def compare(
 
     ``pins`` may name programmes of several cities; each city gets the pins of its own layers (as
     ``tuoyu compare --pin`` does). A city id that is unknown, or not a city or district, is an error.
+
+    With ``cities=None`` a broken jurisdiction plugin (one that fails to load, or whose rule fails:
+    :class:`~tuoyu_rules.PluginError`) is skipped and named in :attr:`Comparison.skipped`; the built-in
+    cities are compared as usual. A city the caller names is never skipped: its error is raised.
     """
-    targets = city_ids() if cities is None else tuple(cities)
     if isinstance(cities, str):
         raise InvalidInput("cities", "a list of city ids, not one string")
+    skipped: dict[str, str] = {}
+    if cities is None:
+        targets, broken = usable_cities()
+        skipped.update((_plugin_id(exc), str(exc)) for exc in broken)
+    else:
+        targets = tuple(cities)
     results: dict[str, Assessment] = {}
     for city in targets:
-        layer_ids = {p.id for p in chain(city)}
-        city_pins = {k: v for k, v in (pins or {}).items() if k.split(".", 1)[0] in layer_ids}
-        results[city] = assess(
-            facility, jurisdiction=city, on=on, rounding=rounding, pins=city_pins or None, reform=reform
-        )
-    return Comparison(on=on, reform=None if reform is None else reform.name, assessments=results)
+        try:
+            layer_ids = {p.id for p in chain(city)}
+            city_pins = {k: v for k, v in (pins or {}).items() if k.split(".", 1)[0] in layer_ids}
+            results[city] = assess(
+                facility, jurisdiction=city, on=on, rounding=rounding, pins=city_pins or None, reform=reform
+            )
+        except PluginError as exc:
+            if cities is not None:
+                raise
+            skipped[city] = str(exc)
+    name = None if reform is None else reform.name
+    return Comparison(on=on, reform=name, assessments=results, skipped=dict(sorted(skipped.items())))
+
+
+def _plugin_id(exc: PluginError) -> str:
+    """The id of the plugin an error is about (its entry point's name), or the message when it has none."""
+    return exc.plugin if exc.plugin is not None else str(exc)

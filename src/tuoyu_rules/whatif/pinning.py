@@ -38,7 +38,15 @@ from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
 from ..core.models import Facility
-from ..core.money import DEFAULT_ROUNDING, Money, check_rounding, format_yuan, parse_money, round_money
+from ..core.money import (
+    DEFAULT_ROUNDING,
+    Money,
+    check_rounding,
+    format_yuan,
+    in_money_context,
+    parse_money,
+    round_money,
+)
 from ..core.reforms import Reform
 from ..core.results import Assessment, FrozenModel, PayerTotal
 from ..io.export import Table, bounds, entries_table
@@ -72,6 +80,7 @@ class PinChoice(FrozenModel):
     note: str
 
 
+@in_money_context
 def choose(amount: AmountRange, strategy: str, *, rounding: str = DEFAULT_ROUNDING) -> tuple[Decimal | None, bool, str]:
     """The figure a strategy picks inside ``amount``: ``(value or None, rounded, explanation)``.
 
@@ -147,6 +156,7 @@ class Pinned(FrozenModel):
         return (entries_table("entries", [(self.assessment.jurisdiction, self.assessment)]), choices)
 
 
+@in_money_context
 def pin(
     facility: Facility,
     *,

@@ -31,6 +31,10 @@ Which rules apply, and how much that costs:
 * given an **assessment**, its amounts (pins included) are held for the whole period and only each
   programme's own start and end dates decide the days it is paid (no re-assessment). This is cheaper, and
   right when the rules do not change inside the period; the projection says which was done.
+* a month or year in which no money-bearing programme of the layers is in force pays nothing, and is
+  skipped without an assessment; the months in which one is in force are at most
+  :data:`~tuoyu_rules.whatif.periods.MAX_PROJECTION_MONTHS` (1,200: 100 years), else ``InvalidInput``
+  naming ``end`` (a century out is more than the data can say; 0001 to 9999 took a minute of CPU).
 
 The calendar arithmetic (months, cuts, the share of a piece paid) is in :mod:`tuoyu_rules.whatif.periods`,
 the children counted each month in :mod:`tuoyu_rules.whatif.enrolment`, the result types in
@@ -55,12 +59,24 @@ from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
 from ..core.models import Facility
-from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding
+from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
 from ..core.reforms import Reform
 from ..core.results import Assessment, _Entry
 from .enrolment import Enrolment, children_by_month
-from .periods import cut_days, days_in_month, held_entries, months, share_in_force, split_at
+from .periods import (
+    MAX_PROJECTION_MONTHS,
+    any_in_force,
+    cut_days,
+    days_in_month,
+    held_entries,
+    layers_of,
+    months,
+    months_in_force,
+    program_spans,
+    share_in_force,
+    split_at,
+)
 from .projection_results import Projection, ProjectionLine, YearPayerTotal
 
 __all__ = ["Projection", "ProjectionLine", "YearPayerTotal", "months", "project"]
@@ -85,6 +101,7 @@ class _Cell:
 _LAST_DAY = dt.date(9999, 11, 30)  # the month after it would fall outside datetime's range
 
 
+@in_money_context
 def project(
     subject: Facility | Assessment,
     *,
@@ -137,6 +154,15 @@ def project(
     else:
         raise InvalidInput("subject", f"expected a Facility or an Assessment, got {type(subject).__name__}")
 
+    spans = program_spans(layers_of(target, held))
+    counted = months_in_force(spans, start, end)
+    if counted > MAX_PROJECTION_MONTHS:
+        raise InvalidInput(
+            "end",
+            f"the period {start} to {end} has {counted:,} months in which a programme of {target!r} is in force; "
+            f"a projection covers at most {MAX_PROJECTION_MONTHS:,} ({MAX_PROJECTION_MONTHS // 12} years): "
+            "shorten the period",
+        )
     pieces = months(start, end)
     children = children_by_month(enrolment, facility, pieces)
     if enrolment_by_program is not None and not isinstance(enrolment_by_program, Mapping):
@@ -181,6 +207,8 @@ def project(
 
     # Monthly and per-child-monthly amounts: month by month.
     for first, last in pieces:
+        if not any_in_force(spans, first, last):
+            continue  # no programme in force: every entry is ineligible, nothing to assess
         month_key = first.replace(day=1)
         for sub_start, sub_end in split_at(first, last, cuts) if prorate else [(first, last)]:
             entries = entries_on(sub_start)
@@ -199,6 +227,8 @@ def project(
     for year in range(start.year, end.year + 1):
         y_first = max(dt.date(year, 1, 1), start)
         y_last = min(dt.date(year, 12, 31), end)
+        if not any_in_force(spans, y_first, y_last):
+            continue
         year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
         for sub_start, sub_end in split_at(y_first, y_last, cuts) if prorate else [(y_first, y_last)]:
             for e in entries_on(sub_start):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.amounts import AmountRange
 from ..core.errors import InvalidInput
 from ..core.models import Facility
-from ..core.money import DEFAULT_ROUNDING
+from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
 from .budgets import budget
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["sweep", "sweep_reforms"]
 
 
+@in_money_context
 def sweep_reforms(parameter: str, values: Sequence[Mapping[str, Any] | AmountRange], *, name: str = "") -> list[Reform]:
     """One reform per value of ``parameter``; a value is a parameter value table or an :class:`AmountRange`."""
     if isinstance(values, (str, bytes)) or not values:
@@ -63,6 +64,7 @@ def _render(table: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} {table[k]}" for k in keys) or str(table.get("kind"))
 
 
+@in_money_context
 def sweep(
     facilities: Facility | Iterable[Facility | Row] | Callable[[], Iterable[Facility | Row]],
     *,

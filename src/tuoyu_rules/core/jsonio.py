@@ -1,0 +1,140 @@
+"""One way to read JSON, wherever JSON enters the library: :func:`loads`.
+
+Every JSON reader of the package goes through :func:`loads` (the JSON Lines portfolio reader,
+:meth:`tuoyu_rules.batch.RuleCache.facility` and so ``assess_json``, ``assess_many`` and ``tally`` for rows
+given as text, reform files, and every file a ``tuoyu`` command reads), so the same document gets the same
+answer everywhere. The policy:
+
+* **numbers with a fraction or an exponent** (``40000.50``, ``1e5``) are read as exact
+  :class:`~decimal.Decimal`, never as a binary float; the field that receives one then applies its own
+  rules, the same as for any other input: a money field takes ``40000.50`` (two decimals, see
+  :func:`tuoyu_rules.core.money.parse_money`) and refuses ``40000.505``; a count refuses any ``Decimal``.
+  (The published JSON Schema writes money as a string, ``"40000.50"``, the canonical form every output
+  uses; an exact JSON number is accepted on input as it is from Python.)
+* **a key given twice in one object** is refused, naming the key: the last one never silently wins
+  (``"self_built": true, ..., "self_built": false`` would drop a grant).
+* **the constants** ``NaN``, ``Infinity`` and ``-Infinity`` (not JSON, but Python's reader takes them)
+  are refused.
+* **bounds**: a document of at most :data:`MAX_CHARS` characters, nested at most :data:`MAX_DEPTH` deep,
+  each number at most :data:`MAX_NUMBER_CHARS` characters long (no value the library reads comes near
+  these; a hostile document cannot exhaust the stack, nor make Python refuse an integer of 4,300 digits).
+
+Every breach raises :class:`JsonError`, an :class:`~tuoyu_rules.core.errors.InvalidInput` saying what is
+wrong and where (line and column for a syntax error). Nothing else escapes :func:`loads`.
+
+>>> loads('{"amount": 40000.50}')
+{'amount': Decimal('40000.50')}
+>>> loads('{"a": 1, "a": 2}')
+Traceback (most recent call last):
+...
+tuoyu_rules.core.jsonio.JsonError: JSON: the key 'a' appears twice in one object; give it once
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any, Final, NoReturn
+
+from .errors import InvalidInput
+
+__all__ = ["MAX_CHARS", "MAX_DEPTH", "MAX_NUMBER_CHARS", "JsonError", "loads"]
+
+MAX_CHARS: Final = 10_000_000
+"""The longest JSON document (or JSON Lines line) read, in characters."""
+
+MAX_DEPTH: Final = 32
+"""The deepest nesting of arrays and objects read (a facility is 3 deep, a reform file 4)."""
+
+MAX_NUMBER_CHARS: Final = 100
+"""The longest number read, in characters (the largest amount accepted has 16). The CSV reader bounds its
+whole-number cells by it too."""
+
+_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+"""A JSON string (skipped whole: brackets inside it do not count) or one bracket."""
+
+
+class JsonError(InvalidInput):
+    """JSON text that cannot be read, or breaks the reading policy of :mod:`tuoyu_rules.core.jsonio`."""
+
+
+def loads(text: str | bytes | bytearray, *, field: str = "JSON") -> Any:
+    """``text`` read as JSON under the library's one policy (see the module docs).
+
+    :param field: what the text is, for the error message (``"reform"``, ``"standard input"``, ...).
+    :raises JsonError: the text is not JSON (where), not UTF-8, or breaks the policy (which rule).
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise JsonError(field, f"not UTF-8 text (byte {exc.start})") from None
+    if not isinstance(text, str):
+        raise JsonError(field, f"expected JSON text (str or bytes), got {type(text).__name__}")
+    if len(text) > MAX_CHARS:
+        raise JsonError(field, f"longer than {MAX_CHARS:,} characters, the most a document may have")
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # only then can it be nested too deeply
+        _check_depth(text, field)
+    try:
+        return json.loads(
+            text, parse_float=_decimal, parse_int=_int, parse_constant=_constant, object_pairs_hook=_object
+        )
+    except _Refused as exc:
+        raise JsonError(field, str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise JsonError(field, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:  # pragma: no cover - the depth is checked first; a last guard
+        raise JsonError(field, f"nested more than {MAX_DEPTH} deep") from None
+
+
+class _Refused(Exception):
+    """Raised inside the decoder's hooks; :func:`loads` turns it into a :class:`JsonError` naming the field."""
+
+
+def _check_depth(text: str, field: str) -> None:
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise JsonError(field, f"nested more than {MAX_DEPTH} deep (line {_line(text, match.start())})")
+        elif token in "]}":
+            depth -= 1
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _long(text: str) -> NoReturn:
+    raise _Refused(f"a number of {len(text):,} characters; at most {MAX_NUMBER_CHARS} are read")
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        _long(text)
+    return int(text)
+
+
+def _decimal(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        _long(text)
+    return Decimal(text)
+
+
+def _constant(name: str) -> NoReturn:
+    raise _Refused(f"the constant {name} is not allowed (numbers are exact and finite)")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = repr(key) if len(key) <= 40 else repr(key[:37]) + "..."
+                raise _Refused(f"the key {shown} appears twice in one object; give it once")
+            seen.add(key)
+    return result
