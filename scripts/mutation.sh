@@ -15,14 +15,21 @@
 # test to pass under HYPOTHESIS_PROFILE=ci in one process; the tree is copied whole (and listed in
 # also_copy), so the tests that read docs/, tools/ or README find them.
 #
-# Recorded 2026-11-22 (mutmut 3.8.1, TESTS=jurisdictions): src/tuoyu_rules/jurisdictions/* 95.9% (769/802
-# killed; every module at least 91.4%), src/tuoyu_rules/core/engine.py 97.0% (321/331). The 33 jurisdiction
-# survivors are equivalent mutants: format('wan') -> format(None/'XXwanXX'/'WAN') (any style but "yuan" is
-# wan), the label of a ctx.scale() whose note can never appear (a fen amount times a whole count is exact),
-# typing.cast(None, ...), a model_construct default, and branch tests that agree on every reachable input.
-# Of the engine's 10, nine are equivalent; one is the message of the plugin-only "read no ratio" assertion.
-# (Recorded before the layout move, when the rule shapes the jurisdictions share, now RuleContext methods in
-# core/context.py, were written out in each jurisdiction module.)
+# Recorded 2026-11-29 on e8ae5a4's tree (mutmut 3.8.1, TESTS=jurisdictions; one run of the full target above,
+# then engine.py and context.py again with the edge tests added to tests/test_engine_edges.py for issue 18):
+# src/tuoyu_rules/jurisdictions/* 95.0% (742/781 killed; every module at least 91.2%: qianan 91.2, sichuan
+# 91.7, siming 92.6, xiamen 92.8, weifang 94.4, hangzhou 95.3, cn 98.1, fujian 98.6, chengdu and nanning 100),
+# src/tuoyu_rules/core/engine.py 98.9% (262/265; it was 81.9% before those tests: the boundary that checks what
+# a rule returns, added by issue 18, had no test among the preset's), src/tuoyu_rules/core/context.py 97.6%
+# (280/287; was 80.5%). Most jurisdiction survivors are equivalent: format('wan') -> format(None/'XXwanXX'/
+# 'WAN') (any style but "yuan" is wan), the label of a ctx.scale() whose note can never appear (a fen amount
+# times a whole count is exact), typing.cast(None, ...), a model_construct default; a few are message texts
+# not pinned by the preset's tests (the late= text of a designation year, xiamen's "amount is in force on this
+# day", cn's batch comparisons). The 10 engine and context survivors are equivalent: the key looked up for a
+# programme that matches nothing ("" or "XXXX": neither is a programme id), the pin field when no pin is given
+# (read only with a pin), a fen check whose shortcut is then decided by quantize (exponent != +2), the
+# model_construct default allowed=None, format 'F' for 'f' (same for finite numbers), typing.cast (four).
+# (The 2026-11-22 figures, before the layout move: jurisdictions 95.9% (769/802), engine 97.0% (321/331).)
 #
 # mutmut needs the selected tests to pass on the unmutated code first ("failed to collect stats" otherwise).
 # tests/reliability/test_determinism.py is always left out: its subprocesses import the unmutated code.

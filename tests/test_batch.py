@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given
@@ -39,15 +39,27 @@ def fen(value: Decimal | None) -> int | None:
 
 
 def expected_fen(a: tr.Assessment) -> tuple[FenEntry, ...]:
-    out = [
-        FenEntry(e.program, "entitlement", e.payer, e.basis, e.status, int(e.amount.low * 100), fen(e.amount.high))
-        for e in a.entitlements
-    ]
-    out += [
-        FenEntry(o.program, "obligation", o.payer, o.basis, o.status, int(o.amount.low * 100), fen(o.amount.high))
-        for o in a.obligations
-    ]
-    return tuple(out)
+    # Issue 13 (per-child totals): each entry also carries its children and its total in fen.
+    kinds: tuple[tuple[Literal["entitlement", "obligation"], tuple[Any, ...]], ...] = (
+        ("entitlement", a.entitlements),
+        ("obligation", a.obligations),
+    )
+    return tuple(
+        FenEntry(
+            e.program,
+            kind,
+            e.payer,
+            e.basis,
+            e.status,
+            int(e.amount.low * 100),
+            fen(e.amount.high),
+            e.children,
+            int(e.total.low * 100),
+            fen(e.total.high),
+        )
+        for kind, entries in kinds
+        for e in entries
+    )
 
 
 # One cache per day, shared across examples, so that later examples hit results stored by earlier ones.
@@ -116,7 +128,16 @@ def test_a_fact_no_rule_reads_does_not_split_the_cache() -> None:
     assert cache.hits == len(rows) - 1
     assert all(r == results[0] for r in results)
     assert results[0][0] == FenEntry(
-        "xiamen.construction_subsidy", "entitlement", "xiamen.union", "one_time", "eligible", 5_000_000, 10_000_000
+        "xiamen.construction_subsidy",
+        "entitlement",
+        "xiamen.union",
+        "one_time",
+        "eligible",
+        5_000_000,
+        10_000_000,
+        None,  # issue 13: no count for a one-time amount, and its total is the amount itself
+        5_000_000,
+        10_000_000,
     )
 
 

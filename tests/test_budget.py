@@ -61,14 +61,16 @@ def test_a_budgets_totals_equal_the_sum_of_its_assessments(
     assert scenario.facilities == len(items)
     assert scenario.by_payer == totals_by_payer(entries)
     for t in scenario.by_program:
+        # Issue 13: a budget adds totals (a per-child entry's rate times its children), never rates, and counts an
+        # eligible per-child entry with no count supplied as undetermined (its total_status).
         mine = [e for e in entries if e.program == t.program and e.payer == t.payer]
-        assert t.eligible == sum(e.status == "eligible" for e in mine)
-        assert t.ineligible == sum(e.status == "ineligible" for e in mine)
-        assert t.undetermined == sum(e.status == "undetermined" for e in mine)
+        assert t.eligible == sum(e.total_status == "eligible" for e in mine)
+        assert t.ineligible == sum(e.total_status == "ineligible" for e in mine)
+        assert t.undetermined == sum(e.total_status == "undetermined" for e in mine)
         expected = AmountRange.zero()
         for e in mine:
-            if e.status == "eligible":
-                expected = expected + e.amount
+            if e.total_status == "eligible":
+                expected = expected + e.total
         assert t.amount == expected
         assert sum(r.count for r in t.open_reasons) >= t.undetermined
 
@@ -286,6 +288,9 @@ def test_every_documented_csv_column_is_accepted_and_a_bom_is_ignored() -> None:
         "staff_children": "12",
         "union_dues_paid": "true",
         "alliance_member": "false",
+        "accepted": "true",  # issue 13: Xiamen's 验收, Sichuan's kindergarten facts
+        "mixed_with_preschool": "false",
+        "preschool_subsidy": "false",
     }
     line = ",".join(f'"{values[c]}"' for c in CSV_COLUMNS)
     (row,) = list(read_csv(io.StringIO("\ufeff" + header + "\n" + line + "\n")))

@@ -181,12 +181,16 @@ def reference_totals(rows: list[dict[str, Any]], on: dt.date) -> dict[tuple[str,
             continue
         a = tr.assess(facility, on=on)
         for e in [*a.entitlements, *a.obligations]:
-            t = acc.setdefault((e.payer, e.basis), [0, 0, 0, 0])
-            if e.status == "eligible":
-                t[0] += int(e.amount.low * 100)
-                t[1] = None if t[1] is None or e.amount.high is None else t[1] + int(e.amount.high * 100)
+            # Issue 13: totals, never rates. A per-child-month entry adds its monthly sum (rate times children)
+            # under per_month, with its children counted; with no count supplied it is open, never 0.
+            per_child = e.basis == "per_child_month"
+            t = acc.setdefault((e.payer, "per_month" if per_child else e.basis), [0, 0, 0, 0, 0])
+            if e.status == "eligible" and not (per_child and e.children is None):
+                t[0] += int(e.total.low * 100)
+                t[1] = None if t[1] is None or e.total.high is None else t[1] + int(e.total.high * 100)
                 t[2] += 1
-            elif e.status == "undetermined":
+                t[4] += e.children or 0
+            elif e.status != "ineligible":
                 t[3] += 1
     return {k: FenTotal(*acc[k]) for k in sorted(acc)}
 

@@ -123,7 +123,10 @@ def test_2024_batch_is_undetermined_and_names_the_missing_amount() -> None:
     assert e.amount.low == Decimal("0")
     assert e.amount.high is None
     assert e.missing == ("designations[cn.caring_employer].amount",)
-    assert matches_of_award(a) == []
+    # Issue 13: the 2024 report also says "自治区总工会将给予一定的匹配资金": the provincial match is an
+    # obligation of an undetermined amount with no ratio (it was silently absent).
+    (match,) = matches_of_award(a)
+    assert (match.status, match.ratio, match.amount) == ("undetermined", None, tr.AmountRange.unknown())
 
 
 def test_2024_batch_with_a_caller_supplied_amount_is_eligible() -> None:
@@ -145,8 +148,13 @@ def test_designation_year_after_the_day_assessed_is_ineligible() -> None:
 
 
 def test_2022_designation_assessed_in_2022_is_eligible() -> None:
+    """Issue 13: the award has no stated start; before 2023-05-05 (Workers' Daily, the earliest dated source
+    reporting it; the seed says the 2022 list was published in April 2023) it is undetermined, then eligible."""
     a = tr.assess(facility(tr.Designation("cn.caring_employer", 2022)), on=dt.date(2022, 12, 31))
-    assert a.entitlement(AWARD).status == "eligible"
+    assert a.entitlement(AWARD).status == "undetermined"
+    assert any("2023-05-05" in r for r in a.entitlement(AWARD).reasons)
+    b = tr.assess(facility(tr.Designation("cn.caring_employer", 2022)), on=dt.date(2023, 5, 5))
+    assert b.entitlement(AWARD).status == "eligible"
 
 
 def test_year_before_the_first_batch_is_ineligible() -> None:

@@ -79,24 +79,40 @@ def test_partial_years_count_in_full_unless_prorated() -> None:
 
 
 def test_months_not_in_force_pay_nothing_and_proration_pays_the_days() -> None:
-    # sichuan.puhui_subsidy: 200 per full-day child per month, in force from 2025-08-30
+    # sichuan.puhui_subsidy: 200 per full-day child per month, in force from 2025-08-30; since issue 13 this line
+    # is the provincial half, 100 (China Daily 2025-08-22), and sichuan.puhui_subsidy_city_county the other 100
     f = chengdu_puhui()
     start, end = dt.date(2025, 7, 1), dt.date(2025, 12, 31)
     p = project(f, start=start, end=end)
     line = p.line(2025, "sichuan.puhui_subsidy")
     assert line.paid_units == "80 child-months paid"  # September to December, 20 children
-    assert line.amount == AmountRange.exactly(4 * 20 * 200)
+    assert line.amount == AmountRange.exactly(4 * 20 * 100)
+    assert p.line(2025, "sichuan.puhui_subsidy_city_county").amount == AmountRange.exactly(4 * 20 * 100)
     pr = project(f, start=start, end=end, prorate=True)
     pline = pr.line(2025, "sichuan.puhui_subsidy")
-    exact = Fraction(2, 31) * 20 * 200 + 4 * 20 * 200  # two days of August, then four full months
+    exact = Fraction(2, 31) * 20 * 100 + 4 * 20 * 100  # two days of August, then four full months (the half)
     assert pline.amount.low == (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"))
 
 
 def test_enrolment_by_month() -> None:
-    f = chengdu_puhui()
+    # Issue 13 changed this test: enrolment is the facility's enrolled each month, so it moves the programmes that
+    # count enrolled children (Hangzhou's 普惠 subsidy, default reading), not Sichuan's per full-day child subsidy,
+    # which it used to multiply; a month below the full-day count is an error (tests/test_per_child_totals.py).
+    hz = tr.Facility.model_validate(
+        {
+            "jurisdiction": "hangzhou",
+            "mode": "self_run",
+            "places": 30,
+            "enrolled": 20,
+            "embedded": True,
+            "filed": True,
+            "designations": [{"program": "hangzhou.puhui", "year": 2024}],
+        }
+    )
     enrolment: dict[str | dt.date, int] = {"2025-09": 10, "2025-10": 12, dt.date(2025, 11, 1): 14, "2025-12": 0}
-    p = project(f, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), enrolment=enrolment)
-    assert p.line(2025, "sichuan.puhui_subsidy").amount == AmountRange.exactly((10 + 12 + 14) * 200)
+    p = project(hz, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), enrolment=enrolment)
+    assert p.line(2025, "hangzhou.puhui_subsidy").amount == AmountRange.of(36 * 300, 36 * 900)
+    f = chengdu_puhui()
     with pytest.raises(tr.InvalidInput, match="2025-12"):
         project(f, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), enrolment={"2025-09": 1})
     with pytest.raises(tr.InvalidInput, match="places"):
@@ -115,7 +131,7 @@ def test_a_programme_paid_per_a_narrower_count_takes_its_own_enrolment() -> None
         end=dt.date(2025, 10, 31),
         enrolment_by_program={"sichuan.puhui_subsidy": {"2025-09": 8, "2025-10": 6}},
     )
-    assert p.line(2025, "sichuan.puhui_subsidy").amount == AmountRange.exactly((8 + 6) * 200)
+    assert p.line(2025, "sichuan.puhui_subsidy").amount == AmountRange.exactly((8 + 6) * 100)  # the provincial half
     with pytest.raises(tr.InvalidInput, match=r"enrolment_by_program\[sichuan.puhui_subsidy\]"):
         project(
             f, start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30), enrolment_by_program={"sichuan.puhui_subsidy": -1}
@@ -206,12 +222,13 @@ def test_a_whole_year_projection_is_the_assessment_times_its_basis(facility: tr.
     checked.append(year)
     p = project(facility, start=start, end=end)
     for e in (*a.entitlements, *a.obligations):
-        if e.status != "eligible":
+        if e.total_status != "eligible":
             continue
-        factor = {"one_time": 1, "per_year": 1, "per_month": 12, "per_child_month": 12 * facility.enrolled}[e.basis]
+        # Issue 13: a per-child-month entry is paid as its total (rate times its own children) each month.
+        factor = {"one_time": 1, "per_year": 1, "per_month": 12, "per_child_month": 12}[e.basis]
         line = p.line(year, e.program)
         expected = AmountRange.model_construct(
-            low=e.amount.low * factor, high=None if e.amount.high is None else e.amount.high * factor, allowed=None
+            low=e.total.low * factor, high=None if e.total.high is None else e.total.high * factor, allowed=None
         )
         assert (line.amount.low, line.amount.high) == (expected.low, expected.high)
         assert not line.rounded

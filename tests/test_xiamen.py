@@ -266,6 +266,12 @@ def test_construction_is_eligible_only_for_self_built_self_run(f: tr.Facility, d
         assert f.first_intake is None or f.first_intake >= 5
         assert f.full_day is not False
         assert f.staff_puhui_fees is not False
+    elif e.status == "undetermined":
+        # Issue 13: no dates are stated; before 2022-08-26 (Workers' Daily, the earliest dated source reporting the
+        # subsidy) it is not known to be law, so a facility the rule would pay is undetermined, never eligible.
+        assert day < dt.date(2022, 8, 26)
+        assert f.self_built
+        assert f.mode == "self_run"
     else:
         assert e.status == "ineligible"
 

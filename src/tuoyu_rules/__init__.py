@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .batch import (
         RuleCache,
+        TallyError,
         assess_many,
         check_columns,
         merge_totals,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         UnknownJurisdiction,
         UnknownProgram,
     )
+    from .core.jsonio import JsonError
     from .core.loading import build_policy
     from .core.models import MODES, Designation, Facility, Mode
     from .core.money import CENT, DEFAULT_ROUNDING, parse_money
@@ -126,6 +128,8 @@ _LAZY: dict[str, str] = {
     "assess_many": "batch",
     "tally": "batch",
     "merge_totals": "batch",
+    "TallyError": "batch",
+    "JsonError": "core.jsonio",
     "plugin_problems": "core.registry",
     "model_names": "io.schema",
     "schemas": "io.schema",
@@ -258,6 +262,7 @@ __all__ = [
     "GuidanceGap",
     "HangzhouReading",
     "InvalidInput",
+    "JsonError",
     "Mode",
     "MoneyError",
     "Obligation",
@@ -283,6 +288,7 @@ __all__ = [
     "SpendingCategory",
     "SpendingItem",
     "StandardsInput",
+    "TallyError",
     "TuoyuError",
     "UnionSpendingPlan",
     "UnknownJurisdiction",

@@ -69,7 +69,9 @@ def test_demonstration_subsidy_without_an_amount_is_undetermined() -> None:
     assert entry.status == "undetermined"
     assert entry.missing == (AMOUNT_FIELD,)
     assert (entry.amount.low, entry.amount.high) == (Decimal("0"), None)
-    assert (entry.payer, entry.basis) == ("chengdu.union", "one_time")
+    # Issue 13: "市总工会和市卫健委 ... 给予": the union and the health commission pay jointly, shares not stated,
+    # so the payer is the joint payer of both (it was chengdu.union, standing for both).
+    assert (entry.payer, entry.basis) == ("chengdu.union+chengdu.health_commission", "one_time")
     assert entry.citations[0].quote == "市总工会和市卫健委将给予示范点位一定的专项经费补助"
     assert entry.citations[0].source == "003_19185ccd5e50f847.txt"
     assert any("jointly" in r for r in entry.reasons)
@@ -139,16 +141,24 @@ def test_demonstration_amount_must_be_money() -> None:
 
 
 def test_puhui_subsidy_is_200_per_full_day_child_month() -> None:
-    """Sichuan measure (refinement, official): 200 per full-day enrolled child per month, recognised 普惠."""
-    f = facility(puhui(), filed=True, full_day_enrolled=3)
-    entry = tr.assess(f, on=ON).entitlement(PUHUI)
-    assert entry.status == "eligible"
-    assert entry.amount.low == entry.amount.high == Decimal("200")
-    assert (entry.payer, entry.basis, entry.jurisdiction) == ("sichuan.health_commission", "per_child_month", "sichuan")
+    """Sichuan measure (refinement, official): 200 per full-day enrolled child per month, recognised 普惠.
+
+    Issue 13 (China Daily 2025-08-22, secondary): "Half of the subsidy funds will be covered by the provincial
+    government, with the remainder paid by city and county authorities": two entitlements of 100 (the whole
+    was one entitlement of 200 paid by sichuan.health_commission)."""
+    kindergarten = {"mixed_with_preschool": False, "preschool_subsidy": False}  # 雅安日报's facts, given (issue 13)
+    f = facility(puhui(), filed=True, full_day_enrolled=3, **kindergarten)
+    a = tr.assess(f, on=ON)
+    entry, rest = a.entitlement(PUHUI), a.entitlement(f"{PUHUI}_city_county")
+    assert entry.status == rest.status == "eligible"
+    assert entry.amount.low == entry.amount.high == rest.amount.low == rest.amount.high == Decimal("100")
+    assert (entry.payer, entry.basis, entry.jurisdiction) == ("sichuan.government", "per_child_month", "sichuan")
+    assert rest.payer == "chengdu.government+chengdu.county_government"
     assert entry.missing == ()
-    assert any("600.00" in r for r in entry.reasons)  # 3 children * 200
+    assert any("600.00" in r for r in entry.reasons)  # the whole: 3 children * 200
     assert {"sichuan.puhui_amount", "sichuan.puhui_term", "sichuan.puhui_conditions"} <= {c.id for c in entry.citations}
-    assert all(c.quote is None and c.summary for c in entry.citations)
+    summarised = {"sichuan.puhui_amount", "sichuan.puhui_term", "sichuan.puhui_conditions"}
+    assert all(c.quote is None and c.summary for c in entry.citations if c.id in summarised)
 
 
 @pytest.mark.parametrize(
@@ -182,16 +192,19 @@ def test_puhui_subsidy_needs_recognition() -> None:
 )
 def test_puhui_subsidy_filing(filed: bool | None, status: str, missing: tuple[str, ...]) -> None:
     """Sichuan measure: the facility must be filed (备案); unsupplied, it is listed and the status stands."""
-    entry = tr.assess(facility(puhui(), filed=filed, full_day_enrolled=5), on=ON).entitlement(PUHUI)
+    # The kindergarten facts (雅安日报, issue 13) are given, so only the filing can be missing.
+    kindergarten = {"mixed_with_preschool": False, "preschool_subsidy": False}
+    entry = tr.assess(facility(puhui(), filed=filed, full_day_enrolled=5, **kindergarten), on=ON).entitlement(PUHUI)
     assert entry.status == status
     assert entry.missing == missing
 
 
 def test_puhui_subsidy_full_day_children() -> None:
     """Sichuan measure: per full-day enrolled child; unknown count is listed, none enrolled full-day pays 0."""
-    unknown = tr.assess(facility(puhui(), filed=True), on=ON).entitlement(PUHUI)
+    kindergarten = {"mixed_with_preschool": False, "preschool_subsidy": False}  # 雅安日报's facts, given (issue 13)
+    unknown = tr.assess(facility(puhui(), filed=True, **kindergarten), on=ON).entitlement(PUHUI)
     assert (unknown.status, unknown.missing) == ("eligible", ("full_day_enrolled",))
-    assert unknown.amount.low == Decimal("200")
+    assert unknown.amount.low == Decimal("100")  # the provincial half of 200 (issue 13, China Daily 2025-08-22)
     none = tr.assess(facility(puhui(), filed=True, full_day_enrolled=0), on=ON).entitlement(PUHUI)
     assert none.status == "ineligible"
 
@@ -343,7 +356,8 @@ def test_amounts_are_never_negative_and_low_is_at_most_high(
     national: int | None,
 ) -> None:
     """Property: every entry of a Chengdu facility has 0 <= low <= high; ineligible entries are exactly 0;
-    the 普惠 subsidy is exactly 200 whenever it is paid, and only inside its dates."""
+    the 普惠 subsidy is exactly 200 whenever it is paid (two shares of 100 since issue 13: China Daily
+    2025-08-22), and only inside its dates."""
     designations = [site(2020, pinned), puhui(2020)]
     if national is not None:
         designations.append(tr.Designation("cn.caring_employer", national))
@@ -357,4 +371,5 @@ def test_amounts_are_never_negative_and_low_is_at_most_high(
     subsidy = a.entitlement(PUHUI)
     if subsidy.status == "eligible":
         assert dt.date(2025, 8, 30) <= on <= dt.date(2027, 8, 29)
-        assert subsidy.amount.low == subsidy.amount.high == Decimal("200")
+        rest = a.entitlement(f"{PUHUI}_city_county")
+        assert subsidy.amount.low == subsidy.amount.high == rest.amount.low == rest.amount.high == Decimal("100")

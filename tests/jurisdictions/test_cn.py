@@ -108,11 +108,17 @@ def test_2023_pin_below_150000_is_refused() -> None:
 
 
 def test_assessed_before_the_designation_year_is_ineligible() -> None:
-    """A 2023 designation does not apply on a day of 2022; on the first day of 2023 it does."""
+    """A 2023 designation does not apply on a day of 2022; from the first day of 2023 it does.
+
+    Issue 13: the award has no stated start and the earliest dated source reporting it is of 2023-05-05 (Workers'
+    Daily), so on 2023-01-01 it is undetermined (not known to be law yet), and eligible from 2023-05-05."""
     before = award(2023, dt.date(2022, 12, 31)).entitlement(AWARD)
-    after = award(2023, dt.date(2023, 1, 1)).entitlement(AWARD)
+    first_day = award(2023, dt.date(2023, 1, 1)).entitlement(AWARD)
+    reported = award(2023, dt.date(2023, 5, 5)).entitlement(AWARD)
     assert before.status == "ineligible"
-    assert after.status == "eligible"
+    assert first_day.status == "undetermined"
+    assert any("2023-05-05" in r for r in first_day.reasons)
+    assert reported.status == "eligible"
 
 
 def test_no_designation_no_award_and_no_match() -> None:
@@ -285,6 +291,9 @@ def test_obligation_is_at_least_ratio_times_its_grant(year: int, on: dt.date, wh
     a = award(year, on, where)
     for o in a.obligations:
         grant = a.entitlement(o.matches)
+        if o.ratio is None:  # issue 13: the 2024 match, "将给予一定的匹配资金", has no stated ratio
+            assert (o.status, o.amount) == ("undetermined", tr.AmountRange.unknown())
+            continue
         assert o.amount.low >= o.ratio * grant.amount.low
         if not o.exact:
             assert o.amount.high is None

@@ -105,7 +105,11 @@ def test_a_designation_of_the_assessed_year_counts(year: int, status: str) -> No
     assert e.status == status
     if status == "eligible":
         assert (e.amount.low, e.amount.high) == (Decimal("0"), Decimal("100000"))
-        stated(e, r"Fujian provincial caring employer \(2024\): at most 100000\.00; the union decides the sum")
+        stated(  # issue 13: who decides inside the ceiling is a reading, and says so
+            e,
+            r"Fujian provincial caring employer \(2024\): at most 100000\.00; reading: the union decides the sum "
+            r"\(最高: the source states the ceiling only\)",
+        )
     else:
         stated(e, r"the designation is of 2025, after the day assessed \(2024-06-01\)")
 

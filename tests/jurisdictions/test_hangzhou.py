@@ -28,6 +28,7 @@ import tuoyu_rules as tr
 
 ON = dt.date(2024, 6, 1)
 LAST_OLD_DAY = dt.date(2026, 1, 31)
+FIRST_REPORTED = dt.date(2022, 9, 30)  # 杭卫发〔2022〕68号: the earliest dated source reporting the 普惠 subsidy
 FIRST_NEW_DAY = dt.date(2026, 2, 1)
 LAST_NEW_DAY = dt.date(2029, 1, 31)
 PUHUI = "hangzhou.puhui_subsidy"
@@ -139,16 +140,21 @@ def test_puhui_range_payer_basis() -> None:
 
 @pytest.mark.parametrize("enrolled", [0, 1, 20, 60])
 def test_puhui_amount_is_per_child_whatever_the_enrolment(enrolled: int) -> None:
-    """The range stays 300-900 per child-month whatever the enrolment, and the explanation is the same: the
-    reasons say the amount is per enrolled child and not multiplied here; the count itself is the facility's."""
+    """The rate stays 300-900 per child-month whatever the enrolment, and the explanation is the same.
+
+    Issue 13 changed this test: the entry used to be identical for every enrolment (the rate only, "not
+    multiplied"); it now carries the count its rule reads (``children``: the enrolled children, under the
+    default reading) and the monthly ``total``, rate times children. Only those two differ with the enrolment.
+    """
     assessment = tr.assess(facility(puhui(), filed=True, enrolled=enrolled), on=ON)
     e = assessment.entitlement(PUHUI)
     assert (e.amount.low, e.amount.high) == (d("300.00"), d("900.00"))
     assert e.basis == "per_child_month"
-    assert any("per enrolled child per month" in r and "not multiplied" in r for r in e.reasons)
+    assert (e.children, e.total.low, e.total.high) == (enrolled, d(f"{300 * enrolled}.00"), d(f"{900 * enrolled}.00"))
+    assert any("per enrolled child per month" in r and "amount times the enrolled children" in r for r in e.reasons)
     assert assessment.facility.enrolled == enrolled
     baseline = tr.assess(facility(puhui(), filed=True, enrolled=7), on=ON).entitlement(PUHUI)
-    assert e == baseline
+    assert e.model_copy(update={"children": 7, "total": baseline.total}) == baseline
 
 
 def test_puhui_needs_recognition() -> None:
@@ -247,14 +253,20 @@ def test_puhui_after_the_successor_measure_ends() -> None:
 
 @pytest.mark.parametrize(("amount", "ok"), [("299.99", False), ("300", True), ("900", True), ("900.01", False)])
 def test_puhui_pinned_rate_bounds(amount: str, ok: bool) -> None:
-    """A rate pinned for a recognition of 2025 lies inside 300-900 (the seed's range in force that year)."""
+    """A rate given for a recognition of 2025 pins 300-900 on a day of the old measure when it lies inside it.
+
+    Issue 13 changed this test: a rate outside 300-900 used to be refused (ValidationError), but it may be the
+    successor measure's rate (from 2026-02-01, amounts not published), so it is accepted, left unapplied with a
+    reason on a day of the old measure, and is the amount from 2026-02-01.
+    """
+    e = tr.assess(facility(puhui(2025, amount), filed=True), on=LAST_OLD_DAY).entitlement(PUHUI)
     if ok:
-        e = tr.assess(facility(puhui(2025, amount), filed=True), on=LAST_OLD_DAY).entitlement(PUHUI)
         assert e.amount.low == e.amount.high == d(amount)
     else:
-        with pytest.raises(ValidationError) as info:
-            puhui(2025, amount)
-        assert "[300.00, 900.00]" in str(info.value)
+        assert (e.amount.low, e.amount.high) == (d("300.00"), d("900.00"))
+        assert any("range in force on 2026-01-31" in r and "not applied" in r for r in e.reasons)
+        new = tr.assess(facility(puhui(2025, amount), filed=True), on=FIRST_NEW_DAY).entitlement(PUHUI)
+        assert new.amount.low == new.amount.high == d(amount)
 
 
 # -- the demonstration award ---------------------------------------------------------------------------------
@@ -364,6 +376,11 @@ def test_property_puhui_status_by_day(
     if day > LAST_NEW_DAY or not embedded or year > day.year or filed is False:
         assert e.status == "ineligible"
         assert e.amount.low == e.amount.high == 0
+    elif day < FIRST_REPORTED:
+        # Issue 13: no start is stated; before 杭卫发〔2022〕68号 (2022-09-30), the earliest dated source, the
+        # subsidy is not known to be law: undetermined, 0 up to the seed's 900.
+        assert e.status == "undetermined"
+        assert (e.amount.low, e.amount.high) == (d("0.00"), d("900.00"))
     elif day <= LAST_OLD_DAY:
         assert e.status == "eligible"
         assert (e.amount.low, e.amount.high) == (d("300.00"), d("900.00"))

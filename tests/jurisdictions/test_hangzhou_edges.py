@@ -30,8 +30,8 @@ PUHUI = "hangzhou.puhui_subsidy"
 DEMO = "hangzhou.demonstration_award"
 DEFAULT_READING = (
     r"the amount is per enrolled child per month \(the documented default reading: the seed says 每月300~900元 "
-    r"without saying per what\), not multiplied by the facility's enrolled children here"
-)
+    r"without saying per what\); the entry's total is the amount times the enrolled children"
+)  # issue 13: the entry now carries the count (children) and the monthly total; it used to say "not multiplied"
 FACILITY_READING = (
     r"the amount is read as per facility per month \(an alternative reading chosen by the caller: the seed says "
     r"每月300~900元 without saying per what\)"
@@ -106,7 +106,7 @@ def test_filed_eligible_states_the_range_the_reading_and_the_filing() -> None:
     stated(
         e,
         r"embedded facility recognised as 普惠 \(2023\): 300\.00-900\.00 yuan per child per month \(.*2026-01-31\); "
-        r"the bureau sets the rate inside the range",
+        r"nothing published says who sets the rate inside the range",  # issue 13: "the bureau sets" was unsourced
     )
     stated(e, DEFAULT_READING)
     stated(e, FILED_YES)
@@ -198,7 +198,8 @@ def test_selected_in_the_assessed_year_is_eligible() -> None:
     stated(
         e,
         r"selected as a city demonstration employer-embedded facility \(2024\): one-time award of 5万.*15万元; "
-        r"the city decides the sum inside the range",
+        r"reading: the granting body decides the sum inside the range \(the seed names neither the body nor how it "
+        r"decides\)",  # issue 13: "the city decides" rested on no source
     )
 
 

@@ -55,7 +55,7 @@ def test_the_reason_states_the_ceiling_and_who_decides() -> None:
     stated(
         e,
         r"designated a Qian'an caring unit \(2023\): one-time subsidy of at most 7.*\(最高不超过.*/家\); "
-        r"the granting body decides the amount",
+        r"reading: the granting body decides the amount \(the source states the ceiling only\)",  # issue 13
     )
 
 

@@ -62,20 +62,36 @@ def test_no_full_day_child_names_全日托() -> None:
 
 @pytest.mark.parametrize(("children", "monthly"), [(1, "200.00"), (7, "1,400.00")])
 def test_the_monthly_total_is_the_rate_times_full_day_children(children: int, monthly: str) -> None:
-    e = subsidy(filed=True, full_day_enrolled=children)
-    assert (e.status, e.amount, e.missing) == ("eligible", tr.AmountRange.exactly(Decimal("200")), ())
-    assert len(e.reasons) == 2
+    # The kindergarten facts (雅安日报, issue 13) are given: nothing is missing.
+    e = subsidy(filed=True, full_day_enrolled=children, mixed_with_preschool=False, preschool_subsidy=False)
+    # Issue 13 (China Daily 2025-08-22, secondary): this entry is the provincial half, 100 of the 200; its first
+    # reason says so, and the whole's reasons follow (it was the whole 200, with two reasons).
+    assert (e.status, e.amount, e.missing) == ("eligible", tr.AmountRange.exactly(Decimal("100")), ())
+    assert len(e.reasons) == 3
+    stated(
+        e,
+        r"provincial share \(0\.5 of the whole, paid by the provincial government\): 100\.00 of the 200\.00 yuan per "
+        r"full-day enrolled child per month \(China Daily 2025-08-22, an English report: secondary\)",
+    )
     stated(
         e,
         r"recognised as 普惠 at county level \(2025\): 200\.00 yuan per full-day enrolled child per month "
         r"\(measure in force 2025-08-30 to 2027-08-29\)",
     )
-    stated(e, rf"{children} full-day enrolled children: {re.escape(monthly)} yuan a month")
+    stated(e, rf"the whole subsidy for {children} full-day enrolled children: {re.escape(monthly)} yuan a month")
 
 
 def test_unsupplied_facts_are_listed_and_explained() -> None:
     e = subsidy()
-    assert (e.status, e.amount) == ("eligible", tr.AmountRange.exactly(Decimal("200")))
-    assert e.missing == ("full_day_enrolled", "filed")
+    # Issue 13: the provincial half of the 200 (China Daily 2025-08-22); it was the whole 200.
+    assert (e.status, e.amount) == ("eligible", tr.AmountRange.exactly(Decimal("100")))
+    # Issue 13: 雅安日报's exclusion adds two facts, listed when not supplied without changing the status.
+    assert e.missing == ("full_day_enrolled", "mixed_with_preschool", "preschool_subsidy", "filed")
+    stated(
+        e,
+        r"not supplied: mixed_with_preschool, preschool_subsidy \(the measure excludes a kindergarten mixing "
+        r"children under 3 with preschool children, and a 托班 taking preschool subsidies\); they do not change "
+        r"the status",
+    )
     stated(e, r"full_day_enrolled not supplied: the monthly total is the amount times that number")
     stated(e, r"filing \(备案\) not supplied: a condition of the measure; it does not change the status")

@@ -57,8 +57,8 @@ def test_the_award_reason_gives_the_year_the_range_and_who_decides() -> None:
     stated(
         e.reasons,
         r"selected as a Weifang caring employer \(2023\): one-time special subsidy of 3万.*5万元; "
-        r"the union decides the sum inside the range",
-    )
+        r"reading: the union decides the sum inside the range \(the seed states the range, not who picks the sum\)",
+    )  # issue 13: who decides is a reading, not the seed's words
     stated(e.reasons, r"mode self_run: 用人单位单独办 \(self-run\), one of the 三办一托 modes the city promotes")
 
 

@@ -196,12 +196,12 @@ def test_payers_belong_to_a_jurisdiction(jid: str) -> None:
     for program in policy.programs:
         if program.kind not in ("entitlement", "obligation"):
             continue
-        payer = program.payer or ""
-        if PLACEHOLDER.match(payer):
-            continue
-        assert payer.split(".", 1)[0] in ids, f"{program.id}: payer {payer!r} of no registered jurisdiction"
-        owner = tr.get_policy(payer.split(".", 1)[0])
-        assert payer in owner.payers, f"{program.id}: payer {payer!r} is not declared in data/{owner.id}.toml"
+        for payer in (program.payer or "").split("+"):  # each part of a joint payer (issue 13)
+            if PLACEHOLDER.match(payer):
+                continue
+            assert payer.split(".", 1)[0] in ids, f"{program.id}: payer {payer!r} of no registered jurisdiction"
+            owner = tr.get_policy(payer.split(".", 1)[0])
+            assert payer in owner.payers, f"{program.id}: payer {payer!r} is not declared in data/{owner.id}.toml"
 
 
 @pytest.mark.parametrize("jid", BUILTIN)

@@ -21,7 +21,8 @@ Nothing here restates a rule or a validation:
   that run read a field outside the grouping, the rest of the group is grouped again. (Where the grouping
   would give groups of a row or two, or a run read the facility whole, the rows walk the trie node by node
   instead, grouped at each node.) Each stored result's integer fen is multiplied by its row count
-  (:mod:`~tuoyu_rules.batch.walk`).
+  (:mod:`~tuoyu_rules.batch.walk`); the sums are the entries' totals, as :func:`~tuoyu_rules.batch.totals_fen`
+  adds them (a per-child-month entry's monthly sum, never its rate).
 
 numpy is optional: ``backend="numpy"`` needs it (``pip install numpy``), ``backend="python"`` is the same
 algorithm over lists, ``"auto"`` uses numpy when it is installed (:mod:`~tuoyu_rules.batch.backends`). No float

@@ -1,8 +1,9 @@
 """Results in integer fen and their exact sums: :class:`FenEntry`, :class:`FenTotal`, :func:`totals_fen`.
 
-A ``"fen"`` result is a tuple of :class:`FenEntry`: each entitlement and obligation's payer, basis, status and
-bounds in integer fen (1 yuan = 100 fen), exact. :func:`totals_fen` and :func:`merge_totals` sum them by payer
-and basis, exactly, in any order (a partition's totals merge with another's: Dask's ``map_partitions`` and
+A ``"fen"`` result is a tuple of :class:`FenEntry`: each entitlement and obligation's payer, basis, status,
+bounds, children and total in integer fen (1 yuan = 100 fen), exact. :func:`totals_fen` and :func:`merge_totals`
+sum their totals (never rates: a per-child-month entry is a monthly sum, under ``per_month``) by payer and
+basis, exactly, in any order (a partition's totals merge with another's: Dask's ``map_partitions`` and
 ``reduction``). A :class:`RowError` stands in a stream for a row that could not be assessed.
 """
 
@@ -11,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..core.money import in_money_context
+from ..core.results import total_basis, total_status
+
+if TYPE_CHECKING:
+    from ..core.results import _Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +32,41 @@ class FenEntry:
     status: str
     low: int
     high: int | None
-    """``None``: no upper bound."""
+    """``None``: no upper bound. ``low`` and ``high`` are the amount per ``basis`` (a rate, for per-child-month)."""
+    children: int | None
+    """The count a per-child-month amount is paid for (the entry's ``children``); None otherwise."""
+    total_low: int
+    total_high: int | None
+    """The entry's ``total`` in fen: rate times children for per-child-month (a monthly sum), else the amount."""
+
+    @classmethod
+    def of(cls, kind: Literal["entitlement", "obligation"], entry: _Entry) -> FenEntry:
+        """An entitlement or obligation of an assessment in integer fen."""
+        amount, total = entry.amount, entry.total
+        return cls(
+            entry.program,
+            kind,
+            entry.payer,
+            entry.basis,
+            entry.status,
+            _fen(amount.low),
+            None if amount.high is None else _fen(amount.high),
+            entry.children,
+            _fen(total.low),
+            None if total.high is None else _fen(total.high),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class FenTotal:
-    """Eligible amounts of one payer and basis summed in fen; undetermined entries counted apart, never as 0."""
+    """Eligible totals of one payer and basis summed in fen; undetermined entries counted apart, never as 0."""
 
     low: int
     high: int | None
     eligible: int
     undetermined: int
+    children: int = 0
+    """The children the per-child-month totals in this sum are paid for (0 when none is per child)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,38 +89,45 @@ def _fen(value: Decimal) -> int:
 
 
 def totals_fen(results: Iterable[tuple[FenEntry, ...] | RowError]) -> Totals:
-    """Sum ``"fen"`` results by (payer, basis), exactly: eligible bounds summed, undetermined counted apart.
+    """Sum ``"fen"`` results by (payer, basis), exactly: eligible totals summed, undetermined counted apart.
 
-    The same rule as :meth:`Assessment.totals <tuoyu_rules.Assessment.totals>`, over many rows; a
-    :class:`RowError` is skipped (count them yourself if you yield them).
+    The same rule as :meth:`Assessment.totals <tuoyu_rules.Assessment.totals>`, over many rows: totals, never
+    rates (a per-child-month entry adds rate times children under ``per_month``, and one with no count is
+    undetermined); a :class:`RowError` is skipped (count them yourself if you yield them).
     """
     low: dict[tuple[str, str], int] = {}
     high: dict[tuple[str, str], int | None] = {}
     eligible: dict[tuple[str, str], int] = {}
     undetermined: dict[tuple[str, str], int] = {}
+    children: dict[tuple[str, str], int] = {}
     for entries in results:
         if isinstance(entries, RowError):
             continue
         for e in entries:
-            key = (e.payer, e.basis)
+            key = (e.payer, total_basis(e.basis))
             if key not in low:
                 low[key] = 0
                 high[key] = 0
                 eligible[key] = 0
                 undetermined[key] = 0
-            if e.status == "eligible":
-                low[key] += e.low
+                children[key] = 0
+            status = total_status(e.status, e.basis, e.children)
+            if status == "eligible":
+                low[key] += e.total_low
                 h = high[key]
-                high[key] = None if h is None or e.high is None else h + e.high
+                high[key] = None if h is None or e.total_high is None else h + e.total_high
                 eligible[key] += 1
-            elif e.status == "undetermined":
+                children[key] += e.children or 0
+            elif status == "undetermined":
                 undetermined[key] += 1
-    return {k: FenTotal(low[k], high[k], eligible[k], undetermined[k]) for k in sorted(low)}
+    return {k: FenTotal(low[k], high[k], eligible[k], undetermined[k], children[k]) for k in sorted(low)}
 
 
 def _scaled(totals: Totals, n: int) -> Totals:
     return {
-        k: FenTotal(t.low * n, None if t.high is None else t.high * n, t.eligible * n, t.undetermined * n)
+        k: FenTotal(
+            t.low * n, None if t.high is None else t.high * n, t.eligible * n, t.undetermined * n, t.children * n
+        )
         for k, t in totals.items()
     }
 
@@ -105,7 +141,9 @@ def merge_totals(a: Totals, b: Totals) -> Totals:
             out[key] = t
             continue
         high = None if s.high is None or t.high is None else s.high + t.high
-        out[key] = FenTotal(s.low + t.low, high, s.eligible + t.eligible, s.undetermined + t.undetermined)
+        out[key] = FenTotal(
+            s.low + t.low, high, s.eligible + t.eligible, s.undetermined + t.undetermined, s.children + t.children
+        )
     return dict(sorted(out.items()))
 
 

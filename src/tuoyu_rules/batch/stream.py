@@ -8,11 +8,14 @@ Each row is validated as a :class:`~tuoyu_rules.Facility` and its result found i
 ``"ndjson"``
     one line of JSON text, the same data as ``Assessment.model_dump_json()`` (streams to a file).
 ``"fen"``
-    a tuple of :class:`~tuoyu_rules.batch.FenEntry`: each entitlement and obligation's payer, basis, status and
-    bounds in integer fen, exact; :func:`~tuoyu_rules.batch.totals_fen` and :func:`~tuoyu_rules.batch.merge_totals`
-    sum them by payer and basis, exactly, in any order (:mod:`tuoyu_rules.batch.fen`).
+    a tuple of :class:`~tuoyu_rules.batch.FenEntry`: each entitlement and obligation's payer, basis, status,
+    bounds, children and total in integer fen, exact; :func:`~tuoyu_rules.batch.totals_fen` and
+    :func:`~tuoyu_rules.batch.merge_totals` sum their totals by payer and basis, exactly, in any order
+    (:mod:`tuoyu_rules.batch.fen`).
 
 :func:`tally` sums the ``"fen"`` results without building one per row. Memory stays flat: rows stream through.
+Tallies add totals, never rates: a per-child-month entry counts as its monthly sum (rate times the children its
+rule counts) under ``per_month``, with the children in :attr:`~tuoyu_rules.batch.FenTotal.children`.
 
 ``cache=`` shares a :class:`~tuoyu_rules.batch.RuleCache` between calls; its options (day, jurisdiction,
 rounding, reform, pins) must be the call's, or the call raises :class:`~tuoyu_rules.InvalidInput` naming the

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
-from .fen import FenEntry, _fen
+from .fen import FenEntry
 from .trace import _WHOLE, _key
 
 if TYPE_CHECKING:
@@ -32,8 +32,7 @@ class _Leaf:
         )
         for kind, items in kinds:
             for e in items:
-                high = None if e.amount.high is None else _fen(e.amount.high)
-                entries.append(FenEntry(e.program, kind, e.payer, e.basis, e.status, _fen(e.amount.low), high))
+                entries.append(FenEntry.of(kind, e))
         self.fen: tuple[FenEntry, ...] = tuple(entries)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, TextIO
 
 from ..core.engine import assess
 from ..core.errors import TuoyuError
 from ..core.models import Facility
-from ..core.registry import chain, get_policy, list_jurisdictions, plugin_problems
+from ..core.registry import get_policy, list_jurisdictions, plugin_problems
 from ..core.results import Assessment
+from ..whatif.comparison import compare
 from .common import (
     EXIT_OK,
     add_file_or_example,
@@ -31,10 +31,10 @@ from .common import (
     example_file,
     examples,
     file_or_example,
-    one_line,
     read_json,
     say,
     table,
+    warn,
     write_json,
 )
 
@@ -73,11 +73,6 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _example_text(name: str) -> str:
     return example_file(name, _SUFFIX, "example").read_text(encoding="utf-8")
-
-
-def _warn(exc: TuoyuError) -> None:
-    """A broken plugin is reported on standard error (one line), and the command goes on without it."""
-    sys.stderr.write(f"tuoyu: warning: {one_line(str(exc))}\n")
 
 
 def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
@@ -123,13 +118,13 @@ def _print_assessment(a: Assessment, out: TextIO) -> None:
 
 def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     for problem in plugin_problems():  # e.g. a plugin claiming a built-in id: ignored, and said so
-        _warn(problem)
+        warn(problem)
     policies = []
     for jid in list_jurisdictions():
         try:
             policies.append(get_policy(jid))
         except TuoyuError as exc:  # a broken plugin is reported, and the others are still listed
-            _warn(exc)
+            warn(exc)
     if args.format == "json":
         data = [
             {
@@ -161,17 +156,6 @@ def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
-def _cities() -> list[str]:
-    cities = []
-    for jid in list_jurisdictions():
-        try:
-            if get_policy(jid).level == "city":
-                cities.append(jid)
-        except TuoyuError as exc:  # a broken plugin is skipped with a warning, not fatal
-            _warn(exc)
-    return cities
-
-
 def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     facility = _read_facility(args, stdin)
     pins = dict(args.pin)
@@ -182,16 +166,14 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _compare(facility: Facility, args: argparse.Namespace, pins: dict[str, str], out: TextIO) -> int:
-    results = {}
-    for city in _cities():
-        layer_ids = {p.id for p in chain(city)}
-        city_pins = {k: v for k, v in pins.items() if k.split(".", 1)[0] in layer_ids}
-        results[city] = assess(facility, jurisdiction=city, on=args.on, rounding=args.rounding, pins=city_pins)
+    result = compare(facility, on=args.on, rounding=args.rounding, pins=pins)
+    for reason in result.skipped.values():  # a plugin that fails to load or whose rule fails: skipped, and said
+        warn(reason)
     if args.format == "json":
-        write_json({city: a.model_dump(mode="json") for city, a in results.items()}, out)
+        write_json(result.to_json_data(), out)
         return EXIT_OK
     rows = [["city", "programme", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
-    for city, a in results.items():
+    for city, a in result.assessments.items():
         for e in (*a.entitlements, *a.obligations):
             yuan, wan = amount_cells(e.amount)
             rows.append([city, e.program, e.payer, e.basis, e.status, yuan, wan])

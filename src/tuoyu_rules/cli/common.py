@@ -10,7 +10,7 @@
 * human-readable text made safe to print (:func:`printable`, :func:`say`): every table cell and every line a
   printer writes goes through them, so a name, a description, a reason or an error message read from input
   can neither start a new line nor send a terminal escape;
-* error text on one line (:func:`one_line`, :func:`validation_line`).
+* error text on one line (:func:`one_line`, :func:`validation_line`) and warnings (:func:`warn`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -265,6 +266,12 @@ def one_line(message: str) -> str:
     """Error text on one line, whatever the input echoed into it (a key with a newline or an ANSI escape, say):
     :func:`printable`."""
     return printable(message)
+
+
+def warn(problem: object) -> None:
+    """One ``tuoyu: warning:`` line on standard error (:func:`one_line`) for a problem the command goes on
+    without, such as a broken jurisdiction plugin left out of a listing or a comparison of every city."""
+    sys.stderr.write(f"tuoyu: warning: {one_line(str(problem))}\n")
 
 
 def validation_line(exc: ValidationError) -> str:

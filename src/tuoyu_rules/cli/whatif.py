@@ -31,7 +31,6 @@ from ..io import tables
 from ..io.export import csv_cell, csv_writer
 from ..whatif import Budget, Projection, budget, project, read_csv, read_jsonl, sweep
 from ..whatif.comparison import usable_cities
-from .assess import _warn
 from .common import (
     BadInput,
     add_file_or_example,
@@ -44,6 +43,7 @@ from .common import (
     read_facility,
     say,
     table,
+    warn,
     write_json,
     yuan_cell,
 )
@@ -98,7 +98,12 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("file", help="facility JSON file, or - for standard input")
     p.add_argument("--start", type=date_arg, required=True)
     p.add_argument("--end", type=date_arg, required=True)
-    p.add_argument("--enrolment", type=int, help="children enrolled each month (default: the facility's enrolled)")
+    p.add_argument(
+        "--enrolment",
+        type=int,
+        help="children enrolled each month (default: the facility's enrolled); a programme that counts other "
+        "children (full-day, employees') keeps the facility's own count",
+    )
     p.add_argument("--prorate", action="store_true", help="pay partial months and years by days")
     p.add_argument("--one-time-on", type=date_arg, help="the day one-time amounts are assessed (default: --start)")
     p.add_argument("--jurisdiction", help="what-if: apply this city's rules")
@@ -175,7 +180,8 @@ def _print_budget(b: Budget, out: TextIO) -> None:
     else:
         say(out, "Ranges kept as ranges: the granting bodies decide inside them")
     say(out)
-    say(out, "By payer (a one-time sum, a yearly sum and a monthly rate are never added together)")
+    say(out, "By payer (one-time, yearly and monthly sums are never added together; per-child rates are counted as")
+    say(out, "monthly sums, rate times the children each rule counts)")
     rows = [["payer", "basis", *names]]
     for row in b.side_by_side():
         rows.append([row["payer"], row["basis"], *(yuan_cell(*row[n]) for n in names)])
@@ -183,13 +189,16 @@ def _print_budget(b: Budget, out: TextIO) -> None:
     for s in b.scenarios:
         say(out)
         say(out, f"By programme: {s.name}")
-        prog_rows = [["programme", "payer", "basis", "eligible", "ineligible", "undetermined", "amount (yuan)"]]
+        prog_rows = [
+            ["programme", "payer", "basis", "children", "eligible", "ineligible", "undetermined", "amount (yuan)"]
+        ]
         for t in s.by_program:
             prog_rows.append(
                 [
                     t.program,
                     t.payer,
                     t.basis,
+                    "" if t.children is None else str(t.children),
                     str(t.eligible),
                     str(t.ineligible),
                     str(t.undetermined),
@@ -273,7 +282,7 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         _bad("give --cities or --all-cities, not both")
     cities, broken = usable_cities() if args.all_cities else ((*(args.cities or [facility.jurisdiction]),), ())
     for exc in broken:  # a broken plugin is reported and skipped, as `tuoyu compare` does
-        _warn(exc)
+        warn(exc)
     results = {}
     for city in cities:
         moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
@@ -284,7 +293,7 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         except PluginError as exc:  # a plugin whose rule fails: skipped with --all-cities, an error for --cities
             if not args.all_cities:
                 raise
-            _warn(exc)
+            warn(exc)
     if args.format == "json":
         write_json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
         return 0

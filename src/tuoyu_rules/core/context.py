@@ -10,6 +10,7 @@ methods here, so each rule states only what is its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -274,3 +275,23 @@ class RuleContext:
             raise MoneyError(f"{self.program.id} {what}", exc.problem) from None
         note = f"{what}: rounded to the fen ({self.rounding})" if rounded else None
         return scaled, note
+
+
+def before_reported(outcome: Outcome, program: Program, on: dt.date) -> Outcome:
+    """The outcome on a day before the earliest source reporting an undated programme (issue 13): not known to be
+    law on that day, so undetermined with the bounds that are known (0 up to the rule's high), and the fact that
+    would decide it, the programme's start date (``<programme id>.start``, which no source found states), listed in
+    ``missing``; a facility the rule finds ineligible stays ineligible (it would get nothing either way), with the
+    same reason."""
+    assert program.reported_since is not None
+    reason = (
+        f"the sources state no start date, and the earliest dated source that reports {program.id} is of "
+        f"{program.reported_since.isoformat()}: whether it was in force on {on.isoformat()} is not known"
+    )
+    if outcome.status == "ineligible":
+        return dataclasses.replace(outcome, reasons=(*outcome.reasons, reason))
+    known = AmountRange.model_construct(low=AmountRange.zero().low, high=outcome.amount.high, allowed=None)
+    missing = (*outcome.missing, f"{program.id}.start")
+    return dataclasses.replace(
+        outcome, status="undetermined", amount=known, reasons=(reason, *outcome.reasons), missing=missing
+    )

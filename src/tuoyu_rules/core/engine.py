@@ -16,15 +16,17 @@ from typing import Any, get_args
 
 from .amounts import AmountRange
 from .citations import lowest_confidence
-from .context import RuleContext
+from .context import RuleContext, before_reported
 from .errors import AmountOutsideRange, InvalidInput, PluginRuleError, PolicyDataError, TuoyuError, UnknownProgram
-from .models import Facility, locate
+from .loading import joint_payers
+from .models import Facility, locate, pin_problem
 from .money import CENT, DEFAULT_ROUNDING, MAX_MONEY, check_rounding, in_money_context, money_context, parse_money
+from .parameters import DatedValue
 from .policy import BASES, Outcome, Policy, Program, Status
 from .reforms import Reform
 from .registry import builtin_jurisdictions
 from .registry import chain as resolve_chain
-from .results import Assessment, Entitlement, Obligation
+from .results import Assessment, Entitlement, Obligation, entry_total
 
 
 @in_money_context
@@ -48,14 +50,17 @@ def assess(
     :param rounding: the decimal rounding mode for any amount that needs rounding (default ROUND_HALF_UP);
         an entry whose amount was rounded says so in its reasons.
     :param pins: awarded amounts by programme id, for ranges the granting body has already decided
-        (Xiamen's construction tier, say). A pin must lie inside the programme's range. Designation amounts
-        pin their own programmes.
+        (Xiamen's construction tier, say). A pin must lie inside a range the law gives the programme; on a day
+        whose range does not contain it (a rate meant for another period), it is not applied and the entry says
+        so. Designation amounts pin their own programmes, the same way on every day. A rule that splits a
+        pinned whole into published shares (Sichuan's 普惠 subsidy) applies the pin itself and clears
+        ``ctx.pin``, so a share is never pinned to the whole.
     :param reform: a what-if overlay of parameter values (:class:`~tuoyu_rules.Reform`); every value it
         supplies is flagged ``what_if`` in the result and the entry's reasons say so. The law is untouched.
     :raises UnknownJurisdiction: ``jurisdiction`` is not registered.
     :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district (or
         a code below one), or is a malformed or unresolved division code.
-    :raises AmountOutsideRange: a pin lies outside its programme's range.
+    :raises AmountOutsideRange: a pin lies inside no range the law gives its programme.
 
     Pure: no clock, no I/O; the same input gives the same output, whatever the caller's ``decimal`` context
     (the library computes in its own, :func:`~tuoyu_rules.core.money.money_context`; each rule in a fresh copy).
@@ -89,9 +94,19 @@ def assess(
         if fields is not None:
             common, ctx = fields
             ratio = ctx.last_ratio
-            if ratio is None:  # a rule bug (a plugin's, say): named, never a bare traceback
-                raise PolicyDataError(f"obligation rule {program.id} read no ratio; a matching duty needs one")
-            obligations.append(Obligation(**common, matches=program.matches, ratio=ratio.value, exact=ratio.exact))
+            if ratio is None and not _ratio_not_stated(common["status"], ctx):  # a rule bug (a plugin's, say)
+                raise PolicyDataError(
+                    f"obligation rule {program.id} read no ratio; a matching duty needs one (or, where the source "
+                    "states none, an undetermined outcome that read the ratio's not_stated value)"
+                )
+            obligations.append(
+                Obligation(
+                    **common,
+                    matches=program.matches,
+                    ratio=None if ratio is None else ratio.value,
+                    exact=ratio is not None and ratio.exact,
+                )
+            )
 
     layer_ids = {layer.id for layer in layers}
     notes = (() if place_note is None else (place_note,)) + tuple(
@@ -186,6 +201,13 @@ def _evaluate(
         problem = _outcome_problem(outcome, program)
         if problem is not None:  # caught here, at the boundary, not later as a bare error in every command
             raise _rule_error(program, layer, problem)
+        if outcome is not None and not program.reported_on(on):
+            outcome = before_reported(outcome, program, on)
+            for citation in program.citations:  # the earliest dated source, whose date the reason gives
+                if citation.published == program.reported_since:
+                    ctx.cite(citation.id)
+        if ctx.pin is None:  # a rule that applied the pin itself (to its share of the whole) cleared it
+            pin = None
     if outcome is None:
         return None
     amount = outcome.amount
@@ -196,21 +218,33 @@ def _evaluate(
         elif amount.contains(pin):
             reasons.append(f"amount pinned at {pin} by {pin_field}, {amount.describe_allowed()}")
             amount = AmountRange.exactly(pin)
-        elif pin_field.startswith("designations["):
-            # The designation was valid for its year's range; on this day another range is in force.
-            reasons.append(
-                f"the designation's amount {pin} is not {amount.describe_allowed()}, the range in force on "
-                f"{on.isoformat()}; it is not applied"
-            )
         else:
-            raise AmountOutsideRange(pin_field, f"{pin} is not {amount.describe_allowed()} ({program.id})")
+            # Pins and designation amounts alike (issue 13): an amount inside no range the law gives the programme
+            # is an error (a designation's was refused when it was made); one meant for another day's range, or for
+            # a period whose amounts are not published (Hangzhou from 2026-02-01), is left unapplied on this day.
+            is_designation = pin_field.startswith("designations[")
+            problem = None if is_designation else pin_problem(program, layer, facility, pin, amount)
+            if problem is not None:
+                raise AmountOutsideRange(pin_field, f"{problem} ({program.id})")
+            given = "the designation's amount" if is_designation else f"the pinned amount ({pin_field})"
+            reasons.append(
+                f"{given} {pin} is not {amount.describe_allowed()}, the range in force on {on.isoformat()}; "
+                "it is not applied"
+            )
     what_if = [u for u in ctx.uses if u.what_if]
     if what_if and run.reform is not None:
         changed = ", ".join(f"{u.name} = {u.value}" for u in what_if)
         reasons.append(f"WHAT-IF, not law: reform {run.reform.name!r} sets {changed}")
     payer_id = outcome.payer or ctx.payer
-    payer_zh, payer_en = _payer_names(payer_id, layers)
+    try:
+        payer_zh, payer_en = _payer_names(payer_id, layers)
+    except PolicyDataError as exc:  # a joint payer with a part no layer declares: named, with its owner
+        raise _rule_error(program, layer, f"is paid by an undeclared payer: {exc}") from None
     citations = tuple(ctx.citation(c) for c in ctx.cited)
+    basis = outcome.basis or program.basis
+    assert basis is not None  # build_policy guarantees a basis for money-bearing programmes
+    if outcome.children is not None and basis != "per_child_month":  # a rule bug: named, never a silent total
+        raise _rule_error(program, layer, f"returned children ({outcome.children}) for a {basis} amount")
     fields: dict[str, Any] = {
         "program": program.id,
         "jurisdiction": layer.id,
@@ -220,8 +254,10 @@ def _evaluate(
         "payer": payer_id,
         "payer_zh": payer_zh,
         "payer_en": payer_en,
-        "basis": outcome.basis or program.basis,
+        "basis": basis,
         "amount": amount,
+        "children": outcome.children,
+        "total": entry_total(amount, basis, outcome.children),  # after any pin; computed here, once
         "reasons": tuple(reasons),
         "citations": citations,
         "missing": outcome.missing,
@@ -242,6 +278,17 @@ def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) 
 
 
 def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:
+    """The payer's names (zh, en), from the layer that declares it.
+
+    A joint payer (``cn.acftu+sichuan.union``, see :func:`~tuoyu_rules.core.loading.joint_payers`) joins its
+    parts' names in the order of its id: in Chinese with 与 between the last two and 、 before them
+    (``中华全国总工会与四川省总工会``; three parts: ``甲、乙与丙``), in English with " and " between the last two and
+    ", " before them. Every part must be declared by a layer of the chain (PolicyDataError otherwise).
+    """
+    parts = joint_payers(payer_id, layers)
+    if parts is not None:
+        zh, en = [p.name_zh for p in parts], [p.name_en for p in parts]
+        return "、".join(zh[:-1]) + "与" + zh[-1], ", ".join(en[:-1]) + " and " + en[-1]
     for layer in layers:
         payer = layer.payers.get(payer_id)
         if payer is not None:
@@ -250,6 +297,15 @@ def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:
 
 
 _STATUSES: tuple[str, ...] = get_args(Status)
+_NOT_STATED = DatedValue("not_stated", None, None, None, None, (), None).render()
+"""How a parameter use records a value the sources leave unstated (``kind = "not_stated"``)."""
+
+
+def _ratio_not_stated(status: str, ctx: RuleContext) -> bool:
+    """Whether an obligation that read no ratio is one whose ratio the source does not state: undetermined, and
+    its rule read a ``not_stated`` value (the 2024 batch's provincial match, 将给予一定的匹配资金). Such an
+    obligation has ``ratio`` None; any other obligation without a ratio is a rule bug."""
+    return status == "undetermined" and any(use.value == _NOT_STATED for use in ctx.uses)
 
 
 def _rule_error(program: Program, layer: Policy, problem: str) -> PolicyDataError:
@@ -290,6 +346,9 @@ def _outcome_problem(outcome: object, program: Program) -> str | None:
         return f"returned a payer that is a {type(outcome.payer).__name__}, not a str"
     if outcome.basis is not None and outcome.basis not in BASES:
         return f"returned the basis {outcome.basis!r}, not one of {', '.join(BASES)}"
+    children = outcome.children
+    if children is not None and (isinstance(children, bool) or not isinstance(children, int) or children < 0):
+        return f"returned children {children!r}, not a whole number 0 or more (or None)"
     return None
 
 

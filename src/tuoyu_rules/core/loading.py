@@ -5,6 +5,12 @@ into a :class:`~tuoyu_rules.core.policy.Policy`, checking every entry and naming
 :class:`~tuoyu_rules.core.errors.PolicyDataError`. :func:`load_builtin` does it for a bundled jurisdiction
 (``jurisdictions/<id>.toml``), with the source documents of ``jurisdictions/sources.toml``
 (:func:`builtin_sources`), whose entries each citation names.
+
+Joint payers: a sum two (or more) bodies pay together with no published split has one payer id, the parts'
+ids joined by ``+`` (``cn.acftu+fujian.union``; :func:`payer_parts`). When the data loads, each part must be
+a payer id (``<jurisdiction>.<body>``, a ``{province}``-style placeholder allowed) and a part of the
+jurisdiction's own must be declared in its ``[payers]``; when a facility is assessed, :func:`joint_payers`
+checks that every part is declared by a layer of the chain.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, cast
@@ -52,6 +58,56 @@ def _strs(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise PolicyDataError(f"{where}.{key}: a list of strings")
     return tuple(value)
+
+
+JOINT = "+"
+"""Joins the payer ids of a joint payer: ``cn.acftu+fujian.union``."""
+
+
+def payer_parts(payer_id: str) -> tuple[str, ...]:
+    """The payer ids a payer id names: its parts for a joint payer (``cn.acftu+fujian.union``), else itself."""
+    return tuple(payer_id.split(JOINT))
+
+
+def _check_payer_id(payer_id: str, jid: str, payers: Mapping[str, Payer], where: str) -> None:
+    """Check a programme's payer id when the data loads: each part a ``<jurisdiction>.<body>`` id (or a
+    ``{level}.<body>`` placeholder), no part twice, and a part of this jurisdiction's own declared here."""
+    parts = payer_parts(payer_id)
+    for part in parts:
+        owner, dot, body = part.partition(".")
+        if not (owner and dot and body) or any(c.isspace() for c in part):
+            raise PolicyDataError(
+                f"{where}.payer: {part!r} is not a payer id <jurisdiction>.<body>"
+                + (f" (joint payers join ids with {JOINT!r})" if len(parts) > 1 else "")
+            )
+        if owner == jid and part not in payers:
+            raise PolicyDataError(f"{where}.payer: {part!r} is not declared in [payers]")
+    if len(set(parts)) != len(parts):
+        raise PolicyDataError(f"{where}.payer: {payer_id!r} names a payer twice")
+
+
+def joint_payers(payer_id: str, layers: Sequence[Policy]) -> tuple[Payer, ...] | None:
+    """The declared payer of each part of a joint payer id, looked up in ``layers`` (the chain assessed).
+
+    None for a single payer id (its names are looked up as they always were). A part that no layer declares,
+    an empty part or a part named twice raises :class:`PolicyDataError` naming the part: a joint payer is
+    never shown with a body nobody declared.
+    """
+    parts = payer_parts(payer_id)
+    if len(parts) == 1:
+        return None
+    if len(set(parts)) != len(parts):
+        raise PolicyDataError(f"joint payer {payer_id!r} names a payer twice")
+    found: list[Payer] = []
+    for part in parts:
+        payer = next((layer.payers[part] for layer in layers if part in layer.payers), None)
+        if payer is None:
+            chain = ", ".join(layer.id for layer in layers)
+            raise PolicyDataError(
+                f"joint payer {payer_id!r}: {part!r} is not a payer declared by a layer of the chain ({chain})"
+            )
+        found.append(payer)
+    return tuple(found)
 
 
 def _load_toml(package: str, name: str) -> dict[str, Any]:
@@ -191,6 +247,8 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
             if c not in cite_ids:
                 raise PolicyDataError(f"{where}: cites unknown citation {c!r}")
         payer = _str(raw, "payer", where, required=kind in ("entitlement", "obligation"))
+        if payer is not None:
+            _check_payer_id(payer, jid, payers, where)
         basis = raw.get("basis")
         if kind in ("entitlement", "obligation") and basis not in BASES:
             raise PolicyDataError(f"{where}.basis: {basis!r} is not one of {', '.join(BASES)}")
@@ -205,6 +263,7 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
                 raise PolicyDataError(f"{where}.{key}: a TOML date")
         if start is not None and end is not None and end < start:
             raise PolicyDataError(f"{where}: end before start")
+        reported_since = _reported_since(raw, start, [citations[c] for c in (*cites, *refinements)], where)
         programs.append(
             Program(
                 id=prog_id,
@@ -222,6 +281,7 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
                 assumptions=_strs(raw, "assumptions", where),
                 notes=_strs(raw, "notes", where),
                 rule=rule,
+                reported_since=reported_since,
             )
         )
     extra_rules = set(rules) - {p.id for p in programs}
@@ -260,6 +320,28 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
         references=_strs(j, "references", "jurisdiction"),
         limitations=_strs(j, "limitations", "jurisdiction"),
     )
+
+
+def _reported_since(
+    raw: Mapping[str, Any], start: dt.date | None, cited: list[Citation], where: str
+) -> dt.date | None:
+    """A programme's ``reported_since``: never invented, it must be the ``published`` date of the earliest dated
+    source among those the programme cites, and only a programme with no stated ``start`` has one."""
+    value = raw.get("reported_since")
+    if value is None:
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise PolicyDataError(f"{where}.reported_since: a TOML date")
+    if start is not None:
+        raise PolicyDataError(f"{where}.reported_since: only for a programme with no stated start (start is {start})")
+    dated = sorted({c.published for c in cited if c.published is not None})
+    if not dated or value != dated[0]:
+        found = dated[0].isoformat() if dated else "none"
+        raise PolicyDataError(
+            f"{where}.reported_since: {value} is not the date of the earliest dated source the programme cites "
+            f"({found}); it is that source's published date, never another"
+        )
+    return value
 
 
 def load_builtin(jurisdiction_id: str, rules: Mapping[str, Rule]) -> Policy:

@@ -8,15 +8,17 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from . import registry
+from .amounts import AmountRange
 from .errors import InvalidInput, TuoyuError
 from .money import Money
-from .policy import Policy
+from .policy import Policy, Program
 
 Mode = Literal[
     "self_run",
@@ -100,7 +102,10 @@ class Designation(BaseModel):
 
     ``program`` is a designation id such as ``cn.caring_employer`` or ``weifang.caring_employer``;
     ``year`` picks the batch rules it falls under; ``amount``, when given, pins the awarded sum and must lie
-    inside the programme's range for that year (or be one of its allowed values).
+    inside a range the programme may have for it (its batch's, or one in force from ``year`` on: see
+    :func:`amount_ranges`; a period whose amounts are not published bounds nothing, so Hangzhou's successor rate
+    is never checked against the old 300~900). On a day whose range does not contain it, it is not applied and
+    the entry says so, as for a ``pins`` entry.
 
     >>> Designation("cn.caring_employer", 2022).year
     2022
@@ -139,13 +144,60 @@ class Designation(BaseModel):
         if value is None or not isinstance(program, str) or not isinstance(year, int):
             return value  # program or year already failed; their own errors say why
         policy, spec = registry.find_designation(program)
-        allowed = policy.designation_range(program, year)
-        if allowed is not None and not allowed.contains(value):
+        problem = None if spec.amount_parameter is None else amount_problem(policy, spec.amount_parameter, value, year)
+        if problem is not None:
             raise ValueError(
-                f"amount {value} is not {allowed.describe_allowed()}, the range of {spec.program} "
-                f"for {year}; a pinned amount must lie inside the programme's range"
+                f"amount {problem}, the range of {spec.program} for {year}; a pinned amount must lie inside the "
+                "programme's range"
             )
         return value
+
+
+def amount_ranges(policy: Policy, parameter: str, year: int | None = None) -> tuple[AmountRange, ...] | None:
+    """Every range the law gives ``parameter`` that an amount the caller gives (a pin, a designation's amount)
+    may be meant for; None when nothing bounds it.
+
+    A batch parameter: the range of batch ``year`` (every batch's without one). A dated parameter: every value
+    in force on some day from 1 January of ``year`` on (every value without one), since the amount applies on
+    the days assessed, not in the designation's year; a ``year`` with no value in force at its end bounds
+    nothing (a designation of a year before the programme's amounts). When one of them states no amount
+    (``not_stated``: a measure whose amounts are not published, such as Hangzhou's from 2026-02-01) the amount
+    may be that period's, and nothing bounds it: it is never checked against another period's range. On a day
+    whose range does not contain it, the engine leaves the range unpinned and says so
+    (:func:`~tuoyu_rules.assess`), the same way for a pin and for a designation's amount.
+    """
+    param = policy.parameters[parameter]
+    if param.by_batch:
+        values = tuple(v for v in param.values if year is None or v.batch == year)
+    else:
+        if year is not None and param.value_on(dt.date(year, 12, 31)) is None:
+            return None
+        since = None if year is None else dt.date(year, 1, 1)
+        values = tuple(v for v in param.values if since is None or v.end is None or v.end >= since)
+    ranges = tuple(v.value for v in values if isinstance(v.value, AmountRange))
+    return ranges if ranges and len(ranges) == len(values) else None
+
+
+def amount_problem(policy: Policy, parameter: str, value: Decimal, year: int | None = None) -> str | None:
+    """``'<value> is not <range>'`` when ``value`` lies in none of :func:`amount_ranges`; None when it may apply."""
+    ranges = amount_ranges(policy, parameter, year)
+    if ranges is None or any(r.contains(value) for r in ranges):
+        return None
+    return f"{value} is not " + " nor ".join(dict.fromkeys(r.describe_allowed() for r in ranges))
+
+
+def pin_problem(
+    program: Program, layer: Policy, facility: Facility, pin: Decimal, amount: AmountRange
+) -> str | None:
+    """Why the engine refuses ``pin`` (a ``pins`` entry): it lies in no range the law gives ``program``
+    (:func:`amount_problem`, for the year of the designation the facility holds), or None when it may be meant for
+    another day. With no amount parameter known, the range in force on the day (``amount``) decides."""
+    spec = None if program.designation is None else layer.designation(program.designation)
+    parameter = f"{program.id}.amount" if spec is None else spec.amount_parameter
+    if parameter is None or parameter not in layer.parameters:
+        return f"{pin} is not {amount.describe_allowed()}"
+    held = None if program.designation is None else facility.designation(program.designation)
+    return amount_problem(layer, parameter, pin, None if held is None else held.year)
 
 
 def locate(text: str) -> tuple[Policy, str | None]:
@@ -255,6 +307,19 @@ class Facility(BaseModel):
     """The employer has a union that pays its dues (工会经费) (Siming district allowance)."""
     alliance_member: StrictBool | None = None
     """The employer belongs to a workers' childcare alliance (职工托育中心联盟, Hangzhou)."""
+    accepted: StrictBool | None = None
+    """验收: the facility has passed acceptance, the word of the source of Xiamen's per-class operating reading
+    (东方财富网 reprint, 2022-07-07: the subsidy is paid yearly per class after acceptance). Read only with
+    ``classes``; False leaves the per-class reading unpaid."""
+    mixed_with_preschool: StrictBool | None = None
+    """幼儿园未设置独立托班,与学龄前幼儿混合编班: the facility is a kindergarten with no separate 托班 that
+    puts children under 3 in classes with preschool children, managed as preschool education (学前教育). False
+    for a facility that is not a kindergarten, or that runs a separate 托班. Sichuan (雅安日报): outside the
+    普惠 subsidy."""
+    preschool_subsidy: StrictBool | None = None
+    """The facility (a kindergarten's 托班) takes the public preschool education subsidies (学前教育的相关财政补助).
+    False for a facility that takes none. Sichuan (雅安日报): a kindergarten's 托班 cannot take both those and
+    the 普惠 childcare subsidy."""
 
     @field_validator(*dict.fromkeys(limit.field for limit in CROSS_FIELD_LIMITS))
     @classmethod

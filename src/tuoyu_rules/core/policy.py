@@ -52,6 +52,11 @@ class Outcome:
     """Overrides the programme's payer, when the rule knows better (rare)."""
     basis: Basis | None = None
     """Overrides the programme's basis, when a documented reading (a ``choice`` parameter) changes it."""
+    children: int | None = None
+    """For a ``per_child_month`` amount: the number of children the rule counts (enrolled, full-day enrolled,
+    employees' children: each rule says which); None when the caller did not supply that count (the rule
+    lists it in ``missing``) and for every other basis. The engine multiplies the amount by it once, exactly,
+    into the entry's ``total``; a count is never guessed."""
 
 
 Rule = Callable[["RuleContext"], "Outcome | None"]
@@ -89,13 +94,25 @@ class Program:
     assumptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rule: Rule | None = field(default=None, compare=False, repr=False)
+    reported_since: dt.date | None = None
+    """For a programme whose sources state no start: the date of the earliest source that reports it (that
+    source's ``published`` date, checked when the data loads). Before it the programme is not known to exist:
+    the engine gives an undetermined entry, never the law as if it had always been in force. None when no
+    source reporting it carries a date (the programme then stays undated, and its data says so)."""
 
     def in_force_on(self, day: dt.date) -> bool:
         return in_period(day, self.start, self.end)
 
+    def reported_on(self, day: dt.date) -> bool:
+        """Whether a source reporting the programme exists on ``day`` (always, when it has no ``reported_since``)."""
+        return self.reported_since is None or day >= self.reported_since
+
     def dates(self) -> str:
         period = period_text(self.start, self.end, "from an unstated date", "no stated end")
-        return "no dates stated in the sources" if period is None else f"in force {period}"
+        text = "no dates stated in the sources" if period is None else f"in force {period}"
+        if self.reported_since is not None:
+            text += f"; first reported {self.reported_since.isoformat()} (the earliest dated source found)"
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +158,9 @@ class Policy:
         return None
 
     def designation_range(self, designation_id: str, year: int) -> AmountRange | None:
-        """The range a pinned designation amount must lie in for ``year``; None when nothing constrains it."""
+        """The designation's range in force at the end of ``year`` (its batch's, for a batch parameter); None when
+        none is. A pinned amount is checked against every range it may be meant for, not this one alone
+        (:func:`tuoyu_rules.core.models.amount_ranges`)."""
         spec = self.designation(designation_id)
         if spec is None or spec.amount_parameter is None:
             return None

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from .amounts import AmountRange, total
 from .citations import Citation, Confidence
@@ -50,6 +50,17 @@ class _Entry(BaseModel):
     payer_en: str = ""
     basis: Basis
     amount: AmountRange
+    """The amount per ``basis``: for ``per_child_month``, the rate per child and month."""
+    children: int | None = Field(default=None, ge=0)
+    """For a ``per_child_month`` amount, the number of children it is paid for: the count its rule reads
+    (Hangzhou's 普惠 subsidy: ``enrolled``, under the default reading; Sichuan's: ``full_day_enrolled``; Siming's
+    allowance: ``staff_children``). None for every other basis, and when the caller did not supply the count
+    (the rule lists it in ``missing``: a count is never guessed)."""
+    total: AmountRange
+    """What the entry is worth to the facility on its :attr:`total_basis`: for ``per_child_month``, ``amount``
+    times ``children`` (a monthly sum for the facility; an integer product, never rounded); for every other basis
+    the amount itself. A per-child amount whose count is not supplied has the bounds that are known: 0 and no
+    upper bound (exactly 0 when the amount is 0). Budgets, tallies and projections add totals, never rates."""
     reasons: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()
     missing: tuple[str, ...] = ()
@@ -59,19 +70,48 @@ class _Entry(BaseModel):
     confidence: Confidence = "official"
     """``secondary`` when any citation the entry rests on is secondary."""
 
+    @model_validator(mode="after")
+    def _check_total(self) -> Self:
+        if self.children is not None and self.basis != "per_child_month":
+            raise ValueError(f"children is counted for a per_child_month amount only, not for a {self.basis} one")
+        if self.total != entry_total(self.amount, self.basis, self.children):
+            raise ValueError("total must be amount times children for a per_child_month amount, else the amount")
+        return self
+
+    @property
+    def total_basis(self) -> Basis:
+        """The basis of :attr:`total`: ``per_month`` for a ``per_child_month`` amount (a monthly sum for the
+        facility), the entry's own basis otherwise."""
+        return cast(Basis, total_basis(self.basis))
+
+    @property
+    def total_status(self) -> Status:
+        """The status a sum counts :attr:`total` under: the entry's status, except that an eligible per-child
+        amount whose count was not supplied is ``undetermined`` (its rate is known, its monthly sum is not)."""
+        return cast(Status, total_status(self.status, self.basis, self.children))
+
 
 class Entitlement(_Entry):
     """Money a programme gives (or, when ineligible, does not give) the facility's employer."""
 
 
 class Obligation(_Entry):
-    """A matching duty (配套): ``payer`` must add at least (or exactly) ``ratio`` times the matched grant."""
+    """A matching duty (配套): ``payer`` must add at least (or exactly) ``ratio`` times the matched grant.
+
+    Its ``total`` is its amount (no matching duty is counted per child today), so a budget adds the totals of
+    entitlements and obligations alike.
+    """
 
     matches: str
     """The programme id whose grant is matched."""
-    ratio: Ratio
+    ratio: Ratio | None
+    """The multiple of the matched grant (``"1.00"`` in JSON). None when the source states a match but no ratio
+    and no amount (the 2024 batch's provincial match, 将给予一定的匹配资金): such an obligation is
+    ``undetermined``, its amount is 0 with no upper bound, and its reasons say that the amount is not published.
+    Every obligation with a stated ratio is as before (its JSON unchanged)."""
     exact: bool
-    """True for an exact ratio (按1:1), False for a minimum (不低于1:1, amount has no upper bound)."""
+    """True for an exact ratio (按1:1), False for a minimum (不低于1:1, amount has no upper bound) and for a ratio
+    not stated."""
 
 
 class FrozenModel(BaseModel):
@@ -82,7 +122,8 @@ class FrozenModel(BaseModel):
 
 
 class PayerTotal(FrozenModel):
-    """The sum of one payer's eligible amounts of one basis."""
+    """The sum of one payer's eligible totals of one basis (a per-child-month programme's totals are monthly sums,
+    under ``per_month``: see :func:`totals_by_payer`)."""
 
     payer: str
     basis: Basis
@@ -123,21 +164,50 @@ class Assessment(BaseModel):
         raise KeyError(f"no obligation {program!r}; present: {', '.join(o.program for o in self.obligations)}")
 
     def totals(self) -> tuple[PayerTotal, ...]:
-        """Eligible entitlements and obligations summed by payer and basis (bases are never mixed)."""
+        """Eligible entitlements' and obligations' totals summed by payer and basis (bases are never mixed; a
+        per-child-month total is a monthly sum, under ``per_month``)."""
         return totals_by_payer((*self.entitlements, *self.obligations))
 
 
+def entry_total(amount: AmountRange, basis: str, children: int | None) -> AmountRange:
+    """An entry's :attr:`~_Entry.total`: ``amount`` times ``children`` for ``per_child_month`` (exact: an integer
+    product needs no rounding), the amount itself for any other basis; a per-child amount with no count is
+    ``[0, no upper bound)`` (exactly 0 when the amount is 0)."""
+    if basis != "per_child_month":
+        return amount
+    if children is None:
+        return amount if amount.high is not None and amount.high == 0 else AmountRange.unknown()
+    return amount.scale(children)[0]
+
+
+def total_basis(basis: str) -> str:
+    """The basis a total is summed on: ``per_month`` for ``per_child_month`` (a monthly sum), else ``basis``."""
+    return "per_month" if basis == "per_child_month" else basis
+
+
+def total_status(status: str, basis: str, children: int | None) -> str:
+    """The status a total is summed under: ``undetermined`` for an eligible per-child amount with no count."""
+    if status == "eligible" and basis == "per_child_month" and children is None:
+        return "undetermined"
+    return status
+
+
 def totals_by_payer(entries: Iterable[_Entry]) -> tuple[PayerTotal, ...]:
-    """Sum eligible amounts by (payer, basis); count undetermined entries apart, never as zero."""
+    """Sum eligible totals by (payer, total basis); count undetermined entries apart, never as zero.
+
+    Totals, never rates: a per-child-month entry adds its ``total`` (rate times children) under ``per_month``,
+    and one whose count was not supplied is counted as undetermined (:attr:`_Entry.total_status`).
+    """
     sums: dict[tuple[str, str], list[AmountRange]] = {}
     open_: dict[tuple[str, str], int] = {}
     for e in entries:
-        key = (e.payer, e.basis)
+        key = (e.payer, e.total_basis)
         sums.setdefault(key, [])
         open_.setdefault(key, 0)
-        if e.status == "eligible":
-            sums[key].append(e.amount)
-        elif e.status == "undetermined":
+        status = e.total_status
+        if status == "eligible":
+            sums[key].append(e.total)
+        elif status == "undetermined":
             open_[key] += 1
     return tuple(
         PayerTotal(payer=payer, basis=basis, amount=total(sums[(payer, basis)]), undetermined=open_[(payer, basis)])

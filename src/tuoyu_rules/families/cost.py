@@ -6,8 +6,9 @@ less the employer's allowance and any district allowance that reaches the family
 
 Decisions (documented here and in each result's ``steps``):
 
-* The national allowance is paid to the parents of every eligible child, whether or not it attends
-  childcare, as 3,600 a year; the cost shows its monthly rate beside the net cost and does **not** subtract it.
+* The national allowance is 3,600 a year, paid by the year (「育儿补贴按年计算,每年一次性发放。」, 合阳县卫生健康局
+  notice 2025-10-20, ``cn.allowance_paid_yearly``); reading: it names no condition of attending childcare, so it
+  is not a fee reduction. The cost shows its monthly rate beside the net cost and does **not** subtract it.
 * Siming's district allowance (``xiamen.siming_allowance``, 100 per employee's child per month) is
   granted by the district union through the employer (it is an entitlement of the facility's employer in
   an :class:`~tuoyu_rules.Assessment`); whether it reaches the parent is the employer's arrangement. The
@@ -27,10 +28,16 @@ from pydantic import BaseModel
 from ..core.citations import Citation
 from ..core.errors import InvalidInput
 from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, in_money_context, parse_money
+from ..core.registry import get_policy
 from ..core.results import Entitlement
 from .allowance import Allowance, childcare_allowance
 from .common import MODEL, ZERO
 from .fees import FeeQuote, parent_fee
+
+PAID_YEARLY = "cn.allowance_paid_yearly"
+"""The citation that the national allowance is paid by the year (合阳县卫生健康局 notice, 2025-10-20)."""
+PAID_YEARLY_QUOTE = "育儿补贴按年计算,每年一次性发放"
+"""Its words, shown in the step that places the allowance beside the cost."""
 
 
 class FamilyCost(BaseModel):
@@ -96,8 +103,8 @@ def family_monthly_cost(
     month and one exact amount; its citations are attached. Both are added together.
 
     ``birth``, when given, shows the national 育儿补贴 (:func:`childcare_allowance`) beside the cost, at its
-    monthly rate; it is **not** subtracted: it is paid yearly to the parents of every eligible child whether
-    or not the child attends childcare, not as a fee reduction.
+    monthly rate; it is **not** subtracted: it is paid by the year (``cn.allowance_paid_yearly``, cited in the
+    result) and, by our reading, names no condition of attending childcare, so it is not a fee reduction.
     """
     entries = tuple(passed_on)
     passed = [_passed_on_amount(e, i) for i, e in enumerate(entries)]
@@ -143,8 +150,13 @@ def family_monthly_cost(
             steps.append(
                 f"national 育儿补贴 shown alongside, not subtracted: {format_yuan(national_monthly)} a month for "
                 f"{national.months} months ({national.first_month:%Y-%m} to {national.last_month:%Y-%m}), "
-                f"{format_yuan(national.total)} in all; paid yearly to parents whether or not the child attends"
+                f"{format_yuan(national.total)} in all; paid by the year ({PAID_YEARLY_QUOTE}: "
+                f"{PAID_YEARLY}); reading: the allowance names no condition of attending childcare, so it is not "
+                "a fee reduction"
             )
+            paid_yearly = get_policy("cn").citations[PAID_YEARLY]
+            if paid_yearly not in citations:
+                citations.append(paid_yearly)
         else:
             steps.append("national 育儿补贴: none for this child (" + national.reasons[-1] + ")")
         citations.extend(c for c in national.citations if c not in citations)

@@ -8,9 +8,10 @@ Every result of the what-if tools turns into one or more *tables* (:func:`tables
 here (:func:`entries_table`); any other result lays itself out with its ``export_tables()`` method (see
 :class:`Exportable`), so this module needs to know no result type of another package.
 
-Amounts are ``low`` and ``high`` columns. ``high`` is empty (CSV) or missing (``None``: DataFrame, Excel)
-when the amount has **no upper bound**; it is never 0 or a guess. Undetermined counts and reasons sit in
-their own columns, so a total never hides what is still open.
+Amounts are ``low`` and ``high`` columns (an assessment's entries also give the count a per-child amount is
+paid for, ``children``, and the entry's total, ``total_low`` and ``total_high``). ``high`` is empty (CSV) or
+missing (``None``: DataFrame, Excel) when the amount has **no upper bound**; it is never 0 or a guess.
+Undetermined counts and reasons sit in their own columns, so a total never hides what is still open.
 
 * :func:`write_csv` / :func:`to_csv`: stdlib :mod:`csv`; amounts as text with two decimals
   (``"50000.00"``). Several tables go into one CSV with a leading ``table`` column (tables without rows
@@ -58,6 +59,7 @@ from ..core.money import fen_text
 from ..core.results import Assessment
 
 __all__ = [
+    "ENTRY_COLUMNS",
     "PROGRAM_COLUMNS",
     "WORKBOOK_TIME",
     "Cell",
@@ -138,16 +140,47 @@ def tables(result: Any) -> tuple[Table, ...]:
     )
 
 
+ENTRY_COLUMNS: tuple[str, ...] = (
+    "jurisdiction",
+    "kind",
+    "program",
+    "payer",
+    "basis",
+    "status",
+    "low",
+    "high",
+    "children",
+    "total_low",
+    "total_high",
+    "missing",
+)
+"""The columns of :func:`entries_table`: ``low`` and ``high`` are the amount per ``basis`` (a rate per child and
+month for ``per_child_month``); ``children`` is the count a per-child amount is paid for (empty otherwise, or when
+not supplied); ``total_low`` and ``total_high`` are the entry's total (rate times children, a monthly sum, for
+``per_child_month``; the amount itself otherwise)."""
+
+
 def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> Table:
     """One row per entry of each assessment (entitlements, then obligations), headed by its jurisdiction."""
     rows: list[tuple[Cell, ...]] = []
     for city, a in assessments:
         for kind, entries in (("entitlement", a.entitlements), ("obligation", a.obligations)):
             for e in entries:
-                rows.append((city, kind, e.program, e.payer, e.basis, e.status, *bounds(e.amount), ";".join(e.missing)))
-    return Table(
-        name, ("jurisdiction", "kind", "program", "payer", "basis", "status", "low", "high", "missing"), tuple(rows)
-    )
+                rows.append(
+                    (
+                        city,
+                        kind,
+                        e.program,
+                        e.payer,
+                        e.basis,
+                        e.status,
+                        *bounds(e.amount),
+                        e.children,
+                        *bounds(e.total),
+                        ";".join(e.missing),
+                    )
+                )
+    return Table(name, ENTRY_COLUMNS, tuple(rows))
 
 
 def _pick(result: Any, table: str | None) -> tuple[Table, ...]:

@@ -2,29 +2,32 @@
 :class:`Row` per record, lazily (a file of a million rows is read row by row; the calculation that sums
 the rows, :func:`tuoyu_rules.whatif.budget`, stays pure). CSV columns:
 
-=====================  ==========================================================================
-column                 value
-=====================  ==========================================================================
-``jurisdiction``       city or district id (required)
-``mode``               one of the seven modes (required)
-``places``             whole number (required)
-``enrolled``           whole number (required)
-``self_built``         ``true`` / ``false`` (empty: false)
-``embedded``           ``true`` / ``false`` (empty: false)
-``designations``       ``;``-separated ``program:year[:amount]``, e.g.
-                       ``cn.caring_employer:2022;weifang.caring_employer:2023:40000``
-``name``               free text
-``full_day``,          ``true`` / ``false``; empty = not supplied
+===========================  ==========================================================================
+column                       value
+===========================  ==========================================================================
+``jurisdiction``             city or district id (required)
+``mode``                     one of the seven modes (required)
+``places``                   whole number (required)
+``enrolled``                 whole number (required)
+``self_built``               ``true`` / ``false`` (empty: false)
+``embedded``                 ``true`` / ``false`` (empty: false)
+``designations``             ``;``-separated ``program:year[:amount]``, e.g.
+                             ``cn.caring_employer:2022;weifang.caring_employer:2023:40000``
+``name``                     free text
+``full_day``,                ``true`` / ``false``; empty = not supplied
 ``staff_puhui_fees``,
 ``registered``,
 ``filed``,
 ``union_dues_paid``,
-``alliance_member``
-``first_intake``,      whole number; empty = not supplied
+``alliance_member``,
+``accepted``,
+``mixed_with_preschool``,
+``preschool_subsidy``
+``first_intake``,            whole number; empty = not supplied
 ``full_day_enrolled``,
 ``staff_children``
-``classes``            ``;``-separated class sizes, e.g. ``8;14``; empty = not supplied
-=====================  ==========================================================================
+``classes``                  ``;``-separated class sizes, e.g. ``8;14``; empty = not supplied
+===========================  ==========================================================================
 
 Booleans are exactly ``true`` or ``false`` (any case); whole numbers are digits only (no sign, no
 decimals, no spaces inside, at most :data:`~tuoyu_rules.core.jsonio.MAX_NUMBER_CHARS` digits); amounts are
@@ -108,6 +111,9 @@ _BOOL_COLUMNS = (
     "filed",
     "union_dues_paid",
     "alliance_member",
+    "accepted",
+    "mixed_with_preschool",
+    "preschool_subsidy",
 )
 _INT_COLUMNS = ("places", "enrolled", "first_intake", "full_day_enrolled", "staff_children")
 _TEXT_COLUMNS = ("jurisdiction", "mode", "name")
@@ -130,6 +136,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "staff_children",
     "union_dues_paid",
     "alliance_member",
+    "accepted",
+    "mixed_with_preschool",
+    "preschool_subsidy",
 )
 _REQUIRED = ("jurisdiction", "mode", "places", "enrolled")
 _DIGITS = re.compile(r"[0-9]+\Z")

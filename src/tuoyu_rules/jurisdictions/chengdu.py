@@ -15,8 +15,12 @@
 
 References: seed 003, 关于积极推动有条件的用人单位为职工提供托育服务的工作方案 (成都市总工会, 2023).
 
-Limitations: no amount, basis (one-time is a documented assumption) or dates for the subsidy; the union and
-the health commission pay jointly in unstated shares (payer id ``chengdu.union`` stands for both); the
+Payers: the union and the health commission pay the subsidy jointly in unstated shares, so its payer is the
+joint payer ``chengdu.union+chengdu.health_commission`` (names 成都市总工会与成都市卫生健康委员会). The city's
+``chengdu.government`` and ``chengdu.county_government`` pay the city-and-county half of Sichuan's 普惠 subsidy
+(``sichuan.puhui_subsidy_city_county``), a reading of an English report (China Daily 2025-08-22, secondary).
+
+Limitations: no amount, basis (one-time is a documented assumption) or dates for the subsidy; the
 八不准 and 工女字〔2023〕7号 are cited by name only.
 """
 

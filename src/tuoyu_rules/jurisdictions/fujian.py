@@ -63,7 +63,8 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
     designation, amount = found
     return ctx.eligible(
         amount,
-        f"Fujian provincial caring employer ({designation.year}): at most {amount.high}; the union decides the sum",
+        f"Fujian provincial caring employer ({designation.year}): at most {amount.high}; reading: the union decides "
+        "the sum (最高: the source states the ceiling only)",
     )
 
 

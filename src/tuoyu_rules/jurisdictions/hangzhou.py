@@ -12,12 +12,23 @@ entitlements, so they have no rule function here.
 Limitations and documented assumptions:
 
 * the seed does not say per what the 300~900 a month is paid; the default reading is per enrolled child per
-  month (basis ``per_child_month``). The amount stays 300~900 per child-month: this module never multiplies
-  by the children enrolled (a projection over a period does, with the basis);
+  month (basis ``per_child_month``). The amount stays 300~900 per child-month; the entry's ``children`` is the
+  facility's ``enrolled`` and the engine multiplies the two into its ``total`` (a monthly sum). Under the
+  per-facility reading (a reform setting ``hangzhou.puhui_subsidy.basis`` to ``per_month``) there is no count
+  and the total is the amount;
 * the payer ``hangzhou.health_commission`` stands for the health, education and finance departments that
   issued the measure jointly; the demonstration award's payer is not named in the seed (same payer taken);
 * from 2026-02-01 the amounts are not published: the subsidy is undetermined unless the caller pins the
-  monthly per-child rate with the designation's amount; after 2029-01-31 the programme is not in force.
+  monthly per-child rate with the designation's amount; after 2029-01-31 the programme is not in force;
+* a rate the caller gives (the ``hangzhou.puhui`` designation's amount, or ``pins``) is never checked against
+  the old 300~900 when it may be meant for the successor measure: it is refused only when it lies in no range
+  the law gives (none does, since the successor's amounts are not stated), and on a day whose range does not
+  contain it (300~900 to 2026-01-31) it is left unapplied with a reason; pins and designation amounts behave
+  the same way on every day (:func:`tuoyu_rules.core.models.amount_ranges`);
+* nothing published says who sets the rate inside 300~900 (the seed names the measure, 杭卫发〔2022〕68号
+  《杭州市普惠性婴幼儿照护服务机构认定管理暂行办法》, and its issuing departments, not who picks the rate);
+* the sources state no start date: before 2022-09-30, the date of 杭卫发〔2022〕68号, the earliest dated source
+  reporting the subsidy (``reported_since``), an assessment is undetermined.
 """
 
 from __future__ import annotations
@@ -67,14 +78,18 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
             "seed's status, and is listed in missing"
         ]
     reading = ctx.choice(f"{PUHUI}.basis") or "per_child_month"
+    children: int | None = None
     if reading == "per_child_month":
-        # The count of children is not named here: it is the facility's own ``enrolled``, echoed in the
-        # assessment, and a reason that named it would make every enrolled count a distinct result.
+        # The count is the facility's own ``enrolled`` (the default reading); it is the entry's ``children``, and
+        # the engine multiplies the rate by it into ``total``. The reasons do not repeat the number.
+        children = f.enrolled
+        unit = "yuan per child per month"
         basis = (
             "the amount is per enrolled child per month (the documented default reading: the seed says "
-            "每月300~900元 without saying per what), not multiplied by the facility's enrolled children here"
+            "每月300~900元 without saying per what); the entry's total is the amount times the enrolled children"
         )
     else:
+        unit = "yuan per month for the facility (the per-facility reading of 每月300~900元)"
         basis = (
             "the amount is read as per facility per month (an alternative reading chosen by the caller: the seed "
             "says 每月300~900元 without saying per what)"
@@ -89,13 +104,13 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
         outcome = ctx.eligible(
             value.value,
             f"embedded facility recognised as 普惠 ({designation.year}): "
-            f"{value.render()} yuan per child per month ({value.period()}); the bureau sets the rate inside "
+            f"{value.render()} {unit} ({value.period()}); nothing published says who sets the rate inside "
             "the range",
             basis,
             *filing,
             missing=missing,
         )
-        return dataclasses.replace(outcome, basis=cast(Basis, reading))
+        return dataclasses.replace(outcome, basis=cast(Basis, reading), children=children)
     outcome = ctx.not_stated(
         f"embedded facility recognised as 普惠: from 2026-02-01 the successor measure applies ({value.period()}); "
         "it sets the subsidy per child by age in months and quality grade, pays by days when a child attends "
@@ -105,7 +120,9 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
         basis,
         *filing,
     )
-    return dataclasses.replace(outcome, missing=(*outcome.missing, *missing), basis=cast(Basis, reading))
+    return dataclasses.replace(
+        outcome, missing=(*outcome.missing, *missing), basis=cast(Basis, reading), children=children
+    )
 
 
 def demonstration_award(ctx: RuleContext) -> Outcome:
@@ -122,7 +139,8 @@ def demonstration_award(ctx: RuleContext) -> Outcome:
     designation, amount = found
     reasons = [
         f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "
-        f"{amount.format('wan')}; the city decides the sum inside the range",
+        f"{amount.format('wan')}; reading: the granting body decides the sum inside the range (the seed names "
+        "neither the body nor how it decides)",
     ]
     if not ctx.facility.embedded:
         reasons.append(

@@ -43,7 +43,7 @@ def caring_unit_subsidy(ctx: RuleContext) -> Outcome:
         amount,
         f"designated a Qian'an caring unit ({designation.year}): one-time subsidy of "
         f"{_upto(amount)} "
-        "(最高不超过…/家); the granting body decides the amount",
+        "(最高不超过…/家); reading: the granting body decides the amount (the source states the ceiling only)",
     )
 
 

@@ -2,30 +2,47 @@
 
 * Its union (``sichuan.union``, 四川省总工会) is the payer of the national caring-employer award's provincial
   match (``cn.caring_employer_provincial_match``, payer ``{province}.union``) for facilities in its cities.
-* ``sichuan.puhui_subsidy``: 200 yuan per full-day enrolled child per month for a facility recognised as
-  普惠 at county level and filed (备案); in force 2025-08-30 for 2 years (to 2027-08-29).
+* The 普惠 subsidy: 200 yuan per full-day enrolled child per month for a facility recognised as 普惠 at county
+  level and filed (备案); in force 2025-08-30 for 2 years (to 2027-08-29). "Half of the subsidy funds will be
+  covered by the provincial government, with the remainder paid by city and county authorities" (China Daily
+  2025-08-22, an English report: secondary), so it is two entitlements, one per published share, each with
+  its own payer and the same ``children`` (full-day enrolled): ``sichuan.puhui_subsidy`` is the provincial
+  half (100, payer ``sichuan.government``); ``sichuan.puhui_subsidy_city_county`` (the id of the whole with
+  ``_city_county``) is the rest (100), paid jointly by the facility's city and county: the joint payer
+  ``<city>.government+<city>.county_government`` when the city layer declares both (Chengdu), else
+  ``sichuan.city_government+sichuan.county_government``. The shares add up to the whole exactly (the
+  city-and-county share is the whole less the provincial one); a designation's amount pins the whole.
 
 References: seed 000 (the provincial match); 四川省普惠托育服务机构认定及补助管理办法（试行）, as reported by
-雅安日报 (official; summaries, not quotes: the original wording was not seen).
+雅安日报 (official; summaries in our own words, since the measure's own wording was not seen, except the
+exclusion, quoted exactly as 雅安日报 printed it: kindergartens with no separate 托班 that mix children under 3
+with preschool children are outside the subsidy, and a kindergarten's 托班 cannot also take preschool money;
+``Facility.mixed_with_preschool`` and ``Facility.preschool_subsidy``: True is ineligible, not supplied is listed
+in ``missing`` and changes nothing).
 
-Limitations: the measure's end date is computed (two years from 2025-08-30 end on 2027-08-29); the budget that
-pays is not stated, so the payer is the issuing provincial health commission (``sichuan.health_commission``);
-county recognition is a fact the caller gives (designation ``sichuan.puhui``).
+Limitations: the measure's end date is computed (two years from 2025-08-30 end on 2027-08-29); the split and
+its payers are a reading of an English report (no Chinese text on who pays was seen); county recognition is a
+fact the caller gives (designation ``sichuan.puhui``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
+from ..core.amounts import AmountRange
 from ..core.context import RuleContext
-from ..core.loading import load_builtin
+from ..core.loading import JOINT, load_builtin
 from ..core.policy import Outcome, Policy, Rule
 
 PUHUI = "sichuan.puhui_subsidy"
+CITY_COUNTY = f"{PUHUI}_city_county"
+PROVINCIAL_SHARE = f"{PUHUI}.provincial_share"
+EXCLUSION = "sichuan.puhui_exclusion"
 
 
-def puhui_subsidy(ctx: RuleContext) -> Outcome:
-    """普惠托育服务机构补助: 200 yuan per full-day enrolled child per month (recognised 普惠, filed)."""
+def _whole(ctx: RuleContext) -> Outcome:
+    """普惠托育服务机构补助, the whole: 200 yuan per full-day enrolled child per month (recognised 普惠, filed)."""
     found = ctx.designated_amount(
         f"{PUHUI}.amount",
         "not recognised as a 普惠 childcare facility at county level: no sichuan.puhui designation",
@@ -40,6 +57,25 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
     f = ctx.facility
     if f.filed is False:
         return ctx.ineligible("the facility is not filed (备案); the measure subsidises filed 普惠 facilities only")
+    # The exclusion (雅安日报, quoted in sichuan.puhui_exclusion): facts the caller gives; unsupplied, listed in
+    # missing without changing the status (a refinement's fact, as the contract says).
+    ctx.cite(EXCLUSION)
+    unsupplied, excluded = ctx.conditions(
+        (
+            "mixed_with_preschool",
+            None if f.mixed_with_preschool is None else not f.mixed_with_preschool,
+            "a kindergarten with no separate 托班 that mixes children under 3 with preschool children, managed as "
+            "preschool education, is outside this subsidy (不纳入本补助范围)",
+        ),
+        (
+            "preschool_subsidy",
+            None if f.preschool_subsidy is None else not f.preschool_subsidy,
+            "a kindergarten's 托班 that takes the preschool education subsidies cannot also take this one "
+            "(不能同时享受)",
+        ),
+    )
+    if excluded:
+        return ctx.ineligible(*excluded)
     if f.full_day_enrolled == 0:
         return ctx.ineligible("no child is enrolled full-day (全日托); the subsidy is per full-day enrolled child")
     reasons = [
@@ -52,16 +88,78 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
         reasons.append("full_day_enrolled not supplied: the monthly total is the amount times that number")
     else:
         monthly, note = ctx.scale(amount, f.full_day_enrolled, "monthly total")
-        reasons.append(f"{f.full_day_enrolled} full-day enrolled children: {monthly.format()} yuan a month")
+        reasons.append(
+            f"the whole subsidy for {f.full_day_enrolled} full-day enrolled children: {monthly.format()} yuan a month"
+        )
         if note:
             reasons.append(note)
+    if unsupplied:
+        missing.extend(unsupplied)
+        reasons.append(
+            f"not supplied: {', '.join(unsupplied)} (the measure excludes a kindergarten mixing children under 3 with "
+            "preschool children, and a 托班 taking preschool subsidies); they do not change the status"
+        )
     if f.filed is None:
         missing.append("filed")
         reasons.append("filing (备案) not supplied: a condition of the measure; it does not change the status")
-    return ctx.eligible(amount, *reasons, missing=tuple(missing))
+    # The count the measure reads is full-day enrolled children (None when not supplied: listed in missing).
+    return dataclasses.replace(ctx.eligible(amount, *reasons, missing=tuple(missing)), children=f.full_day_enrolled)
 
 
-RULES: Mapping[str, Rule] = {PUHUI: puhui_subsidy}
+def puhui_subsidy(ctx: RuleContext) -> Outcome:
+    """The provincial half: "Half of the subsidy funds will be covered by the provincial government"."""
+    return _share(ctx, provincial=True)
+
+
+def puhui_subsidy_city_county(ctx: RuleContext) -> Outcome:
+    """The rest, "paid by city and county authorities": jointly by the facility's city and county."""
+    return _share(ctx, provincial=False)
+
+
+def _share(ctx: RuleContext, *, provincial: bool) -> Outcome:
+    """One published share of the whole subsidy: the provincial half, or the whole less that half."""
+    whole = _whole(ctx)
+    if whole.status == "ineligible":
+        return whole
+    amount, reasons = whole.amount, list[str]()
+    if ctx.pin is not None and ctx.pin_field.startswith("designations["):  # the awarded whole, not a share
+        if amount.contains(ctx.pin):
+            amount = AmountRange.exactly(ctx.pin)
+            reasons.append(f"the whole amount pinned at {ctx.pin} by {ctx.pin_field}")
+        else:
+            reasons.append(f"the designation's amount {ctx.pin} is not {amount.describe_allowed()}; it is not applied")
+        ctx.pin = None  # applied here, to the whole: the engine must not pin this share to it
+    ratio = ctx.ratio(PROVINCIAL_SHARE)
+    if ratio is None:
+        return dataclasses.replace(
+            whole,
+            status="undetermined",
+            amount=AmountRange.of(0, amount.high),
+            reasons=("the shares of the province and of the city and county are not stated", *whole.reasons),
+        )
+    half, note = ctx.scale(amount, ratio.value, "provincial share")
+    if provincial:
+        share, payer = half, None
+        what = f"provincial share ({format(ratio.value, 'f')} of the whole, paid by the provincial government)"
+    else:
+        high = None if amount.high is None or half.high is None else amount.high - half.high
+        share = AmountRange.of(amount.low - half.low, high)
+        city = ctx.layer("city")
+        payer = None
+        if city is not None and {f"{city.id}.government", f"{city.id}.county_government"} <= set(city.payers):
+            payer = f"{city.id}.government{JOINT}{city.id}.county_government"
+        what = "city-and-county share (the whole less the provincial share, paid jointly by the city and county)"
+    reasons.insert(
+        0,
+        f"{what}: {share.format()} of the {amount.format()} yuan per full-day enrolled child per month "
+        "(China Daily 2025-08-22, an English report: secondary)",
+    )
+    if note:
+        reasons.append(note)
+    return dataclasses.replace(whole, amount=share, reasons=(*reasons, *whole.reasons), payer=payer or whole.payer)
+
+
+RULES: Mapping[str, Rule] = {PUHUI: puhui_subsidy, CITY_COUNTY: puhui_subsidy_city_county}
 
 
 def load() -> Policy:

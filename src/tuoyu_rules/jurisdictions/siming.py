@@ -11,6 +11,7 @@ Limitations: no start or end dates stated; the amount is per child per month (ba
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from ..core.context import RuleContext
@@ -44,7 +45,8 @@ def childcare_allowance(ctx: RuleContext) -> Outcome:
         reasons.append(f"{f.staff_children} employees' children: {monthly.low} a month, {quarterly.low} a quarter")
     if missing:
         reasons.append("conditions not supplied: " + ", ".join(missing) + "; they do not change the status")
-    return ctx.eligible(amount, *reasons, missing=tuple(missing))
+    # The count the allowance reads is the employees' children (None when not supplied: listed in missing).
+    return dataclasses.replace(ctx.eligible(amount, *reasons, missing=tuple(missing)), children=f.staff_children)
 
 
 RULES: Mapping[str, Rule] = {ALLOWANCE: childcare_allowance}

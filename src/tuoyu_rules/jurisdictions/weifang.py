@@ -41,7 +41,8 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
     designation, amount = found
     reasons = [
         f"selected as a Weifang caring employer ({designation.year}): one-time special subsidy of "
-        f"{amount.format('wan')}; the union decides the sum inside the range",
+        f"{amount.format('wan')}; reading: the union decides the sum inside the range (the seed states the range, "
+        "not who picks the sum)",
     ]
     f = ctx.facility
     mode_text = SANBAN_YITUO.get(f.mode)

@@ -4,8 +4,11 @@ References: seed 000, 福建省厦门市总工会《真抓实干 先行先试》
 2022-08-26 and Haixi Morning Post 2023-07-19 (construction tiers and conditions, official); East Money
 reprint 2022-07-07 (operating subsidy per class, secondary).
 
-Limitations: the tier criteria are unpublished (the union decides; pin the tier when known); the seed does
-not say whether the operating subsidy is per facility or per class (per facility by default); no dates.
+Limitations: the tier criteria are unpublished (pin the tier when known); the seed does not say whether the
+operating subsidy is per facility or per class (per facility by default); the per-class reading pays after
+acceptance (验收, ``Facility.accepted``: False is ineligible, not supplied is listed in ``missing`` and changes
+nothing); the sources state no dates: before the earliest dated source reporting each subsidy (its programme's
+``reported_since``) the engine gives an undetermined entry.
 """
 
 from __future__ import annotations
@@ -96,6 +99,11 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
     table = ctx.brackets(f"{OPERATING}.per_class")
     if table is None:
         return ctx.ineligible("no per-class operating amounts are in force on this day")
+    if f.accepted is False:
+        return ctx.ineligible(
+            f"{mode_text}: the per-class reading (secondary source) pays the subsidy after acceptance (验收), and "
+            "the facility is given as not accepted"
+        )
     parts: list[str] = []
     total = Decimal("0.00")
     for size in f.classes:
@@ -121,7 +129,15 @@ def operating_subsidy(ctx: RuleContext) -> Outcome:
     )
     if total == 0:
         return ctx.ineligible(*reasons, "no class has 5 or more children: a class under 5 gets nothing")
-    return ctx.eligible(AmountRange.exactly(total), *reasons)
+    if f.accepted is None:  # a refinement's fact not supplied: listed, the status unchanged (the contract)
+        return ctx.eligible(
+            AmountRange.exactly(total),
+            *reasons,
+            "accepted (验收) not supplied: the per-class source pays after acceptance; it does not change the "
+            "status, and is listed in missing",
+            missing=("accepted",),
+        )
+    return ctx.eligible(AmountRange.exactly(total), *reasons, "accepted (验收): yes, as the per-class source requires")
 
 
 RULES: Mapping[str, Rule] = {

@@ -2,11 +2,12 @@
 parameter, budgets over a portfolio and projections over a period.
 
 Modules: :mod:`~tuoyu_rules.whatif.pinning` (pin, choose), :mod:`~tuoyu_rules.whatif.comparison` (compare,
-city_ids), :mod:`~tuoyu_rules.whatif.sweeps` (sweep, sweep_reforms), :mod:`~tuoyu_rules.whatif.budgets`
-(budget) and its results :mod:`~tuoyu_rules.whatif.budget_results`, :mod:`~tuoyu_rules.whatif.projection`
-(project) with :mod:`~tuoyu_rules.whatif.periods`, :mod:`~tuoyu_rules.whatif.enrolment` and its results
-:mod:`~tuoyu_rules.whatif.projection_results`. The portfolio readers (read_csv, read_jsonl, Row, RowError,
-RowProblem, CSV_COLUMNS) live in :mod:`tuoyu_rules.io.readers` and are re-exported here.
+city_ids, usable_cities), :mod:`~tuoyu_rules.whatif.sweeps` (sweep, sweep_reforms),
+:mod:`~tuoyu_rules.whatif.budgets` (budget) and its results :mod:`~tuoyu_rules.whatif.budget_results`,
+:mod:`~tuoyu_rules.whatif.projection` (project) with :mod:`~tuoyu_rules.whatif.periods`,
+:mod:`~tuoyu_rules.whatif.enrolment` and its results :mod:`~tuoyu_rules.whatif.projection_results`. The
+portfolio readers (read_csv, read_jsonl, Row, RowError, RowProblem, CSV_COLUMNS) live in
+:mod:`tuoyu_rules.io.readers` and are re-exported here.
 
 What it may import: :mod:`tuoyu_rules.core`, :mod:`tuoyu_rules.batch` and :mod:`tuoyu_rules.io`.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from ..io.readers import CSV_COLUMNS, Row, RowError, RowProblem, read_csv, read_jsonl
 from .budget_results import Budget, OpenReason, ProgramTotal, ScenarioBudget
 from .budgets import MAX_KEPT_ERRORS, budget, portfolio_budget
-from .comparison import Comparison, city_ids, compare
+from .comparison import Comparison, city_ids, compare, usable_cities
 from .pinning import STRATEGIES, PinChoice, Pinned, Strategy, choose, pin
 from .projection import months, project
 from .projection_results import Projection, ProjectionLine, YearPayerTotal
@@ -52,4 +53,5 @@ __all__ = [
     "read_jsonl",
     "sweep",
     "sweep_reforms",
+    "usable_cities",
 ]

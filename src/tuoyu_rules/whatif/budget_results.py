@@ -40,11 +40,18 @@ class ProgramTotal(FrozenModel):
     kind: Literal["entitlement", "obligation"]
     payer: str
     basis: Basis
+    """The basis of ``amount``: ``per_month`` for a programme paid per child and month (a monthly sum)."""
     amount: AmountRange
-    """The sum of the eligible amounts (undetermined entries are not in it: see ``undetermined``)."""
+    """The sum of the eligible entries' totals (undetermined entries are not in it: see ``undetermined``); for a
+    per-child-month programme, rate times children summed over the facilities, never the rates added."""
+    children: int | None = Field(default=None, ge=0)
+    """For a programme paid per child and month: the children ``amount`` is paid for, summed over the eligible
+    facilities (each rule's own count: enrolled, full-day enrolled, employees' children); None for others."""
     eligible: int = Field(ge=0)
     ineligible: int = Field(ge=0)
     undetermined: int = Field(ge=0)
+    """Facilities whose total is open: undetermined entries, and eligible per-child entries whose count the
+    caller did not supply."""
     open_reasons: tuple[OpenReason, ...] = ()
 
 
@@ -123,9 +130,9 @@ class Budget(FrozenModel):
         return rows
 
     def export_tables(self) -> tuple[Table, ...]:
-        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program``, ``row_errors``
-        and ``summary`` (one row: the facilities summed, the rows left out, and how many of them
-        ``row_errors`` lists)."""
+        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program`` (with the
+        ``children`` a per-child-month programme's monthly sum is paid for), ``row_errors`` and ``summary`` (one
+        row: the facilities summed, the rows left out, and how many of them ``row_errors`` lists)."""
         by_payer = Table(
             "by_payer",
             ("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
@@ -137,12 +144,22 @@ class Budget(FrozenModel):
         )
         by_program = Table(
             "by_program",
-            ("scenario", "reform", *PROGRAM_COLUMNS, "eligible", "ineligible", "undetermined", "open_reasons"),
+            (
+                "scenario",
+                "reform",
+                *PROGRAM_COLUMNS,
+                "children",
+                "eligible",
+                "ineligible",
+                "undetermined",
+                "open_reasons",
+            ),
             tuple(
                 (
                     s.name,
                     s.reform or "",
                     *program_cells(t),
+                    t.children,
                     t.eligible,
                     t.ineligible,
                     t.undetermined,

@@ -11,7 +11,13 @@ facilities. For each scenario it reports:
   or undetermined, with the facts that would decide the open ones (:class:`OpenReason`);
 * the facilities counted.
 
-Amounts are never mixed across bases: a one-time amount, a yearly amount and a monthly rate are different
+Budgets add each entry's ``total``, never its rate: a per-child-month programme (Hangzhou's and Sichuan's 普惠
+subsidies, Siming's allowance) is summed as the facilities' monthly sums, rate times the children each rule
+counts, under the basis ``per_month``, and :attr:`ProgramTotal.children` says how many children that is. An
+eligible per-child entry whose count the caller did not supply has no monthly sum: it is counted as
+undetermined, with the missing count among its open reasons, never as 0 and never guessed.
+
+Amounts are never mixed across bases: a one-time amount, a yearly amount and a monthly sum are different
 things (see :mod:`tuoyu_rules.whatif.projection` to turn them into money over a period). With ``strategy=``
 each facility's ranges are pinned first (:func:`tuoyu_rules.whatif.pin`), giving point figures where the
 sources allow and leaving the rest open. The result types are in :mod:`tuoyu_rules.whatif.budget_results`.
@@ -77,6 +83,7 @@ class _ProgramSum:
     payer: str
     basis: Basis
     total: _Sum = field(default_factory=_Sum)
+    children: int | None = None
     eligible: int = 0
     ineligible: int = 0
     undetermined: int = 0
@@ -97,17 +104,21 @@ class _Accumulator:
         self.facilities += 1
         for kind, entries in (("entitlement", a.entitlements), ("obligation", a.obligations)):
             for e in entries:
-                key = (e.payer, e.basis)
+                # Totals, never rates: a per-child-month entry adds its monthly sum (rate times children).
+                key = (e.payer, e.total_basis)
                 psum = self.payers.setdefault(key, _Sum())
                 pkey = (e.program, e.payer)  # a programme paid by "the province above" has one payer per province
                 prog = self.programs.get(pkey)
                 if prog is None:
-                    prog = self.programs[pkey] = _ProgramSum(kind, e.payer, e.basis)  # type: ignore[arg-type]
-                if e.status == "eligible":
-                    psum.add(e.amount)
-                    prog.total.add(e.amount)
+                    prog = self.programs[pkey] = _ProgramSum(kind, e.payer, e.total_basis)  # type: ignore[arg-type]
+                status = e.total_status  # an eligible per-child entry with no count: undetermined here
+                if status == "eligible":
+                    psum.add(e.total)
+                    prog.total.add(e.total)
                     prog.eligible += 1
-                elif e.status == "undetermined":
+                    if e.children is not None:
+                        prog.children = (prog.children or 0) + e.children
+                elif status == "undetermined":
                     psum.undetermined += 1
                     prog.undetermined += 1
                     for reason in e.missing or e.reasons[:1] or ("no reason given",):
@@ -127,6 +138,7 @@ class _Accumulator:
                 payer=p.payer,
                 basis=p.basis,
                 amount=p.total.range(),
+                children=p.children,
                 eligible=p.eligible,
                 ineligible=p.ineligible,
                 undetermined=p.undetermined,

@@ -1,8 +1,15 @@
-"""Children by month for a projection: how many children a per-child-month amount is paid for, each month.
+"""Children by month for a projection: the children enrolled each month, and the facility with that enrolment.
 
 ``enrolment`` is a constant, or a mapping of every month of the period (``"YYYY-MM"`` or the month's first
 day as a ``date``) to children; by default the facility's ``enrolled``. Each count is a whole number, 0 or
 more and not above the facility's places; a month given twice or left out is an error naming it.
+
+A month's enrolment is the facility's ``enrolled`` that month (:func:`enrolled_facility`): the facility is
+assessed with it, so a programme whose rule counts the enrolled children (Hangzhou's 普惠 subsidy, under its
+default reading) is paid for them. A programme that counts other children (Sichuan's full-day enrolled,
+Siming's employees' children) keeps the facility's own count: the projection never guesses how that count moves
+with enrolment, and a month whose enrolment is below it is an error naming the month (give the count per
+programme with ``enrolment_by_program``, or a facility whose counts fit every month).
 """
 
 from __future__ import annotations
@@ -10,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from pydantic import ValidationError
+
 from ..core.errors import InvalidInput
 from ..core.models import MAX_PLACES, Facility
 
-__all__ = ["Enrolment", "children_by_month"]
+__all__ = ["Enrolment", "children_by_month", "enrolled_facility"]
 
 Enrolment = int | Mapping[str, int] | Mapping[dt.date, int] | Mapping[str | dt.date, int]
 """Children: a constant, or a mapping of every month of the period to children."""
@@ -67,3 +76,23 @@ def _check_children(value: object, where: str, facility: Facility) -> None:
         raise InvalidInput(where, f"{value!r} is not a whole number of children, 0 or more")
     if value > facility.places:
         raise InvalidInput(where, f"{value} children is more than the facility's places ({facility.places})")
+
+
+def enrolled_facility(facility: Facility, enrolled: int, where: str) -> Facility:
+    """``facility`` with ``enrolled`` children (itself when that is its count), validated as any Facility.
+
+    :raises InvalidInput: naming ``where`` when the facility's other counts do not fit (``full_day_enrolled``,
+        ``staff_children`` or the children in ``classes`` above ``enrolled``): none of them is changed or guessed.
+    """
+    if enrolled == facility.enrolled:
+        return facility
+    try:
+        return Facility.model_validate({**facility.model_dump(exclude_unset=True), "enrolled": enrolled})
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
+        raise InvalidInput(
+            where,
+            f"{enrolled} children enrolled does not fit the facility ({problems}); a projection never guesses how "
+            "the facility's other counts change with enrolment: give a facility whose counts fit every month, "
+            "or a programme's own count with enrolment_by_program",
+        ) from exc

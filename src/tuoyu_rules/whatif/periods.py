@@ -116,6 +116,7 @@ def cut_days(target: str, reform: Reform | None, held: Assessment | None) -> set
     for layer in layers_of(target, held):
         for program in layer.programs:
             _cut_around(cuts, program.start, program.end)
+            _cut_around(cuts, program.reported_since, None)  # undetermined before it (an undated programme)
         if held is None:
             for param in layer.parameters.values():
                 for v in param.values:
@@ -162,7 +163,8 @@ def held_entries(a: Assessment, day: dt.date) -> tuple[_Entry, ...]:
     for e in (*a.entitlements, *a.obligations):
         p_start, p_end = _program_dates(e)
         if (p_start is not None and day < p_start) or (p_end is not None and day > p_end):
-            result.append(e.model_copy(update={"status": "ineligible", "amount": AmountRange.zero()}))
+            zero = AmountRange.zero()
+            result.append(e.model_copy(update={"status": "ineligible", "amount": zero, "total": zero}))
         else:
             result.append(e)
     return tuple(result)

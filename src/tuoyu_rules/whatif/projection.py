@@ -9,13 +9,18 @@ returns, for each calendar year, payer and programme, the money as an exact rang
   year's *reference day* (its first day inside the period). A year the period covers only in part counts
   in full unless ``prorate=True``.
 * **per month** amounts are paid for each calendar month of the period, by the rules in force on the
-  month's reference day (its first day inside the period); **per child-month** amounts are also multiplied
-  by the children enrolled that month: ``enrolment`` is a constant, or a mapping of every month of the
-  period (``"YYYY-MM"`` or the month's first day as a ``date``) to children; by default the facility's
-  ``enrolled``. A programme paid per a narrower count (Sichuan's per *full-day* child, Siming's per child
-  of the employer's own staff) takes its own count from ``enrolment_by_program`` (programme id -> a
-  constant or a mapping by month); the rules do not say per which children, so the projection never
-  guesses it. A month the period covers only in part counts in full unless ``prorate=True``.
+  month's reference day (its first day inside the period); a **per child-month** amount is paid as the
+  entry's ``total``: its rate times the entry's own ``children``, the count its rule reads (Hangzhou's 普惠
+  subsidy: the enrolled children; Sichuan's: the full-day enrolled; Siming's allowance: the employees'
+  children). An entry whose count the caller did not supply is open that month (counted as undetermined,
+  with the missing count), never paid for a guessed number. ``enrolment`` (a constant, or a mapping of
+  every month of the period, ``"YYYY-MM"`` or the month's first day as a ``date``, to children) is the
+  facility's ``enrolled`` each month: the facility is re-assessed with it, so a programme that counts the
+  enrolled children follows it, and a programme that counts other children keeps the facility's own count
+  (a month whose enrolment is below that count is an error naming the month: see
+  :mod:`tuoyu_rules.whatif.enrolment`). ``enrolment_by_program`` (programme id -> a constant or a mapping by
+  month) gives a programme's count each month in place of its entries' ``children``. A month the period
+  covers only in part counts in full unless ``prorate=True``.
 * ``prorate=True`` pays a partial month or year by days: ``amount × days paid / days in that month (or
   year)``. With proration the period is also cut wherever a programme or a dated parameter value of the
   jurisdiction's layers (or the reform) starts or ends, and each piece is assessed on its own first day;
@@ -28,8 +33,9 @@ Which rules apply, and how much that costs:
   plus one per cut with proration): value changes inside the period (Hangzhou's 2026 successor measure,
   a reform with dates) are applied where they take effect. ``pins``, ``reform``, ``rounding`` and
   ``jurisdiction`` are passed to each assessment.
-* given an **assessment**, its amounts (pins included) are held for the whole period and only each
-  programme's own start and end dates decide the days it is paid (no re-assessment). This is cheaper, and
+* given an **assessment**, its amounts (pins included) and counts are held for the whole period and only
+  each programme's own start and end dates decide the days it is paid (no re-assessment, so no
+  ``enrolment``: pass the facility to project another enrolment). This is cheaper, and
   right when the rules do not change inside the period; the projection says which was done.
 * a month or year in which no money-bearing programme of the layers is in force pays nothing, and is
   skipped without an assessment; the months in which one is in force are at most
@@ -63,7 +69,7 @@ from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding, in_money_contex
 from ..core.policy import Basis
 from ..core.reforms import Reform
 from ..core.results import Assessment, _Entry
-from .enrolment import Enrolment, children_by_month
+from .enrolment import Enrolment, children_by_month, enrolled_facility
 from .periods import (
     MAX_PROJECTION_MONTHS,
     any_in_force,
@@ -92,10 +98,10 @@ class _Cell:
     undetermined: int = 0
     reasons: dict[str, None] = field(default_factory=dict)
 
-    def add(self, amount: AmountRange, factor: Fraction) -> None:
+    def add(self, amount: AmountRange, factor: Fraction, units: Fraction) -> None:
         self.low += Fraction(amount.low) * factor
         self.high = None if self.high is None or amount.high is None else self.high + Fraction(amount.high) * factor
-        self.units += factor
+        self.units += units
 
 
 _LAST_DAY = dt.date(9999, 11, 30)  # the month after it would fall outside datetime's range
@@ -140,9 +146,10 @@ def project(
     held: Assessment | None = None
     if isinstance(subject, Assessment):
         held = subject
-        if pins is not None or reform is not None or jurisdiction is not None:
+        if pins is not None or reform is not None or jurisdiction is not None or enrolment is not None:
             raise InvalidInput(
-                "subject", "an assessment is projected as it is: pass a Facility to use pins, reform or jurisdiction"
+                "subject",
+                "an assessment is projected as it is: pass a Facility to use pins, reform, jurisdiction or enrolment",
             )
         facility = subject.facility
         target = subject.jurisdiction
@@ -173,29 +180,39 @@ def project(
     }
     cuts = cut_days(target, reform, held) if prorate else set()
 
-    cache: dict[dt.date, Assessment] = {}
+    cache: dict[tuple[dt.date, int], Assessment] = {}
 
     def entries_on(day: dt.date) -> tuple[_Entry, ...]:
         if held is not None:
             return held_entries(held, day)
-        a = cache.get(day)
+        n = children[day.replace(day=1)]  # the month's enrolment: the facility's enrolled that month
+        a = cache.get((day, n))
         if a is None:
-            a = cache[day] = assess(facility, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform)
+            month = enrolled_facility(facility, n, f"enrolment[{day:%Y-%m}]")
+            a = cache[(day, n)] = assess(month, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform)
         return (*a.entitlements, *a.obligations)
 
     cells: dict[tuple[int, str, str], _Cell] = {}
 
-    def put(year: int, e: _Entry, factor: Fraction) -> None:
-        if e.status == "ineligible":
+    def put(year: int, e: _Entry, share: Fraction, count: int | None = None) -> None:
+        """Add ``share`` of the entry's total (of its rate times ``count``, when a programme's count is given)."""
+        status = e.total_status if count is None else e.status
+        if status == "ineligible":
             return  # nothing paid, nothing open: no line
         key = (year, e.program, e.payer)
         cell = cells.get(key)
         if cell is None:
             kind: Literal["entitlement", "obligation"] = "obligation" if hasattr(e, "matches") else "entitlement"
             cell = cells[key] = _Cell(kind, e.basis)
-        if e.status == "eligible":
-            cell.add(e.amount, factor)
-        elif e.status == "undetermined":
+        if status == "eligible":
+            per_child = e.basis == "per_child_month"
+            n = e.children if count is None else count
+            units = share * n if per_child and n is not None else share
+            if count is None:
+                cell.add(e.total, share, units)  # totals, never rates: rate times the entry's own children
+            else:
+                cell.add(e.amount, share * count, units)
+        elif status == "undetermined":
             cell.undetermined += 1
             for reason in e.missing or e.reasons[:1]:
                 cell.reasons[f"missing {reason}" if e.missing else reason] = None
@@ -219,9 +236,8 @@ def project(
                 share = share_in_force(e, sub_start, sub_end, month_days) if prorate else Fraction(1)
                 if share == 0:
                     continue
-                n = children_of[e.program][month_key] if e.program in children_of else children[month_key]
-                factor = share * (n if e.basis == "per_child_month" else 1)
-                put(first.year, e, factor)
+                given = children_of.get(e.program) if e.basis == "per_child_month" else None
+                put(first.year, e, share, None if given is None else given[month_key])
 
     # Yearly amounts: year by year.
     for year in range(start.year, end.year + 1):
