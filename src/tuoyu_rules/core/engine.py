@@ -24,8 +24,8 @@ from .money import CENT, DEFAULT_ROUNDING, MAX_MONEY, check_rounding, in_money_c
 from .parameters import DatedValue
 from .policy import BASES, Outcome, Policy, Program, Status
 from .reforms import Reform
-from .registry import builtin_jurisdictions
 from .registry import chain as resolve_chain
+from .registry import is_builtin
 from .results import Assessment, Entitlement, Obligation, entry_total
 
 
@@ -310,7 +310,7 @@ def _ratio_not_stated(status: str, ctx: RuleContext) -> bool:
 
 def _rule_error(program: Program, layer: Policy, problem: str) -> PolicyDataError:
     """The error for a rule that failed or returned something the engine does not accept, naming its owner."""
-    if layer.id in builtin_jurisdictions():
+    if is_builtin(layer.id):
         return PolicyDataError(f"rule {program.id} of {layer.id!r} {problem}")
     return PluginRuleError(f"rule {program.id} of jurisdiction plugin {layer.id!r} {problem}", plugin=layer.id)
 

@@ -142,6 +142,11 @@ def plugin_problems() -> tuple[PluginError, ...]:
     return _discover().problems
 
 
+def is_builtin(jurisdiction_id: str) -> bool:
+    """Whether ``jurisdiction_id`` is bundled with the library (not a plugin's)."""
+    return jurisdiction_id in _builtin()
+
+
 def builtin_jurisdictions() -> tuple[str, ...]:
     """Ids of the jurisdictions bundled with the library, sorted."""
     return tuple(sorted(_builtin()))
