@@ -43,7 +43,11 @@ from typing import Any
 
 import tuoyu_rules as tr
 from tuoyu_rules.batch import RuleCache, Totals, assess_many, merge_totals, tally, totals_fen
-from tuoyu_rules.batch.columns import Coded, check_columns, tally_columns
+
+try:
+    from tuoyu_rules.batch.columns import Coded, check_columns, tally_columns
+except ImportError:  # a tree before the batch subpackage (commit 703512a and earlier): the same script runs on it
+    from tuoyu_rules.columns import Coded, check_columns, tally_columns  # type: ignore[import-not-found,no-redef]
 
 ON = dt.date(2024, 1, 1)
 MONTH = "2024-01"
@@ -413,20 +417,23 @@ def finish(args: argparse.Namespace, n: int, gen: float, totals: Totals, figures
     )
     import numpy as np
 
-    pairs = {
+    pairs = {  # OpenFisca's output: the exact totals it is compared with (payers by prefix, one basis, one end)
         "xiamen_construction_low": ("xiamen.union", "one_time", "low"),
         "xiamen_operating_low": ("xiamen.union", "per_year", "low"),
         "xiamen_operating_high": ("xiamen.union", "per_year", "high"),
-        "hangzhou_puhui_low": ("hangzhou.health_commission", "per_child_month", "low"),
-        "hangzhou_puhui_high": ("hangzhou.health_commission", "per_child_month", "high"),
-        "cn_award_low": ("cn.acftu", "one_time", "low"),
+        "hangzhou_puhui_total_low": ("hangzhou.health_commission", "per_month", "low"),  # rate times enrolled
+        "hangzhou_puhui_total_high": ("hangzhou.health_commission", "per_month", "high"),
+        "cn_award_low": ("cn.acftu", "one_time", "low"),  # the 2023 batch's joint payer cn.acftu+<province>.union too
     }
     print("   OpenFisca sums against the exact fen sums (float32 sum as numpy does it, then float64):")
     for name, (payer, basis, end) in pairs.items():
         arr = of["out"][name]
         f32 = np.sum(arr)
         f64 = np.sum(arr.astype(np.float64))
-        exact = getattr(totals.get((payer, basis)), end, None) if (payer, basis) in totals else None
+        found = [
+            getattr(t, end) for (p, b), t in totals.items() if b == basis and (p == payer or p.startswith(payer + "+"))
+        ]
+        exact = None if not found or None in found else sum(found)
         exact_text = "" if exact is None else f"exact {yuan(exact)}; "
         print(f"   {name:<26} {exact_text}float32 sum {float(f32):,.2f}; float64 sum {float(f64):,.2f}")
     big = np.float32(1_000_000.01)

@@ -134,6 +134,7 @@ def bench_tuoyu(data: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
     it1 = iter(distinct_inputs(data, n + 50))
     it2 = iter(distinct_inputs(data, n + 50))
     it3 = iter(distinct_inputs(data, n + 50))
+    it4 = iter([json.dumps(d).encode() for d in distinct_inputs(data, n + 50)])  # NDJSON lines: the JSON reader too
     # Sanity, untimed: the memo's text is tr.assess's, byte for byte, on every input timed below.
     for d in distinct_inputs(data, n + 50):
         want = tr.assess(tr.Facility.model_validate(d), on=ON).model_dump_json()
@@ -141,6 +142,7 @@ def bench_tuoyu(data: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
             raise SystemExit(f"memo output differs from tr.assess for {d}")
     cache = RuleCache(on=ON)
     out["memo: JSON text, distinct inputs"] = summary(timed(lambda: cache.assess_json(next(it1)), n))
+    out["memo: NDJSON line (bytes), distinct inputs"] = summary(timed(lambda: cache.assess_json(next(it4)), n))
     out["memo: model_validate + ndjson, distinct"] = summary(
         timed(lambda: cache.ndjson(tr.Facility.model_validate(next(it2))), n)
     )
@@ -173,6 +175,9 @@ def check_same_amounts(data: dict[str, Any], of: dict[str, float]) -> list[str]:
         eligible = e.status == "eligible"
         want[f"{key}_low"] = e.amount.low if eligible else Decimal(0)
         want[f"{key}_high"] = (e.amount.high if eligible else Decimal(0)) if e.amount.high is not None else None
+        if getattr(e, "children", None) is not None:  # a per-child entry's monthly total (trees since a600f76)
+            want[f"{key}_total_low"] = e.total.low if eligible else Decimal(0)
+            want[f"{key}_total_high"] = (e.total.high if eligible else Decimal(0)) if e.total.high is not None else None
     for o in a.obligations:
         if o.program == "cn.caring_employer_provincial_match":
             want["cn_provincial_match_low"] = o.amount.low

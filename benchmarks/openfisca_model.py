@@ -6,7 +6,8 @@ What it models, and nothing more (the programmes the performance issue names):
 * ``xiamen.operating_subsidy``: 15,000-25,000 a year for self-run, joint-run, purchased places and
   third-party facilities in Xiamen (per facility: the seed's reading);
 * ``hangzhou.puhui_subsidy``: 300-900 per child per month for embedded facilities in Hangzhou recognised as
-  普惠 (in force until 2026-01-31 with those figures);
+  普惠 (in force until 2026-01-31 with those figures), and its monthly total for the facility, the rate times
+  ``enrolled`` (as ``tr.assess`` gives it since per-child totals);
 * ``cn.caring_employer_award`` by batch year (2022: 100,000; 2023: at least 150,000) and
   ``cn.caring_employer_provincial_match`` (2022 batch: at least 1:1 of the award).
 
@@ -205,6 +206,25 @@ class hangzhou_puhui_high(Variable):
         return (facility("hangzhou_puhui_low", period) > 0) * p.high
 
 
+class hangzhou_puhui_total_low(Variable):
+    value_type = float
+    entity = Facility
+    definition_period = MONTH
+    label = "Hangzhou 普惠 subsidy for the facility's enrolled children, a month, low end (rate times enrolled)"
+
+    def formula(facility, period, parameters):
+        return facility("hangzhou_puhui_low", period) * facility("enrolled", period)
+
+
+class hangzhou_puhui_total_high(Variable):
+    value_type = float
+    entity = Facility
+    definition_period = MONTH
+
+    def formula(facility, period, parameters):
+        return facility("hangzhou_puhui_high", period) * facility("enrolled", period)
+
+
 class cn_award_low(Variable):
     value_type = float
     entity = Facility
@@ -249,6 +269,8 @@ OUTPUTS: tuple[str, ...] = (
     "xiamen_operating_high",
     "hangzhou_puhui_low",
     "hangzhou_puhui_high",
+    "hangzhou_puhui_total_low",
+    "hangzhou_puhui_total_high",
     "cn_award_low",
     "cn_award_high",
     "cn_provincial_match_low",
@@ -271,6 +293,8 @@ FORMULAS: tuple[type[Variable], ...] = (
     xiamen_operating_high,
     hangzhou_puhui_low,
     hangzhou_puhui_high,
+    hangzhou_puhui_total_low,
+    hangzhou_puhui_total_high,
     cn_award_low,
     cn_award_high,
     cn_provincial_match_low,

@@ -24,7 +24,11 @@ from bench_single import ON, XIAMEN, distinct_inputs
 
 import tuoyu_rules as tr
 from tuoyu_rules.batch import RuleCache, tally
-from tuoyu_rules.batch.columns import check_columns, tally_columns
+
+try:
+    from tuoyu_rules.batch.columns import check_columns, tally_columns
+except ImportError:  # a tree before the batch subpackage (commit 703512a and earlier)
+    from tuoyu_rules.columns import check_columns, tally_columns  # type: ignore[import-not-found,no-redef]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "batch": frozenset({"core"}),
     "io": frozenset({"core"}),
     "whatif": frozenset({"core", "batch", "io"}),
-    "cli": frozenset({"core", "families", "compliance", "batch", "io", "whatif", "cli", "<top>"}),
+    "cli": frozenset({"core", "families", "compliance", "batch", "io", "whatif", "server", "cli", "<top>"}),
+    "server": frozenset({"core", "families", "compliance", "batch", "io", "whatif", "<top>"}),
 }
 """Package -> the packages its modules may import (besides itself). ``<top>`` is ``tuoyu_rules/__init__.py``
 (the public facade, which imports lazily and only under ``TYPE_CHECKING``)."""

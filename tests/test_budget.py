@@ -270,6 +270,7 @@ def test_a_bad_csv_header_is_row_1(header: str, match: str) -> None:
 def test_every_documented_csv_column_is_accepted_and_a_bom_is_ignored() -> None:
     header = ",".join(CSV_COLUMNS)
     values = {
+        "facility_id": "F-1",  # issue 15: the caller's key, read into Facility.id
         "jurisdiction": "siming",
         "mode": "self_run",
         "self_built": "true",
@@ -291,12 +292,14 @@ def test_every_documented_csv_column_is_accepted_and_a_bom_is_ignored() -> None:
         "accepted": "true",  # issue 13: Xiamen's 验收, Sichuan's kindergarten facts
         "mixed_with_preschool": "false",
         "preschool_subsidy": "false",
+        "received": "xiamen.siming_allowance:2024-03-05:1200",  # issue 15: what has been paid
     }
     line = ",".join(f'"{values[c]}"' for c in CSV_COLUMNS)
     (row,) = list(read_csv(io.StringIO("\ufeff" + header + "\n" + line + "\n")))
     assert row.facility is not None
     assert row.facility.name == "X, Ltd"
     assert row.facility.staff_children == 12
+    assert row.facility.id == "F-1"
 
 
 def test_empty_csv_gives_an_empty_budget() -> None:

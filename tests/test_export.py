@@ -88,7 +88,10 @@ def test_missing_extras_give_a_clear_message(monkeypatch: pytest.MonkeyPatch) ->
 def test_dataframe_keeps_decimals() -> None:
     pytest.importorskip("pandas")
     df = to_dataframe(budget([F], on=DAY), table="by_payer")
-    assert list(df.columns) == ["scenario", "reform", "payer", "basis", "low", "high", "undetermined"]
+    assert list(df.columns) == [
+        *("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
+        *("received", "owed_low", "owed_high"),  # issue 15: what has been paid, what is owed
+    ]
     assert all(isinstance(v, Decimal) for v in df["low"])
     row = df[(df["payer"] == "fujian.union") & (df["basis"] == "one_time")].iloc[0]
     assert row["high"] is None

@@ -371,7 +371,8 @@ def test_the_project_command_shows_the_count(tmp_path: Path, monkeypatch: pytest
 def test_the_entries_table_shows_children_and_total() -> None:
     a = tr.assess(facility(hangzhou(50)), on=HANGZHOU_DAY)
     (entries,) = tables(a)
-    row = dict(zip(entries.columns, next(r for r in entries.rows if r[2] == PUHUI_HZ), strict=True))
+    program = entries.columns.index("program")  # issue 15: facility_id leads the columns
+    row = dict(zip(entries.columns, next(r for r in entries.rows if r[program] == PUHUI_HZ), strict=True))
     assert (row["low"], row["children"], row["total_low"], row["total_high"]) == (
         yuan(300),
         50,

@@ -69,6 +69,9 @@ def test_an_obligation_is_at_least_its_ratio_times_the_grant(f: tr.Facility, day
             assert (o.status, o.amount, o.exact) == ("undetermined", tr.AmountRange.unknown(), False)
             continue
         assert o.ratio >= 0
+        if o.status == "undetermined":  # issue 13: before a programme is first reported (reported_since) the
+            assert o.amount.high is None  # match is not known, even where a designation pins the grant's figure
+            continue
         floor = (o.ratio * grant.amount.low).quantize(CENT, rounding=ROUND_FLOOR)
         assert o.amount.low >= floor, o.program
         if o.exact and grant.amount.high is not None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .core.version import __version__  # the one source of the version (pyproject reads it too)
+
 if TYPE_CHECKING:
     from .batch import (
         RuleCache,
@@ -54,14 +56,17 @@ if TYPE_CHECKING:
     from .core.engine import assess
     from .core.errors import (
         AmountOutsideRange,
+        InvalidData,
         InvalidInput,
         MoneyError,
+        NotFound,
         PluginError,
         PluginRuleError,
         PolicyDataError,
         TuoyuError,
         UnknownJurisdiction,
         UnknownProgram,
+        WrongType,
     )
     from .core.jsonio import JsonError
     from .core.loading import build_policy
@@ -69,6 +74,7 @@ if TYPE_CHECKING:
     from .core.money import CENT, DEFAULT_ROUNDING, parse_money
     from .core.parameters import ParameterUse
     from .core.policy import DesignationSpec, Outcome, Payer, Policy, Program, Rule
+    from .core.receipts import Receipt
     from .core.reforms import Reform
     from .core.registry import (
         ENTRY_POINT_GROUP,
@@ -103,6 +109,7 @@ if TYPE_CHECKING:
         schemas,
     )
     from .whatif import (
+        AssessedRow,
         Budget,
         Comparison,
         PinChoice,
@@ -118,6 +125,7 @@ if TYPE_CHECKING:
         read_jsonl,
         sweep,
     )
+    from .whatif.rows import assess_rows
 
 # Public name -> submodule. Nothing is imported until a name is first used, so `import tuoyu_rules` stays
 # cheap (pydantic models and jurisdiction data load on first use).
@@ -139,6 +147,8 @@ _LAZY: dict[str, str] = {
     "to_excel": "io",
     "budget": "whatif",
     "portfolio_budget": "whatif",
+    "assess_rows": "whatif",
+    "AssessedRow": "whatif",
     "Budget": "whatif",
     "read_csv": "whatif",
     "read_jsonl": "whatif",
@@ -193,11 +203,15 @@ _LAZY: dict[str, str] = {
     "Confidence": "core.citations",
     "DEFAULT_ROUNDING": "core.money",
     "Designation": "core.models",
+    "Receipt": "core.receipts",
     "DesignationSpec": "core.policy",
     "ENTRY_POINT_GROUP": "core.registry",
     "Entitlement": "core.results",
     "Facility": "core.models",
+    "InvalidData": "core.errors",
     "InvalidInput": "core.errors",
+    "NotFound": "core.errors",
+    "WrongType": "core.errors",
     "MODES": "core.models",
     "Mode": "core.models",
     "MoneyError": "core.errors",
@@ -226,8 +240,6 @@ _LAZY: dict[str, str] = {
     "resolve_jurisdiction": "core.registry",
 }
 
-__version__ = "0.1.0"
-
 __all__ = [
     "CENT",
     "CHENGDU_TARGET_DEADLINE",
@@ -243,6 +255,7 @@ __all__ = [
     "AllowanceYear",
     "AmountOutsideRange",
     "AmountRange",
+    "AssessedRow",
     "Assessment",
     "Budget",
     "ChildcareClass",
@@ -261,10 +274,12 @@ __all__ = [
     "FindingOutcome",
     "GuidanceGap",
     "HangzhouReading",
+    "InvalidData",
     "InvalidInput",
     "JsonError",
     "Mode",
     "MoneyError",
+    "NotFound",
     "Obligation",
     "Outcome",
     "ParameterUse",
@@ -279,6 +294,7 @@ __all__ = [
     "PolicyDataError",
     "Program",
     "Projection",
+    "Receipt",
     "Reform",
     "RowError",
     "Rule",
@@ -293,11 +309,13 @@ __all__ = [
     "UnionSpendingPlan",
     "UnknownJurisdiction",
     "UnknownProgram",
+    "WrongType",
     "__version__",
     "alliance_fee",
     "alliance_price_check",
     "assess",
     "assess_many",
+    "assess_rows",
     "budget",
     "build_policy",
     "chain",

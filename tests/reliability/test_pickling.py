@@ -17,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import pydantic
 import pytest
 
 import tuoyu_rules as tr
@@ -58,7 +59,18 @@ ERRORS: dict[type[BaseException], Callable[[], BaseException]] = {
     ReaderRowError: lambda: ReaderRowError(12, "places", "not a whole number"),
     JsonError: lambda: JsonError("reform", "duplicate key 'name'"),
     BadInput: lambda: BadInput("give a FILE"),
+    tr.NotFound: lambda: tr.NotFound("no entitlement 'x'; present: xiamen.construction_subsidy"),  # issue 15
+    tr.WrongType: lambda: tr.WrongType("rows", "an iterable of rows, not int"),  # issue 15
+    tr.InvalidData: lambda: _invalid_data(),  # issue 15
 }
+
+
+def _invalid_data() -> tr.InvalidData:
+    try:
+        tr.Facility.model_validate({"jurisdiction": "xiamen", "mode": "self_run", "places": 3, "enrolled": 5})
+    except pydantic.ValidationError as exc:
+        return tr.InvalidData.of(exc, ("rows", 3))
+    raise AssertionError("the facility above is invalid")
 
 
 def _public_error_classes() -> set[type[BaseException]]:
@@ -150,7 +162,10 @@ def _values() -> dict[str, object]:
     return {
         "Facility": facility,
         "Designation": facility.designations[0],
+        "Receipt": tr.Receipt(program="cn.caring_employer_award", paid_on=ON, amount="100000"),  # issue 15
         "Assessment": assessment,
+        "AssessedRow": next(tr.assess_rows([facility], on=ON)),  # issue 15 (assess-many)
+        "AssessedRow (a bad row)": next(tr.assess_rows([{"places": -1}], on=ON)),
         "Entitlement": assessment.entitlements[0],
         "Obligation": matched.obligations[0],
         "PayerTotal": assessment.totals()[0],

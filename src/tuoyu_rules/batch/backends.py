@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from ..core.errors import InvalidInput
+
 Backend = Literal["auto", "numpy", "python"]
 
 
@@ -30,6 +32,14 @@ class _Groups(NamedTuple):
     """One row of each group."""
     union: Callable[[list[int]], Any]
     """The rows of the groups at the positions asked, together."""
+
+
+class _Summed(_Groups):
+    """:class:`_Groups` that also sum a column per group without sorting the rows (:attr:`sums`)."""
+
+    sums: Callable[[list[int], _Column], list[tuple[int, int]]]
+    """Per group at the positions asked, the sum and the largest of a column's validated whole numbers over its
+    rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +125,7 @@ class _Python:
             except TypeError:
                 codes = [-1]
             if any(not 0 <= c < len(raw) for c in codes):
-                raise ValueError("a Coded column's codes must be ints indexing its values")
+                raise InvalidInput("codes", "a Coded column's codes must be ints indexing its values")
             return _Column(codes, raw)
         if hasattr(column, "tolist") and not isinstance(column, list):
             column = column.tolist()
@@ -173,6 +183,12 @@ class _Python:
     def concat(self, parts: list[list[int]]) -> list[int]:
         return [i for part in parts for i in part]
 
+    def sum_max(self, rows: list[int], col: _Column) -> tuple[int, int]:
+        """The sum and the largest of the validated whole numbers of ``col`` at ``rows`` (0, 0 for no row)."""
+        values, codes = col.values, col.codes
+        numbers = [values[codes[i]] for i in rows]
+        return sum(numbers), max(numbers, default=0)
+
 
 class _Numpy:
     """The same algorithm with numpy arrays of codes (no Python loop over rows)."""
@@ -191,7 +207,7 @@ class _Numpy:
             if codes.size == 0:
                 return _Column(np.zeros(0, dtype=np.intp), raw)
             if codes.dtype.kind not in "iu" or int(codes.min()) < 0 or int(codes.max()) >= len(raw):
-                raise ValueError("a Coded column's codes must be ints indexing its values")
+                raise InvalidInput("codes", "a Coded column's codes must be ints indexing its values")
             return _Column(codes, raw)
         if isinstance(column, np.ndarray) and column.ndim == 1 and column.dtype.kind == "b":
             return _Column(column.view(np.uint8), [False, True])
@@ -312,11 +328,43 @@ class _Numpy:
             chosen[present[wanted]] = True
             return rows[chosen[key]]
 
-        return _Groups(items, members, samples, union)
+        def sums(wanted: list[int], col: _Column) -> list[tuple[int, int]]:
+            # how many rows of each group asked hold each value of the column (integer counts, no sort), then
+            # each group's sum and largest value from those counts, in int64 (exact: counts of at most 10^9)
+            width = len(col.raw)
+            if not dense or len(wanted) * width > 1 << 22:
+                return [self.sum_max(group, col) for group in members(wanted)]
+            which = np.full(card, -1, dtype=np.intp)
+            which[present[wanted]] = np.arange(len(wanted), dtype=np.intp)
+            group = which[key]
+            asked = group >= 0
+            codes = (col.codes if everything else col.codes[rows])[asked]
+            pairs = group[asked] * width + codes
+            counts = np.bincount(pairs, minlength=len(wanted) * width).reshape(len(wanted), width)
+            numbers = np.array([v if type(v) is int else 0 for v in col.values], dtype=np.int64)
+            totals = counts @ numbers
+            tops = np.where(counts > 0, numbers, 0).max(axis=1)
+            return list(zip(totals.tolist(), tops.tolist(), strict=True))
+
+        grouping = _Summed(items, members, samples, union)
+        grouping.sums = sums
+        return grouping
 
     def concat(self, parts: list[Any]) -> Any:
         np = self.np
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+
+    def sum_max(self, rows: Any, col: _Column) -> tuple[int, int]:
+        """As :meth:`_Python.sum_max` (in int64: a count is at most 10^9, a chunk's sum far below 2^63)."""
+        np = self.np
+        if rows.size == 0:
+            return 0, 0
+        if col.array is not None:  # an integer column as given: its values are the numbers
+            numbers = col.array[rows]
+        else:
+            table = np.array([v if type(v) is int else 0 for v in col.values], dtype=np.int64)
+            numbers = table[col.codes[rows]]
+        return int(numbers.sum(dtype=np.int64)), int(numbers.max())
 
 
 def _backend(backend: Backend) -> _Python | _Numpy:
@@ -325,7 +373,7 @@ def _backend(backend: Backend) -> _Python | _Numpy:
     if backend == "numpy":
         return _Numpy()
     if backend != "auto":
-        raise ValueError(f"backend must be 'auto', 'numpy' or 'python', not {backend!r}")
+        raise InvalidInput("backend", f"backend must be 'auto', 'numpy' or 'python', not {backend!r}")
     try:
         return _Numpy()
     except ImportError:

@@ -18,7 +18,19 @@ has to declare which facts matter, and nothing is guessed. Every row is still va
 Exceptions from the engine are never cached. Anything that reads a facility other than field by field
 (``model_dump``, ``__dict__``) makes that result depend on every field.
 
+A count a rule only passes on as an entry's ``children`` (Hangzhou's 普惠 subsidy: ``enrolled``) is not a fact of
+the trie: the trace hands it to the rule as a token that can be passed on and nothing else, and the stored
+result holds for every whole number, each row getting its own ``children``, ``total`` and ``owed``
+(:mod:`tuoyu_rules.batch.trace`, :meth:`~tuoyu_rules.batch.trie._Leaf.at`). A rule that uses the count in any
+way (compares it, formats it, scales it), a later rule that reads that entry, or receipts, key the result on
+the number again.
+
 Memory stays flat: the trie is cleared when it holds ``max_leaves`` results.
+
+One cache may be shared by threads (the HTTP service shares one per day across its requests): every change
+of the trie and of the designation memo happens under the cache's lock, and a look-up reads only nodes that
+are complete (a node is linked into the trie after it is built; a flat node being split is left as it was).
+Two threads missing on the same facts both run the engine and store the same result.
 
 A cache holds the results of one set of options (the day, the what-if jurisdiction, the rounding, the
 reform, the pins): it carries them (:attr:`RuleCache.on`, :attr:`RuleCache.jurisdiction`,
@@ -30,6 +42,7 @@ the law must never answer for a reform).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -45,8 +58,11 @@ from ..core.money import DEFAULT_ROUNDING
 from ..core.reforms import Reform
 from ..core.results import Assessment
 from .fen import FenEntry
-from .trace import _TRACE, _WHOLE, _key, _path, _traced
-from .trie import _Flat, _grow, _Leaf, _Trie
+from .trace import _FIELDS, _SCALED, _WHOLE, _key, _path, _run
+from .trie import _Flat, _grow, _Leaf, _stored, _Trie
+
+_ASSESS_OPTIONS = frozenset({"reform", "pins"})
+"""The options of :func:`~tuoyu_rules.assess` a cache passes on besides the day, jurisdiction and rounding."""
 
 Row = Mapping[str, Any] | Facility | str | bytes
 """A row: JSON data (a mapping), JSON text (one line of NDJSON, say) or an already validated Facility."""
@@ -69,7 +85,8 @@ class RuleCache:
     :class:`~tuoyu_rules.InvalidInput` naming the first that differs: pass the same options to the cache and
     to the call.
 
-    Not thread-safe: use one cache per thread (or per process, per partition).
+    Thread-safe: threads may share one cache (see the module's docs); ``hits``, ``misses`` and ``leaves``
+    are exact in one thread and may undercount when threads share the cache.
     """
 
     def __init__(
@@ -82,8 +99,13 @@ class RuleCache:
         max_designation_sets: int = 10_000,
         **assess_options: Any,
     ) -> None:
-        if max_leaves < 1:
-            raise ValueError("max_leaves must be at least 1")
+        for name, bound in (("max_leaves", max_leaves), ("max_designation_sets", max_designation_sets)):
+            if isinstance(bound, bool) or not isinstance(bound, int) or bound < 1:
+                raise InvalidInput(name, f"{name} must be a whole number, at least 1, not {bound!r:.40}")
+        unknown = sorted(set(assess_options) - _ASSESS_OPTIONS)
+        if unknown:  # issue 15: one error family (was a TypeError from assess on the first row)
+            known = ", ".join(sorted(_ASSESS_OPTIONS))
+            raise InvalidInput(unknown[0], f"not an option of assess; the options are {known}")
         self._on = on
         self._jurisdiction = jurisdiction
         self._options: Mapping[str, Any] = MappingProxyType({"rounding": rounding, **assess_options})
@@ -93,8 +115,14 @@ class RuleCache:
         self.leaves = 0
         self.clears = 0
         self._root: _Trie | None = None
+        self._lock = threading.Lock()
+        """Held while the trie or the designation memo changes (threads may share the cache)."""
         self._read: set[str] = set()
-        """Every field a stored run read (kept across clears: a superset of the trie's fields)."""
+        """Every field a stored run read as a value (kept across clears: a superset of the trie's fields)."""
+        self._scaled: set[str] = set()
+        """Every count a stored run read as a token (:mod:`~tuoyu_rules.batch.trace`: any whole number will do)."""
+        self._tokens: dict[str, frozenset[str]] = {}
+        """Per jurisdiction, the fields read as tokens (a field whose token a rule used is read as a value since)."""
         self.max_designation_sets = max_designation_sets
         self._designations: dict[tuple[Any, ...], tuple[Designation, ...]] = {}
         """Validated designations by the exact data of their list (see :meth:`facility`)."""
@@ -123,13 +151,15 @@ class RuleCache:
             while node is not None:
                 kind = node.__class__
                 if kind is _Flat:
-                    return node.table.get(node.get(facility))  # type: ignore[union-attr]
+                    return node.table.get(node.key(node.get(facility)))  # type: ignore[union-attr]
                 if kind is _Leaf:
                     return node  # type: ignore[return-value]
                 name = node.field  # type: ignore[union-attr]
-                node = node.children.get(  # type: ignore[union-attr]
-                    _key(facility) if name == _WHOLE else getattr(facility, name)
-                )
+                value = _key(facility) if name == _WHOLE else getattr(facility, name)
+                child = node.children.get(value)  # type: ignore[union-attr]
+                if child is None and type(value) is int:  # a count: a result that holds for every whole number
+                    child = node.children.get(_SCALED)  # type: ignore[union-attr]
+                node = child
         except TypeError:  # an unhashable value: never cached
             return None
         return None
@@ -162,9 +192,10 @@ class RuleCache:
         known = self._designations.get(key)
         if known is None:
             validated = self._from_python(data)
-            if len(self._designations) >= self.max_designation_sets:
-                self._designations.clear()
-            self._designations[key] = validated.designations
+            with self._lock:
+                if len(self._designations) >= self.max_designation_sets:
+                    self._designations.clear()
+                self._designations[key] = validated.designations
             return validated
         try:
             return self._from_python({**data, "designations": known})
@@ -176,18 +207,19 @@ class RuleCache:
         found = self._find(facility)
         if found is not None:
             self.hits += 1
-            return found
+            return found.at(tuple(getattr(facility, name) for _, name in found.scaled)) if found.scaled else found
         self.misses += 1
-        log: list[tuple[str, Any]] = []
-        token = _TRACE.set(log)
-        try:
-            result = assess(_traced(facility), jurisdiction=self._jurisdiction, on=self._on, **self._options)
-        finally:
-            _TRACE.reset(token)
-        rest = {name: getattr(result, name) for name in Assessment.model_fields if name != "facility"}
-        leaf = _Leaf(rest)
-        self._insert(_path(log, facility), leaf)
-        return leaf
+        place = facility.jurisdiction
+        tokens = self._tokens.get(place, _FIELDS)
+        result, trace = _run(facility, tokens, self._assess)
+        if trace.tokens != tokens:
+            self._tokens[place] = trace.tokens
+        leaf = _stored({name: getattr(result, name) for name in Assessment.model_fields if name != "facility"}, trace)
+        self._insert(_path(trace.log, facility), leaf)
+        return leaf.at(tuple(getattr(facility, name) for _, name in leaf.scaled)) if leaf.scaled else leaf
+
+    def _assess(self, facility: Facility) -> Assessment:
+        return assess(facility, jurisdiction=self._jurisdiction, on=self._on, **self._options)
 
     def _insert(self, path: list[tuple[str, Any]], leaf: _Leaf) -> None:
         if not path:
@@ -196,13 +228,15 @@ class RuleCache:
             hash(tuple(value for _, value in path))
         except TypeError:
             return  # an unhashable value: this result is not cached
-        if self.leaves >= self.max_leaves:
-            self._root = None
-            self.leaves = 0
-            self.clears += 1
-        self._root = _grow(self._root, path, leaf)
-        self._read.update(name for name, _ in path)
-        self.leaves += 1
+        with self._lock:  # one writer at a time: a split (_explode) iterates a table another store would grow
+            if self.leaves >= self.max_leaves:
+                self._root = None
+                self.leaves = 0
+                self.clears += 1
+            self._root = _grow(self._root, path, leaf)
+            self._read.update(name for name, value in path if value is not _SCALED)
+            self._scaled.update(name for name, value in path if value is _SCALED)
+            self.leaves += 1
 
     def assessment(self, facility: Facility) -> Assessment:
         """The :class:`~tuoyu_rules.Assessment` of ``facility``, equal to ``tr.assess(facility, on=...)``."""

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from ..core.errors import InvalidInput, WrongType
 from ..core.models import CROSS_FIELD_LIMITS, Facility, limited_amount
 from .backends import _Column, _Numpy, _Python
 
@@ -69,9 +70,16 @@ def _validate_values(name: str, raw: list[Any]) -> tuple[list[bool], list[Any]]:
 
 
 def _length(chunk: Mapping[str, Any], be: _Python | _Numpy) -> int:
-    lengths = {be.length(col) for col in chunk.values()}
+    lengths: set[int] = set()
+    for name, col in chunk.items():
+        try:
+            if isinstance(col, str | bytes | Mapping):
+                raise TypeError(type(col).__name__)
+            lengths.add(be.length(col))
+        except TypeError:
+            raise WrongType(f"chunk[{name!r}]", f"a sequence or an array, not a {type(col).__name__}") from None
     if len(lengths) > 1:
-        raise ValueError(f"columns of one chunk must have one length, not {sorted(lengths)}")
+        raise InvalidInput("chunk", f"columns of one chunk must have one length, not {sorted(lengths)}")
     return lengths.pop() if lengths else 0
 
 

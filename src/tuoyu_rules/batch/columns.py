@@ -35,19 +35,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..core.errors import InvalidInput, TuoyuError, WrongType
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .backends import Backend, Coded, _backend, _Python, coded
 from .cache import RuleCache, _cache_for
 from .checker import _Chunk, _length
 from .fen import Totals, _counted_totals
-from .walk import _count
-
-if TYPE_CHECKING:
-    from .trie import _Leaf
+from .walk import _count, _Counts
 
 __all__ = [
     "Backend",
@@ -74,8 +72,9 @@ class RowProblem:
     message: str
 
 
-class ColumnRowError(ValueError):
-    """A row of the columns is not a valid Facility (``on_error="raise"``): the first one, with its errors."""
+class ColumnRowError(TuoyuError, ValueError):
+    """A row of the columns is not a valid Facility (``on_error="raise"``): the first one, with its errors (a
+    :class:`~tuoyu_rules.TuoyuError`, and a ``ValueError`` as before)."""
 
     def __init__(self, row: int, problems: list[RowProblem]) -> None:
         self.row = row
@@ -101,7 +100,14 @@ def check_columns(chunk: Mapping[str, Any], *, backend: Backend = "auto") -> dic
 
     Equal, row by row, to the fields of the errors ``Facility.model_validate`` raises on :func:`rows_of`.
     """
-    return _Chunk(chunk, _backend(backend)).verdict()
+    return _Chunk(_mapping(chunk, "chunk"), _backend(backend)).verdict()
+
+
+def _mapping(chunk: object, where: str) -> Mapping[str, Any]:
+    """``chunk`` if it is a mapping of column name to column (:class:`~tuoyu_rules.core.errors.WrongType` if not)."""
+    if not isinstance(chunk, Mapping):
+        raise WrongType(where, f"a mapping of column name to column, not a {type(chunk).__name__}")
+    return chunk
 
 
 def problems_of(chunk: Mapping[str, Any], row: int, offset: int = 0) -> list[RowProblem]:
@@ -139,17 +145,19 @@ def tally_columns(
     ``problems`` (``on_error="skip"``). Chunks stream: memory is one chunk's columns plus the cache.
     """
     if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        raise InvalidInput("on_error", f"on_error must be 'raise' or 'skip', not {on_error!r}")
     be = _backend(backend)
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
     )
     if isinstance(chunks, Mapping):
         chunks = [chunks]
-    counts: dict[_Leaf, int] = {}
+    elif not isinstance(chunks, Iterable) or isinstance(chunks, str | bytes):
+        raise WrongType("chunks", f"a mapping of columns or an iterable of them, not a {type(chunks).__name__}")
+    counts = _Counts()
     offset = 0
-    for chunk in chunks:
-        ch = _Chunk(chunk, be)
+    for index, chunk in enumerate(chunks):
+        ch = _Chunk(_mapping(chunk, f"chunks[{index}]"), be)
         if ch.refused:
             for i in ch.verdict():
                 found = _problems(ch, i, offset)
@@ -161,4 +169,16 @@ def tally_columns(
                     problems.extend(found)
         _count(ch, rc, counts)
         offset += ch.n
-    return _counted_totals((leaf.fen, n) for leaf, n in counts.items())
+    return _totals(counts)
+
+
+def _totals(counts: _Counts) -> Totals:
+    """The totals of the rows counted: a result with counts handed through is checked at the rows' largest numbers
+    (where the engine's own total would raise, so does this) and summed with the sums of their numbers."""
+    per_child = []
+    for leaf, sums in counts.sums.items():
+        leaf.at(tuple(top for _, top in sums))
+        summed = {index: total for (index, _), (total, _) in zip(leaf.scaled, sums, strict=True)}
+        per_child.append((leaf.fen, counts.rows[leaf], summed))
+    plain = ((leaf.fen, n) for leaf, n in counts.rows.items() if leaf not in counts.sums)
+    return _counted_totals(plain, per_child)

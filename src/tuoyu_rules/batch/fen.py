@@ -9,11 +9,13 @@ basis, exactly, in any order (a partition's totals merge with another's: Dask's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from ..core.errors import WrongType
 from ..core.money import in_money_context
 from ..core.results import total_basis, total_status
 
@@ -71,10 +73,12 @@ class FenTotal:
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A row that could not be assessed (``on_error="yield"``): its index and the problem."""
+    """A row that could not be assessed (``on_error="yield"``): its index, the problem, and the row's own key
+    (``Facility.id``, the ``id`` of its data) when it has a valid one."""
 
     index: int
     error: str
+    facility_id: str | None = None
 
 
 Totals = dict[tuple[str, str], FenTotal]
@@ -134,6 +138,9 @@ def _scaled(totals: Totals, n: int) -> Totals:
 
 def merge_totals(a: Totals, b: Totals) -> Totals:
     """Combine the totals of two partitions (associative and commutative, exact)."""
+    for name, totals in (("a", a), ("b", b)):
+        if not isinstance(totals, Mapping) or not all(isinstance(t, FenTotal) for t in totals.values()):
+            raise WrongType(name, f"totals (a mapping of (payer, basis) to FenTotal), not {type(totals).__name__}")
     out = dict(a)
     for key, t in b.items():
         s = out.get(key)
@@ -147,13 +154,38 @@ def merge_totals(a: Totals, b: Totals) -> Totals:
     return dict(sorted(out.items()))
 
 
-def _counted_totals(counts: Iterable[tuple[tuple[FenEntry, ...], int]]) -> Totals:
+def _counted_totals(
+    counts: Iterable[tuple[tuple[FenEntry, ...], int]],
+    per_child: Iterable[tuple[tuple[FenEntry, ...], int, dict[int, int]]] = (),
+) -> Totals:
     """The :func:`totals_fen` of rows given as (a result, its row count): each distinct result's sums times its
-    count (exact integers)."""
+    count (exact integers).
+
+    ``per_child``: results some of whose entries hold for every number of children (a count handed through,
+    :mod:`~tuoyu_rules.batch.trace`), as (the result, its row count, {entry index: the sum of the rows' numbers}).
+    Such an entry's total in a row is its rate times the row's number (exact), so over the rows it is the rate
+    times their sum, and so are its children; the entries are counted once per row.
+    """
     by_entries: dict[tuple[FenEntry, ...], int] = {}
     for entries, n in counts:
         by_entries[entries] = by_entries.get(entries, 0) + n
     out: Totals = {}
+    for entries, n, sums in per_child:
+        for index, entry in enumerate(entries):
+            count = sums.get(index)
+            if count is None:
+                by_entries[(entry,)] = by_entries.get((entry,), 0) + n
+                continue
+            high = None if entry.high is None else entry.high * count
+            summed = dataclasses.replace(entry, children=count, total_low=entry.low * count, total_high=high)
+            once = totals_fen([(summed,)])  # its sums over the rows; the entry itself counted once per row:
+            out = merge_totals(
+                out,
+                {
+                    k: dataclasses.replace(t, eligible=t.eligible * n, undetermined=t.undetermined * n)
+                    for k, t in once.items()
+                },
+            )
     for entries, n in by_entries.items():
         out = merge_totals(out, _scaled(totals_fen([entries]), n))
     return out

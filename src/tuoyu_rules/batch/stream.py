@@ -25,18 +25,19 @@ option that differs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from ..core.errors import InvalidInput, TuoyuError
+from ..core.errors import InvalidData, InvalidInput, TuoyuError, WrongType
+from ..core.jsonio import loads
+from ..core.models import Facility, facility_key
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .cache import Row, RuleCache, _cache_for
 from .fen import RowError, Totals, _counted_totals
 
 if TYPE_CHECKING:
-    from ..core.models import Facility
     from .trie import _Leaf
 
 Output = Literal["assessment", "ndjson", "fen"]
@@ -53,6 +54,26 @@ class TallyError(InvalidInput):
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickles: (index, problem), not InvalidInput's (field, problem)
         return type(self), (self.index, self.problem)
+
+
+def row_key(row: Row) -> str | None:
+    """A row's own key (``Facility.id``, or the ``id`` of its data) when it has a valid one, for its error report."""
+    if isinstance(row, Facility):
+        return row.id
+    data: Any = row
+    if isinstance(row, str | bytes):
+        try:
+            data = loads(row, field="row")
+        except TuoyuError:
+            return None
+    return facility_key(data.get("id")) if isinstance(data, Mapping) else None
+
+
+def _iterable(rows: Iterable[Row]) -> Iterable[Row]:
+    """``rows`` if it is an iterable of rows (:class:`~tuoyu_rules.core.errors.WrongType` naming ``rows`` if not)."""
+    if not isinstance(rows, Iterable) or isinstance(rows, str | bytes | Mapping):
+        raise WrongType("rows", f"an iterable of rows (mappings, JSON texts, Facilities), not {type(rows).__name__}")
+    return rows
 
 
 def _problem(exc: Exception) -> str:
@@ -93,22 +114,25 @@ def assess_many(
     [5000000, 1500000]
     """
     if output not in ("assessment", "ndjson", "fen"):
-        raise ValueError(f"output must be 'assessment', 'ndjson' or 'fen', not {output!r}")
+        raise InvalidInput("output", f"output must be 'assessment', 'ndjson' or 'fen', not {output!r}")
     if on_error not in ("raise", "yield"):
-        raise ValueError(f"on_error must be 'raise' or 'yield', not {on_error!r}")
+        raise InvalidInput("on_error", f"on_error must be 'raise' or 'yield', not {on_error!r}")
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
     )
     produce: Callable[[Facility], Any] = {"assessment": rc.assessment, "ndjson": rc.ndjson, "fen": rc.fen}[output]
     validate = rc.facility
-    for index, row in enumerate(rows):
+    for index, row in enumerate(_iterable(rows)):
         if on_error == "raise":
-            yield produce(validate(row))
+            try:
+                yield produce(validate(row))
+            except ValidationError as exc:  # a TuoyuError too, and still a ValidationError
+                raise InvalidData.of(exc) from exc
             continue
         try:
             yield produce(validate(row))
         except (ValidationError, TuoyuError, ValueError) as exc:
-            yield RowError(index, f"{type(exc).__name__}: {exc}")
+            yield RowError(index, f"{type(exc).__name__}: {exc}", row_key(row))
 
 
 def assess_partition(
@@ -149,7 +173,7 @@ def tally(
     )
     counts: dict[_Leaf, int] = {}
     leaf, validate = rc.leaf, rc.facility
-    for index, row in enumerate(rows):
+    for index, row in enumerate(_iterable(rows)):
         try:
             found = leaf(validate(row))
         except (ValidationError, TuoyuError, ValueError) as exc:

@@ -2,14 +2,16 @@
 
 Each command group is a module with ``add_commands(sub)``, which calls ``sub.add_parser(...)`` and
 ``parser.set_defaults(func=handler)`` for each command it adds: :mod:`~tuoyu_rules.cli.assess`
-(``jurisdictions``, ``examples``, ``assess``, ``compare``), then :mod:`~tuoyu_rules.cli.families`,
-:mod:`~tuoyu_rules.cli.compliance`, :mod:`~tuoyu_rules.cli.whatif` and :mod:`~tuoyu_rules.cli.schema`.
+(``jurisdictions``, ``examples``, ``assess``, ``compare``), then :mod:`~tuoyu_rules.cli.batch` (``assess-many``),
+:mod:`~tuoyu_rules.cli.families`, :mod:`~tuoyu_rules.cli.compliance`, :mod:`~tuoyu_rules.cli.whatif`,
+:mod:`~tuoyu_rules.cli.schema` and :mod:`~tuoyu_rules.cli.serve` (``serve``, the HTTP service).
 What they share (arguments, input, tables, errors) is in :mod:`~tuoyu_rules.cli.common`.
 
 Exit statuses (:data:`EXIT_STATUSES`): 0 done; 1 the output could not be written (standard output cannot
 encode it, e.g. ``PYTHONIOENCODING=ascii``, or writing failed, e.g. a full disk): one line on standard error;
 2 bad input: one line on standard error. Never a traceback. A command's output is gathered first and written
-at the end, so a failed write leaves no half table behind. A reader that closes the pipe early (``| head``)
+at the end, so a failed write leaves no half table behind (except ``assess-many``, whose output grows with its
+input: it is written as it goes, :class:`_Spool`). A reader that closes the pipe early (``| head``)
 ends the command quietly, with the status it would have had (0 when it succeeded).
 """
 
@@ -27,7 +29,7 @@ from pydantic import ValidationError
 
 from .. import __version__
 from ..core.errors import TuoyuError
-from . import assess, compliance, families, schema, whatif
+from . import assess, batch, compliance, families, schema, serve, whatif
 from .common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -52,7 +54,7 @@ class _Extension(Protocol):
     def add_commands(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-_EXTENSION_MODULES: tuple[_Extension, ...] = (families, compliance, whatif, schema)
+_EXTENSION_MODULES: tuple[_Extension, ...] = (batch, families, compliance, whatif, schema, serve)
 """The command groups added after :mod:`~tuoyu_rules.cli.assess`'s commands, in this order."""
 
 _EXTENSIONS: tuple[_Extension, ...] | None = None
@@ -84,10 +86,39 @@ def main(
     end (:func:`_deliver`). Warnings the command writes to ``sys.stderr`` go to ``stderr``.
     """
     err = stderr or sys.stderr
-    buffer = io.StringIO()
+    target = stdout or sys.stdout
+    buffer = _Spool(target, err)
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(err):
         status = _run(argv, buffer, err, stdin or sys.stdin)
-    return _deliver(buffer.getvalue(), stdout or sys.stdout, err, status)
+    if buffer.stopped is not None:  # a spilled write failed: the rest is not written
+        return status if buffer.stopped == _READER_GONE else buffer.stopped
+    return _deliver(buffer.getvalue(), target, err, status)
+
+
+class _Spool(io.StringIO):
+    """The buffer a command writes its output into. A command whose output grows with its input
+    (``assess-many``) calls :meth:`spill` now and then, which writes what it has gathered so far (memory stays
+    flat, and such a command's output can be cut short by an output error); every other command's output is
+    written once, at the end (:func:`_deliver`)."""
+
+    def __init__(self, target: TextIO | None, err: TextIO) -> None:
+        super().__init__()
+        self._target = target
+        self._err = err
+        self.stopped: int | None = None
+        """None while spilled writes succeed; else :data:`EXIT_OUTPUT_ERROR` (said on ``err``) or
+        :data:`_READER_GONE`."""
+
+    def spill(self, more: str = "") -> bool:
+        """Write what is gathered, then ``more`` (text the command gathered itself), to standard output and empty
+        the buffer; False when standard output can no longer be written (the command should stop: what it
+        writes after is dropped)."""
+        text = self.getvalue() + more
+        self.seek(0)
+        self.truncate()
+        if self.stopped is None and text:
+            self.stopped = _write(text, self._target, self._err)
+        return self.stopped is None
 
 
 def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO, inp: TextIO) -> int:
@@ -106,10 +137,21 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO, inp: TextIO) -> i
     return EXIT_BAD_INPUT
 
 
+_READER_GONE = -1
+"""What :func:`_write` returns when the reader closed the pipe: the command ends quietly."""
+
+
 def _deliver(text: str, out: TextIO | None, err: TextIO, status: int) -> int:
     """Write a command's output; a failed write is one line on ``err`` and :data:`EXIT_OUTPUT_ERROR`."""
     if not text:
         return status
+    failed = _write(text, out, err)
+    return status if failed is None or failed == _READER_GONE else failed
+
+
+def _write(text: str, out: TextIO | None, err: TextIO) -> int | None:
+    """Write ``text``: None when written; :data:`_READER_GONE` when the reader closed the pipe (quiet); else
+    :data:`EXIT_OUTPUT_ERROR`, said in one line on ``err``."""
     if out is None:  # the process was started with standard output closed
         err.write("tuoyu: error: cannot write standard output: it is closed\n")
         return EXIT_OUTPUT_ERROR
@@ -128,12 +170,12 @@ def _deliver(text: str, out: TextIO | None, err: TextIO, status: int) -> int:
         return EXIT_OUTPUT_ERROR
     except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): quiet
         _discard_stdout(out)
-        return status
+        return _READER_GONE
     except OSError as exc:
         _discard_stdout(out)
         err.write(f"tuoyu: error: cannot write standard output: {one_line(exc.strerror or str(exc))}\n")
         return EXIT_OUTPUT_ERROR
-    return status
+    return None
 
 
 def _discard_stdout(out: TextIO) -> None:

@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple
 
 from ..core.citations import Citation
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, reports_invalid_data
 from ..core.money import format_yuan, in_money_context
 from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural
 from .union_plan import SpendingItem, UnionSpendingPlan
@@ -307,6 +307,7 @@ def _eight_prohibitions() -> Finding:
 
 
 @in_money_context
+@reports_invalid_data  # issue 15: a bad plan is a TuoyuError too (and still a ValidationError)
 def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any]) -> ComplianceReport:
     """Check a union's childcare spending plan against Chengdu's rules on union funds (seed 003, 四（四）).
 

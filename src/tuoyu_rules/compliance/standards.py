@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..core.errors import WrongType, reports_invalid_data
 from ..core.money import in_money_context
 from .findings import ComplianceReport, Finding, citation, finding
 from .hangzhou_limits import hangzhou_findings
@@ -63,6 +64,8 @@ def _area(data: StandardsInput) -> list[Finding]:
 @in_money_context
 def check_standards(data: StandardsInput, *, on: dt.date) -> ComplianceReport:
     """Check a validated :class:`StandardsInput` on day ``on`` (see the module docstring for the readings)."""
+    if not isinstance(data, StandardsInput):  # issue 15: one error family (was an AttributeError)
+        raise WrongType("data", f"expected a tuoyu_rules.StandardsInput, got {type(data).__name__}")
     findings: list[Finding] = []
     if data.setting == "family_point":
         findings.extend(family_point_findings(data, on))
@@ -91,6 +94,7 @@ def check_standards(data: StandardsInput, *, on: dt.date) -> ComplianceReport:
 
 
 @in_money_context
+@reports_invalid_data  # issue 15: a bad class or count is a TuoyuError too (and still a ValidationError)
 def check_facility_standards(
     *,
     on: dt.date,

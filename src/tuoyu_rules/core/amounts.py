@@ -12,7 +12,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .errors import AmountOutsideRange, InvalidInput, MoneyError
+from .errors import AmountOutsideRange, InvalidInput, MoneyError, reports_invalid_data
 from .money import (
     DEFAULT_ROUNDING,
     MAX_MONEY,
@@ -59,6 +59,7 @@ class AmountRange(BaseModel):
 
     # -- construction --------------------------------------------------------------------------------
     @classmethod
+    @reports_invalid_data  # issue 15: low above high is a TuoyuError too (and still a ValidationError)
     def of(
         cls,
         low: int | str | Decimal,

@@ -10,11 +10,12 @@ methods here, so each rule states only what is its own.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from .amounts import AmountRange
 from .citations import Citation
@@ -33,6 +34,24 @@ _T = TypeVar("_T")
 Fact = tuple[str, bool | None, str]
 """A condition on a fact, for :meth:`RuleContext.conditions`: ``(field, met, unmet_reason)``; ``met`` is None
 when the caller did not supply the fact."""
+
+
+class Watch(Protocol):
+    """An observer of one run of :func:`~tuoyu_rules.assess` (the batch cache's trace, :mod:`tuoyu_rules.batch.trace`).
+
+    It changes nothing the engine computes: :meth:`outcome` gets each rule's outcome and returns it with any count
+    the observer itself handed the rule as an opaque token (``children`` passed through unread) replaced by its
+    value; :meth:`grants` gets the grants a rule may read and returns a view of the same grants that notes which
+    the rule read. Set for one run through :data:`WATCH`; None (the normal case) costs one look-up per programme.
+    """
+
+    def outcome(self, program: str, outcome: Any) -> Any: ...
+
+    def grants(self, entitlements: Mapping[str, Entitlement]) -> Mapping[str, Entitlement]: ...
+
+
+WATCH: contextvars.ContextVar[Watch | None] = contextvars.ContextVar("tuoyu_engine_watch", default=None)
+"""The :class:`Watch` of the current run, if any (set by the batch cache around a traced run)."""
 
 
 class RuleContext:

@@ -16,16 +16,18 @@ from typing import Any, get_args
 
 from .amounts import AmountRange
 from .citations import lowest_confidence
-from .context import RuleContext, before_reported
+from .context import WATCH, RuleContext, before_reported
+from .digest import with_reform
 from .errors import AmountOutsideRange, InvalidInput, PluginRuleError, PolicyDataError, TuoyuError, UnknownProgram
 from .loading import joint_payers
 from .models import Facility, locate, pin_problem
 from .money import CENT, DEFAULT_ROUNDING, MAX_MONEY, check_rounding, in_money_context, money_context, parse_money
 from .parameters import DatedValue
 from .policy import BASES, Outcome, Policy, Program, Status
+from .receipts import Receipt, settle, unapplied
 from .reforms import Reform
 from .registry import chain as resolve_chain
-from .registry import is_builtin
+from .registry import is_builtin, rules_version
 from .results import Assessment, Entitlement, Obligation, entry_total
 
 
@@ -80,7 +82,9 @@ def assess(
     policy, place_note = locate(facility.jurisdiction if jurisdiction is None else jurisdiction)
     target = policy.id
     layers = resolve_chain(target)
-    run = _Run(facility, on, rounding, _check_pins(pins, layers), layers, reform)
+    # The caller's key is no fact of the law: the rules see the facility without it (the result keeps it).
+    seen = facility if facility.id is None else facility.model_copy(update={"id": None})
+    run = _Run(seen, on, rounding, _check_pins(pins, layers), layers, reform, facility.received)
 
     # Grants first (every layer), then the matching duties, which see the grants they match.
     entitlements: dict[str, Entitlement] = {}
@@ -115,6 +119,8 @@ def assess(
         for d in facility.designations
         if d.program.split(".", 1)[0] not in layer_ids
     )
+    if run.receipts:  # receipts dated after `on`, or for no entry of this assessment: said, not applied
+        notes += unapplied(run.receipts, on, {*entitlements, *(o.program for o in obligations)}, layers, target)
     return Assessment(
         facility=facility,
         on=on,
@@ -125,6 +131,7 @@ def assess(
         obligations=tuple(obligations),
         notes=notes,
         reform=None if reform is None else reform.name,
+        rules_version=with_reform(rules_version(target), reform),
     )
 
 
@@ -160,6 +167,7 @@ class _Run:
     pins: Mapping[str, Decimal]
     layers: tuple[Policy, ...]
     reform: Reform | None
+    receipts: tuple[Receipt, ...]  # Facility.received, read once per run: the fact-keyed cache keys results by it
 
 
 def _evaluate(
@@ -168,6 +176,7 @@ def _evaluate(
     """Run one programme's rule and return the fields of its entry (None: an obligation that does not arise)."""
     facility, on, layers = run.facility, run.on, run.layers
     pin, pin_field = _pin_for(program, facility, run.pins)
+    watch = WATCH.get()
     ctx = RuleContext(
         facility=facility,
         on=on,
@@ -175,7 +184,7 @@ def _evaluate(
         policy=layer,
         chain=layers,
         rounding=run.rounding,
-        entitlements=entitlements,
+        entitlements=entitlements if watch is None else watch.grants(entitlements),
         reform=run.reform,
         pin=pin,
         pin_field=pin_field,
@@ -198,6 +207,8 @@ def _evaluate(
             raise
         except Exception as exc:  # a rule bug (a plugin's, say) must not surface as a bare traceback
             raise _rule_error(program, layer, f"failed: {type(exc).__name__}: {exc}") from exc
+        if watch is not None:
+            outcome = watch.outcome(program.id, outcome)
         problem = _outcome_problem(outcome, program)
         if problem is not None:  # caught here, at the boundary, not later as a bare error in every command
             raise _rule_error(program, layer, problem)
@@ -245,6 +256,9 @@ def _evaluate(
     assert basis is not None  # build_policy guarantees a basis for money-bearing programmes
     if outcome.children is not None and basis != "per_child_month":  # a rule bug: named, never a silent total
         raise _rule_error(program, layer, f"returned children ({outcome.children}) for a {basis} amount")
+    total = entry_total(amount, basis, outcome.children)  # after any pin; computed here, once
+    # The receipt step: what was paid toward it in its basis period, and what is still owed.
+    received, owed, paid = settle(program.id, basis, outcome.status, total, run.receipts, on)
     fields: dict[str, Any] = {
         "program": program.id,
         "jurisdiction": layer.id,
@@ -257,8 +271,10 @@ def _evaluate(
         "basis": basis,
         "amount": amount,
         "children": outcome.children,
-        "total": entry_total(amount, basis, outcome.children),  # after any pin; computed here, once
-        "reasons": tuple(reasons),
+        "total": total,
+        "received": received,
+        "owed": owed,
+        "reasons": (*reasons, *paid),
         "citations": citations,
         "missing": outcome.missing,
         "parameters": ctx.uses,

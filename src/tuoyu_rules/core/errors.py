@@ -6,11 +6,20 @@ broke, in English, with the Chinese term where it helps a reader find the clause
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+import pydantic
+import pydantic_core
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 class TuoyuError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose: a service that catches it catches every bad input
+    given to a public function (:class:`InvalidData` wraps a pydantic ``ValidationError`` and is one too)."""
 
 
 class InvalidInput(TuoyuError, ValueError):
@@ -23,6 +32,76 @@ class InvalidInput(TuoyuError, ValueError):
 
     def __reduce__(self) -> tuple[type[InvalidInput], tuple[str, str]]:  # pickles (multiprocessing, queues)
         return type(self), (self.field, self.problem)
+
+
+class InvalidData(InvalidInput, pydantic.ValidationError):
+    """Data a public function validated into a model, refused: a pydantic ``ValidationError`` that is also an
+    :class:`InvalidInput` (so both ``except tr.TuoyuError`` and ``except pydantic.ValidationError`` catch it).
+
+    ``errors()`` lists every problem with its field path (``loc``, prefixed with the argument it came from:
+    ``("rows", 3, "places")``); ``field`` is the first one's path, dotted, and ``problem`` its message. Build one
+    with :meth:`of`.
+    """
+
+    def __init__(self, *args: object) -> None:  # pydantic builds the instance (from_exception_data) and calls this
+        errors = self.errors(include_url=False)
+        first = errors[0] if errors else {"loc": (), "msg": self.title}
+        self.field = ".".join(str(p) for p in first["loc"]) or self.title
+        self.problem = str(first["msg"]).removeprefix("Value error, ")
+
+    @classmethod
+    def of(cls, error: pydantic.ValidationError, prefix: Sequence[str | int] = ()) -> InvalidData:
+        """``error`` as an :class:`InvalidData`, each field path prefixed with ``prefix`` (the argument's name and
+        index, say); itself when it already is one and there is no prefix."""
+        if isinstance(error, cls) and not prefix:
+            return error
+        errors = [{**e, "loc": (*prefix, *e["loc"])} for e in error.errors()]
+        return cls.from_exception_data(error.title, _portable(errors))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles: pydantic's own reduce does not fit a subclass
+        return _invalid_data, (self.title, self.errors())
+
+
+def _invalid_data(title: str, errors: list[Any]) -> InvalidData:
+    return InvalidData.from_exception_data(title, _portable(errors))
+
+
+def _portable(errors: list[Any]) -> list[Any]:
+    """Errors as ``from_exception_data`` takes them back: each with its type and message kept as they were (a
+    custom type such as ``exact_decimal`` included), its context left out (the message already holds it)."""
+    custom = pydantic_core.PydanticCustomError
+    return [
+        {"type": custom(str(e["type"]), str(e["msg"])), "loc": tuple(e["loc"]), "input": e.get("input")} for e in errors
+    ]
+
+
+def reports_invalid_data(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Decorate a public function so that a pydantic ``ValidationError`` of its input leaves it as an
+    :class:`InvalidData` (still a ``ValidationError``, now also a :class:`TuoyuError`), with its field paths."""
+
+    @functools.wraps(function)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return function(*args, **kwargs)
+        except pydantic.ValidationError as exc:
+            if isinstance(exc, InvalidData):
+                raise
+            raise InvalidData.of(exc) from exc
+
+    return checked
+
+
+class WrongType(InvalidInput, TypeError):
+    """An argument of a type the function does not take (``to_csv`` given a str, rows that are not iterable): an
+    :class:`InvalidInput` and a ``TypeError``."""
+
+
+class NotFound(TuoyuError, KeyError):
+    """A result asked for a part it does not hold (an entitlement, an obligation, a table): the message names what
+    was asked and what is there. A :class:`TuoyuError` and a ``KeyError``."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message otherwise
+        return str(self.args[0])
 
 
 class MoneyError(InvalidInput):

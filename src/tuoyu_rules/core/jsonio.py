@@ -19,6 +19,12 @@ answer everywhere. The policy:
   each number at most :data:`MAX_NUMBER_CHARS` characters long (no value the library reads comes near
   these; a hostile document cannot exhaust the stack, nor make Python refuse an integer of 4,300 digits).
 
+A document is read first by the C decoder alone (numbers with a fraction and the constants still go through the
+policy's hooks); the reading is kept when it is provably the strict one: as many keys as the text has colons (a
+key given twice would leave fewer) and no integer over :data:`MAX_NUMBER_CHARS` characters. Anything else (a colon
+inside a string, say) is read again by the strict path, which decides: the same answer either way, at about
+three quarters of the cost for a facility row.
+
 Every breach raises :class:`JsonError`, an :class:`~tuoyu_rules.core.errors.InvalidInput` saying what is
 wrong and where (line and column for a syntax error). Nothing else escapes :func:`loads`.
 
@@ -76,6 +82,13 @@ def loads(text: str | bytes | bytearray, *, field: str = "JSON") -> Any:
         raise JsonError(field, f"longer than {MAX_CHARS:,} characters, the most a document may have")
     if text.count("[") + text.count("{") > MAX_DEPTH:  # only then can it be nested too deeply
         _check_depth(text, field)
+    try:  # the common case at C speed: a document every rule accepts reads the same either way
+        fast = _fast(text)
+    except (_Refused, ValueError, RecursionError):  # a syntax error, a long number, a constant: the strict path says
+        pass
+    else:
+        if _clean(fast, text.count(":")):
+            return fast
     try:
         return json.loads(
             text, parse_float=_decimal, parse_int=_int, parse_constant=_constant, object_pairs_hook=_object
@@ -128,6 +141,38 @@ def _constant(name: str) -> NoReturn:
     raise _Refused(f"the constant {name} is not allowed (numbers are exact and finite)")
 
 
+_SMALLEST_INT: Final = -(10 ** (MAX_NUMBER_CHARS - 1))
+_LARGEST_INT: Final = 10**MAX_NUMBER_CHARS
+"""Integers strictly between these are written in at most :data:`MAX_NUMBER_CHARS` characters (JSON has no
+leading zeros, so an integer's text is ``str`` of it)."""
+
+
+def _clean(value: Any, colons: int) -> bool:
+    """Whether the fast reading (:func:`_fast`: the C decoder, a key given twice kept once, integers unbounded) is
+    the strict one: no integer longer than :data:`MAX_NUMBER_CHARS`, and as many keys as the text has colons (each
+    pair has one colon outside strings, so fewer keys means a key given twice; a colon inside a string makes this
+    False too, and the strict path decides)."""
+    keys = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            keys += len(item)
+            items = item.values()
+        elif kind is list:
+            items = item
+        else:
+            items = (item,)
+        for v in items:
+            t = type(v)
+            if t is dict or t is list:
+                stack.append(v)
+            elif t is int and not _SMALLEST_INT < v < _LARGEST_INT:
+                return False
+    return keys == colons
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -138,3 +183,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise _Refused(f"the key {shown} appears twice in one object; give it once")
             seen.add(key)
     return result
+
+
+_fast = json.JSONDecoder(parse_float=_decimal, parse_constant=_constant).decode
+"""The C decoder with the policy's number hooks (called only for a number with a fraction and for NaN/Infinity)."""

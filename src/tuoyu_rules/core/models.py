@@ -9,16 +9,27 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from . import registry
 from .amounts import AmountRange
 from .errors import InvalidInput, TuoyuError
 from .money import Money
 from .policy import Policy, Program
+from .receipts import Receipt
 
 Mode = Literal[
     "self_run",
@@ -251,6 +262,36 @@ def _each_once(value: tuple[Designation, ...]) -> tuple[Designation, ...]:
     return value
 
 
+MAX_ID_LENGTH = 200
+"""The longest :attr:`Facility.id` accepted (characters)."""
+
+
+def _plain_key(value: str) -> str:
+    """``value`` if it is a usable key: 1 to :data:`MAX_ID_LENGTH` characters, none a control character."""
+    if not value:
+        raise ValueError(f"an id is 1 to {MAX_ID_LENGTH} characters; give none (null) rather than an empty one")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"an id of {len(value):,} characters; at most {MAX_ID_LENGTH} are accepted")
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise ValueError(f"an id holds the control character U+{ord(bad):04X}; ids are printable text")
+    return value
+
+
+def facility_key(value: object) -> str | None:
+    """``value`` if it is a valid :attr:`Facility.id`, else None: the key a bad row's report names, when the row
+    has a usable one (a reader, a batch)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return _plain_key(value)
+    except ValueError:
+        return None
+
+
+FacilityId = Annotated[StrictStr, AfterValidator(_plain_key)]
+"""The caller's key for a facility (:attr:`Facility.id`): text, 1 to :data:`MAX_ID_LENGTH` characters, no control
+characters (a line break in a key would split a CSV row or a log line)."""
 CityOrDistrict = Annotated[str, AfterValidator(_city_or_district)]
 """A city or district: its jurisdiction id, or a GB/T 2260 division code at or below a registered layer (see
 :func:`locate`); a province or ``cn`` is refused. Its check is part of the annotation, so a ``TypeAdapter`` of
@@ -285,6 +326,10 @@ class Facility(BaseModel):
     designations: DesignationsOnce = ()
     name: str | None = Field(default=None, max_length=200)
     """A label for the caller's own use; no rule reads it."""
+    id: FacilityId | None = None
+    """The caller's own key for the facility (a grants system's record id): 1 to 200 characters, no control
+    characters. No rule reads it (the engine hides it from them); it is carried into the result
+    (``Assessment.facility.id``), every batch row and every export (the CSV column ``facility_id``)."""
 
     # Facts that refinement conditions need; None means the caller did not supply them.
     full_day: StrictBool | None = None
@@ -320,6 +365,10 @@ class Facility(BaseModel):
     """The facility (a kindergarten's 托班) takes the public preschool education subsidies (学前教育的相关财政补助).
     False for a facility that takes none. Sichuan (雅安日报): a kindergarten's 托班 cannot take both those and
     the 普惠 childcare subsidy."""
+
+    received: tuple[Receipt, ...] = ()
+    """Payments already received (:class:`~tuoyu_rules.Receipt`: programme, day, amount). No rule reads them: the
+    engine's receipt step gives each entry its ``received`` and ``owed`` (see :mod:`tuoyu_rules.core.receipts`)."""
 
     @field_validator(*dict.fromkeys(limit.field for limit in CROSS_FIELD_LIMITS))
     @classmethod

@@ -136,8 +136,12 @@ class Reform:
     def loads(cls, text: str, *, format: str = "json") -> Reform:
         """Parse a reform from JSON (default; read by :func:`tuoyu_rules.core.jsonio.loads`, the library's one
         JSON policy) or TOML text."""
+        if format not in ("json", "toml"):  # issue 15: one error family (None was an AttributeError)
+            raise InvalidInput("format", f"{format!r:.40} is not a reform format; use 'json' or 'toml'")
         if format == "json":
             return cls.from_dict(loads_json(text, field="reform"))
+        if not isinstance(text, str):
+            raise InvalidInput("reform", f"TOML text, not a {type(text).__name__}")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -151,11 +155,15 @@ class Reform:
     @classmethod
     def load(cls, path: str | Path) -> Reform:
         """Read a reform file: ``.toml`` as TOML, anything else as JSON."""
+        if not isinstance(path, str | Path):  # issue 15: one error family (was a TypeError)
+            raise InvalidInput("reform", f"a file path, not a {type(path).__name__}")
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
         except OSError as exc:
             raise InvalidInput("reform", f"cannot read {p}: {exc.strerror or exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:  # a NUL in the path; a file that is not UTF-8
+            raise InvalidInput("reform", f"cannot read {str(p)!r:.80}: {exc}") from None
         return cls.loads(text, format="toml" if p.suffix == ".toml" else "json")
 
     def dumps(self) -> str:

@@ -33,6 +33,7 @@ from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
+from .digest import builtin_digest, chain_version, plugin_digest
 from .errors import InvalidInput, PluginError, PolicyDataError, UnknownJurisdiction, UnknownProgram
 from .loading import load_builtin
 from .money import in_money_context
@@ -351,9 +352,30 @@ def known_designations() -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+@functools.cache
+def _layer_digest(jurisdiction_id: str) -> str:
+    """The digest of a loaded layer (:mod:`~tuoyu_rules.core.digest`), computed once, kept beside its policy."""
+    policy = _load(jurisdiction_id)
+    builtin = _builtin()
+    if jurisdiction_id in builtin:
+        return builtin_digest(jurisdiction_id, builtin[jurisdiction_id] is not None)
+    dist = getattr(_plugins()[jurisdiction_id], "dist", None)
+    return plugin_digest(policy, None if dist is None else f"{dist.name}=={dist.version}")
+
+
+@functools.cache
+def rules_version(jurisdiction_id: str) -> str:
+    """The rules version of the chain of ``jurisdiction_id`` (a registered id): the package version and a digest
+    of every layer's rules data, ``"0.1.0+rules.<16 hex digits>"`` (see :mod:`~tuoyu_rules.core.digest`).
+    Computed once per chain and kept, like the policies."""
+    return chain_version((layer.id, _layer_digest(layer.id)) for layer in chain(jurisdiction_id))
+
+
 def _reset() -> None:
     """Forget every cached discovery and policy (tests that fake entry points or data call this)."""
     _discover.cache_clear()
     _load.cache_clear()
+    _layer_digest.cache_clear()
+    rules_version.cache_clear()
     _builtin.cache_clear()
     _division_codes.cache_clear()

@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Self, cast
+from typing import Annotated, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-from .amounts import AmountRange, total
+from .amounts import ZERO, AmountRange, total
 from .citations import Citation, Confidence
+from .errors import NotFound
 from .models import Facility
-from .money import fen_text
+from .money import Money, fen_text
 from .parameters import ParameterUse
 from .policy import Basis, Status
+from .receipts import owed_of
 
 
 def _ratio_text(value: Decimal) -> str:
@@ -61,6 +63,16 @@ class _Entry(BaseModel):
     times ``children`` (a monthly sum for the facility; an integer product, never rounded); for every other basis
     the amount itself. A per-child amount whose count is not supplied has the bounds that are known: 0 and no
     upper bound (exactly 0 when the amount is 0). Budgets, tallies and projections add totals, never rates."""
+    received: Money = ZERO
+    """What was paid toward this programme in the entry's basis period, from the facility's receipts
+    (``Facility.received``): ever up to the day assessed for ``one_time``, in the calendar year of the day for
+    ``per_year``, in its month for ``per_month`` and ``per_child_month`` (compared with the month's ``total``, not
+    the rate). See :mod:`tuoyu_rules.core.receipts`."""
+    owed: AmountRange
+    """``total`` less ``received``: each bound reduced and floored at 0 (never negative, never more than
+    ``total``), an unbounded high staying unbounded; a one-time grant paid at least its low bound is owed 0 (paid
+    once). With nothing received, ``total`` itself. Defaults to ``total`` when not given (a stored result made
+    before receipts existed)."""
     reasons: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()
     missing: tuple[str, ...] = ()
@@ -70,8 +82,21 @@ class _Entry(BaseModel):
     confidence: Confidence = "official"
     """``secondary`` when any citation the entry rests on is secondary."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _owed_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "owed" not in data and "total" in data:
+            total, received = data["total"], data.get("received", ZERO)
+            if isinstance(total, AmountRange) and isinstance(received, Decimal):
+                return {**data, "owed": owed_of(total, received, data.get("basis", ""))}
+            if "received" not in data:  # nothing received: what is owed is the total (JSON data, say)
+                return {**data, "owed": total}
+        return data
+
     @model_validator(mode="after")
     def _check_total(self) -> Self:
+        if self.owed is not self.total and self.owed != owed_of(self.total, self.received, self.basis):
+            raise ValueError("owed must be total less received (each bound floored at 0; a paid one-time grant: 0)")
         if self.basis != "per_child_month":
             if self.children is not None:
                 raise ValueError(f"children is counted for a per_child_month amount only, not for a {self.basis} one")
@@ -124,15 +149,32 @@ class FrozenModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class PayerTotal(FrozenModel):
+class OwedSum(FrozenModel):
+    """The base of a sum that says what was received and what is owed beside its ``amount`` (a payer's total, a
+    budget's programme total, a projection's line): ``owed`` defaults to ``amount`` (nothing received)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _owed_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "owed" not in data and "amount" in data and not data.get("received"):
+            return {**data, "owed": data["amount"]}
+        return data
+
+
+class PayerTotal(OwedSum):
     """The sum of one payer's eligible totals of one basis (a per-child-month programme's totals are monthly sums,
-    under ``per_month``: see :func:`totals_by_payer`)."""
+    under ``per_month``: see :func:`totals_by_payer`), with what was received and what is still owed."""
 
     payer: str
     basis: Basis
     amount: AmountRange
     undetermined: int = Field(ge=0)
     """How many undetermined entries of this payer and basis are not in ``amount``."""
+    received: Money = ZERO
+    """The entries' ``received`` summed, whatever their status (what was paid in their basis periods)."""
+    owed: AmountRange
+    """The eligible entries' ``owed`` summed (the part of ``amount`` not yet received; undetermined entries are in
+    neither)."""
 
 
 class Assessment(BaseModel):
@@ -152,19 +194,24 @@ class Assessment(BaseModel):
     notes: tuple[str, ...] = ()
     reform: str | None = None
     """The name of the what-if reform applied, or None for the law as it stands."""
+    rules_version: str
+    """What produced this result: the package version and a digest of the rules data in force (every layer of
+    the chain, bundled or plugin, and the reform if any), ``"0.1.0+rules.<16 hex digits>"``. The same rules
+    version and the same input always give the same bytes; store it with the result."""
 
     def entitlement(self, program: str) -> Entitlement:
-        """The entitlement of a programme id; KeyError naming the ids present otherwise."""
+        """The entitlement of a programme id; :class:`~tuoyu_rules.core.errors.NotFound` (a KeyError) naming the ids
+        present otherwise."""
         for e in self.entitlements:
             if e.program == program:
                 return e
-        raise KeyError(f"no entitlement {program!r}; present: {', '.join(e.program for e in self.entitlements)}")
+        raise NotFound(f"no entitlement {program!r}; present: {', '.join(e.program for e in self.entitlements)}")
 
     def obligation(self, program: str) -> Obligation:
         for o in self.obligations:
             if o.program == program:
                 return o
-        raise KeyError(f"no obligation {program!r}; present: {', '.join(o.program for o in self.obligations)}")
+        raise NotFound(f"no obligation {program!r}; present: {', '.join(o.program for o in self.obligations)}")
 
     def totals(self) -> tuple[PayerTotal, ...]:
         """Eligible entitlements' and obligations' totals summed by payer and basis (bases are never mixed; a
@@ -202,17 +249,30 @@ def totals_by_payer(entries: Iterable[_Entry]) -> tuple[PayerTotal, ...]:
     and one whose count was not supplied is counted as undetermined (:attr:`_Entry.total_status`).
     """
     sums: dict[tuple[str, str], list[AmountRange]] = {}
+    owed: dict[tuple[str, str], list[AmountRange]] = {}
+    received: dict[tuple[str, str], Decimal] = {}
     open_: dict[tuple[str, str], int] = {}
     for e in entries:
         key = (e.payer, e.total_basis)
         sums.setdefault(key, [])
+        owed.setdefault(key, [])
         open_.setdefault(key, 0)
+        received[key] = received.get(key, ZERO) + e.received
         status = e.total_status
         if status == "eligible":
             sums[key].append(e.total)
+            owed[key].append(e.owed)
         elif status == "undetermined":
             open_[key] += 1
     return tuple(
-        PayerTotal(payer=payer, basis=basis, amount=total(sums[(payer, basis)]), undetermined=open_[(payer, basis)])
-        for payer, basis in sorted(sums)
+        PayerTotal(
+            payer=payer,
+            basis=basis,
+            amount=total(sums[key]),
+            undetermined=open_[key],
+            received=received[key],
+            owed=total(owed[key]),
+        )
+        for key in sorted(sums)
+        for payer, basis in (key,)
     )

@@ -49,22 +49,34 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol, TextIO, runtime_checkable
 
-from ..core.amounts import AmountRange
+from ..core.errors import NotFound, WrongType
 from ..core.money import fen_text
 from ..core.results import Assessment
+from .cells import (
+    OWED_COLUMNS,
+    PROGRAM_COLUMNS,
+    Cell,
+    OwedAmount,
+    ProgramAmount,
+    Table,
+    bounds,
+    owed_cells,
+    program_cells,
+)
 
 __all__ = [
     "ENTRY_COLUMNS",
+    "OWED_COLUMNS",
     "PROGRAM_COLUMNS",
     "WORKBOOK_TIME",
     "Cell",
     "CsvRows",
     "Exportable",
+    "OwedAmount",
     "ProgramAmount",
     "Table",
     "bounds",
@@ -73,6 +85,7 @@ __all__ = [
     "csv_writer",
     "entries_table",
     "formula_safe",
+    "owed_cells",
     "program_cells",
     "tables",
     "to_csv",
@@ -80,47 +93,6 @@ __all__ = [
     "to_excel",
     "write_csv",
 ]
-
-Cell = str | int | Decimal | None
-
-
-@dataclass(frozen=True)
-class Table:
-    """A plain table: column names and rows of cells (``str``, ``int``, ``Decimal`` or ``None``)."""
-
-    name: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-
-def bounds(amount: AmountRange) -> tuple[Decimal, Decimal | None]:
-    """The ``low`` and ``high`` cells of an amount (``high`` is ``None`` when it has no upper bound)."""
-    return amount.low, amount.high
-
-
-PROGRAM_COLUMNS: tuple[str, ...] = ("program", "kind", "payer", "basis", "low", "high")
-"""The columns of a programme's amount (:func:`program_cells`), in a total or a line of a what-if result."""
-
-
-class ProgramAmount(Protocol):
-    """A programme's amount of one payer and basis: a budget's programme total, a projection's line."""
-
-    @property
-    def program(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def payer(self) -> str: ...
-    @property
-    def basis(self) -> str: ...
-    @property
-    def amount(self) -> AmountRange: ...
-
-
-def program_cells(item: ProgramAmount) -> tuple[Cell, ...]:
-    """The cells of :data:`PROGRAM_COLUMNS`: programme, kind, payer, basis, low and high."""
-    return (item.program, item.kind, item.payer, item.basis, *bounds(item.amount))
-
 
 @runtime_checkable
 class Exportable(Protocol):
@@ -135,12 +107,14 @@ def tables(result: Any) -> tuple[Table, ...]:
         return (entries_table("entries", [(result.jurisdiction, result)]),)
     if isinstance(result, Exportable) and not isinstance(result, type):
         return result.export_tables()
-    raise TypeError(
-        f"cannot export a {type(result).__name__}; export a Budget, Projection, Comparison, Pinned or Assessment"
+    raise WrongType(
+        "result",
+        f"cannot export a {type(result).__name__}; export a Budget, Projection, Comparison, Pinned or Assessment",
     )
 
 
 ENTRY_COLUMNS: tuple[str, ...] = (
+    "facility_id",
     "jurisdiction",
     "kind",
     "program",
@@ -153,21 +127,26 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "total_low",
     "total_high",
     "missing",
+    *OWED_COLUMNS,
 )
-"""The columns of :func:`entries_table`: ``low`` and ``high`` are the amount per ``basis`` (a rate per child and
+"""The columns of :func:`entries_table`: ``facility_id`` is the caller's key (``Facility.id``; empty when none was
+given); ``low`` and ``high`` are the amount per ``basis`` (a rate per child and
 month for ``per_child_month``); ``children`` is the count a per-child amount is paid for (empty otherwise, or when
 not supplied); ``total_low`` and ``total_high`` are the entry's total (rate times children, a monthly sum, for
-``per_child_month``; the amount itself otherwise)."""
+``per_child_month``; the amount itself otherwise); ``received``, ``owed_low`` and ``owed_high`` (:data:`OWED_COLUMNS`)
+what was paid toward the entry in its basis period and what of its total is still owed."""
 
 
 def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> Table:
-    """One row per entry of each assessment (entitlements, then obligations), headed by its jurisdiction."""
+    """One row per entry of each assessment (entitlements, then obligations), headed by the facility's key and
+    its jurisdiction."""
     rows: list[tuple[Cell, ...]] = []
     for city, a in assessments:
         for kind, entries in (("entitlement", a.entitlements), ("obligation", a.obligations)):
             for e in entries:
                 rows.append(
                     (
+                        a.facility.id,
                         city,
                         kind,
                         e.program,
@@ -178,6 +157,7 @@ def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> T
                         e.children,
                         *bounds(e.total),
                         ";".join(e.missing),
+                        *owed_cells(e),
                     )
                 )
     return Table(name, ENTRY_COLUMNS, tuple(rows))
@@ -190,7 +170,7 @@ def _pick(result: Any, table: str | None) -> tuple[Table, ...]:
     for t in found:
         if t.name == table:
             return (t,)
-    raise KeyError(f"no table {table!r}; present: {', '.join(t.name for t in found)}")
+    raise NotFound(f"no table {table!r}; present: {', '.join(t.name for t in found)}")
 
 
 def cell_text(cell: Cell) -> str:
@@ -260,6 +240,8 @@ def write_csv(result: Any, stream: TextIO, *, table: str | None = None) -> None:
     written as numbers.
     """
     chosen = _pick(result, table)
+    if not callable(getattr(stream, "write", None)):
+        raise WrongType("stream", f"an open text stream (with a write method), not a {type(stream).__name__}")
     writer = csv_writer(stream)
     if len(chosen) == 1:
         writer.writerow([csv_cell(c) for c in chosen[0].columns])

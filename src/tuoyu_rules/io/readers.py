@@ -14,6 +14,8 @@ column                       value
 ``designations``             ``;``-separated ``program:year[:amount]``, e.g.
                              ``cn.caring_employer:2022;weifang.caring_employer:2023:40000``
 ``name``                     free text
+``facility_id``              the caller's key for the facility, read into ``Facility.id`` (JSON Lines: ``id``);
+                             1 to 200 characters, no control characters; empty = none
 ``full_day``,                ``true`` / ``false``; empty = not supplied
 ``staff_puhui_fees``,
 ``registered``,
@@ -27,6 +29,8 @@ column                       value
 ``full_day_enrolled``,
 ``staff_children``
 ``classes``                  ``;``-separated class sizes, e.g. ``8;14``; empty = not supplied
+``received``                 ``;``-separated receipts ``program:YYYY-MM-DD:amount``, e.g.
+                             ``xiamen.construction_subsidy:2023-07-01:50000``; empty = none
 ===========================  ==========================================================================
 
 Booleans are exactly ``true`` or ``false`` (any case); whole numbers are digits only (no sign, no
@@ -58,20 +62,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, WrongType
 from ..core.jsonio import MAX_NUMBER_CHARS, JsonError, loads
-from ..core.models import Facility
+from ..core.models import Facility, facility_key
 from ..core.results import FrozenModel
 
 __all__ = ["CSV_COLUMNS", "Row", "RowError", "RowProblem", "csv_row_data", "read_csv", "read_jsonl"]
 
 
 class RowProblem(FrozenModel):
-    """A bad input row: its number, the field at fault and the problem."""
+    """A bad input row: its number, the field at fault and the problem (and the row's own key, when it has a
+    readable one: ``facility_id`` in CSV, ``id`` in JSON Lines)."""
 
     row: int
     field: str
     message: str
+    facility_id: str | None = None
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.field}: {self.message}"
@@ -81,16 +87,17 @@ class RowError(InvalidInput):
     """A bad input row; ``row`` is its number, ``field`` the field at fault.
 
     Raised by :func:`read_csv` for a bad header (row 1), and by :func:`tuoyu_rules.whatif.budget` for a bad
-    row with ``errors="raise"``.
+    row with ``errors="raise"``. ``facility_id`` is the row's own key, when it has a valid one.
     """
 
-    def __init__(self, row: int, field: str, problem: str) -> None:
+    def __init__(self, row: int, field: str, problem: str, facility_id: str | None = None) -> None:
         self.row = row
-        super().__init__(f"row {row}: {field}", problem)
+        super().__init__(f"row {row}" + ("" if facility_id is None else f" ({facility_id})") + f": {field}", problem)
         self.field = field
+        self.facility_id = facility_id
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.row, self.field, self.problem)
+        return type(self), (self.row, self.field, self.problem, self.facility_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +124,10 @@ _BOOL_COLUMNS = (
 )
 _INT_COLUMNS = ("places", "enrolled", "first_intake", "full_day_enrolled", "staff_children")
 _TEXT_COLUMNS = ("jurisdiction", "mode", "name")
+_ID_COLUMN = "facility_id"
+"""The CSV column of ``Facility.id`` (the caller's key), kept exactly as given."""
 CSV_COLUMNS: tuple[str, ...] = (
+    _ID_COLUMN,
     "jurisdiction",
     "mode",
     "self_built",
@@ -139,6 +149,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "accepted",
     "mixed_with_preschool",
     "preschool_subsidy",
+    "received",
 )
 _REQUIRED = ("jurisdiction", "mode", "places", "enrolled")
 _DIGITS = re.compile(r"[0-9]+\Z")
@@ -190,6 +201,18 @@ def _designations(text: str) -> list[dict[str, Any]]:
     return result
 
 
+def _receipts(text: str) -> list[dict[str, str]]:
+    """``program:YYYY-MM-DD:amount;...`` as receipt data (the day and amount as text, parsed by ``Receipt``)."""
+    result: list[dict[str, str]] = []
+    for i, part in enumerate(p.strip() for p in text.split(";")):
+        bits = [b.strip() for b in part.split(":")]
+        if part and (len(bits) != 3 or not all(bits)):
+            raise _CellError(f"received[{i}]", f"{_shown(part)} is not program:YYYY-MM-DD:amount")
+        if part:
+            result.append({"program": bits[0], "paid_on": bits[1], "amount": bits[2]})
+    return result
+
+
 def csv_row_data(record: dict[str, str | None]) -> dict[str, Any]:
     """Turn one CSV record (column -> text) into plain facility data; raise naming the column at fault."""
     data: dict[str, Any] = {}
@@ -205,8 +228,12 @@ def csv_row_data(record: dict[str, str | None]) -> dict[str, Any]:
             data[column] = _int(text, column)
         elif column in _TEXT_COLUMNS:
             data[column] = text.strip() if column != "name" else text
+        elif column == _ID_COLUMN:
+            data["id"] = text
         elif column == "designations":
             data[column] = _designations(text)
+        elif column == "received":
+            data[column] = _receipts(text)
         elif column == "classes":
             data[column] = [_int(c, f"classes[{i}]") for i, c in enumerate(text.split(";")) if c.strip()]
     return data
@@ -219,7 +246,7 @@ def read_csv(stream: Iterable[str]) -> Iterator[Row]:
     A header with an unknown, duplicate or missing required column raises :class:`RowError` at once (row 1):
     no row can be read right without it. A record with a different number of cells is a row problem.
     """
-    reader = csv.reader(stream)
+    reader = csv.reader(_lines(stream))
     try:
         header = next(reader)
     except StopIteration:
@@ -255,19 +282,25 @@ def read_csv(stream: Iterable[str]) -> Iterator[Row]:
                 RowProblem(row=number, field="(row)", message=f"{len(cells)} cells, the header has {len(header)}"),
             )
             continue
+        record: dict[str, str | None] = dict(zip(header, cells, strict=True))
+        key = facility_key(record.get(_ID_COLUMN))
         try:
-            data = csv_row_data(dict(zip(header, cells, strict=True)))
+            data = csv_row_data(record)
             yield Row(number, Facility.model_validate(data))
         except _CellError as exc:
-            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.message))
+            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.message, facility_id=key))
         except ValidationError as exc:
-            yield Row(number, None, _from_validation(number, exc))
+            yield Row(number, None, _from_validation(number, exc, key))
 
 
 def read_jsonl(stream: Iterable[str]) -> Iterator[Row]:
     """Yield one :class:`Row` per non-blank line of JSON Lines (line numbers from 1), each line read by
     :func:`tuoyu_rules.core.jsonio.loads` (decimals as ``Decimal``; duplicate keys, NaN, deep nesting refused)."""
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(_lines(stream), start=1):
+        if not isinstance(line, str):
+            problem = RowProblem(row=number, field="(line)", message=f"a {type(line).__name__}, not text")
+            yield Row(number, None, problem)
+            continue
         if not line.strip():
             continue
         try:
@@ -278,14 +311,22 @@ def read_jsonl(stream: Iterable[str]) -> Iterator[Row]:
         try:
             yield Row(number, Facility.model_validate(data))
         except ValidationError as exc:
-            yield Row(number, None, _from_validation(number, exc))
+            key = facility_key(data.get("id")) if isinstance(data, dict) else None
+            yield Row(number, None, _from_validation(number, exc, key))
 
 
-def _from_validation(number: int, exc: ValidationError) -> RowProblem:
+def _lines(stream: Iterable[str]) -> Iterable[str]:
+    """``stream`` if it yields lines (:class:`~tuoyu_rules.core.errors.WrongType` naming ``stream`` if not)."""
+    if not isinstance(stream, Iterable) or isinstance(stream, str | bytes):
+        raise WrongType("stream", f"an open text file or an iterable of lines, not a {type(stream).__name__}")
+    return stream
+
+
+def _from_validation(number: int, exc: ValidationError, facility_id: str | None = None) -> RowProblem:
     errs = exc.errors(include_url=False)
     first = errs[0] if errs else {"loc": (), "msg": str(exc)}
     loc = ".".join(str(p) for p in first["loc"]) or "facility"
     message = str(first["msg"]).removeprefix("Value error, ")
     if len(errs) > 1:
         message += f" (and {len(errs) - 1} more problem{'s' if len(errs) > 2 else ''})"
-    return RowProblem(row=number, field=loc, message=message)
+    return RowProblem(row=number, field=loc, message=message, facility_id=facility_id)

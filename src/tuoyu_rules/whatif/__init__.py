@@ -5,7 +5,8 @@ Modules: :mod:`~tuoyu_rules.whatif.pinning` (pin, choose), :mod:`~tuoyu_rules.wh
 city_ids, usable_cities), :mod:`~tuoyu_rules.whatif.sweeps` (sweep, sweep_reforms),
 :mod:`~tuoyu_rules.whatif.budgets` (budget) and its results :mod:`~tuoyu_rules.whatif.budget_results`,
 :mod:`~tuoyu_rules.whatif.projection` (project) with :mod:`~tuoyu_rules.whatif.periods`,
-:mod:`~tuoyu_rules.whatif.enrolment` and its results :mod:`~tuoyu_rules.whatif.projection_results`. The
+:mod:`~tuoyu_rules.whatif.enrolment` and its results :mod:`~tuoyu_rules.whatif.projection_results`,
+:mod:`~tuoyu_rules.whatif.rows` (assess_rows: one result per row of a portfolio, through the fact-keyed cache). The
 portfolio readers (read_csv, read_jsonl, Row, RowError, RowProblem, CSV_COLUMNS) live in
 :mod:`tuoyu_rules.io.readers` and are re-exported here.
 
@@ -21,12 +22,14 @@ from .comparison import Comparison, city_ids, compare, usable_cities
 from .pinning import STRATEGIES, PinChoice, Pinned, Strategy, choose, pin
 from .projection import months, project
 from .projection_results import Projection, ProjectionLine, YearPayerTotal
+from .rows import AssessedRow, assess_rows
 from .sweeps import sweep, sweep_reforms
 
 __all__ = [
     "CSV_COLUMNS",
     "MAX_KEPT_ERRORS",
     "STRATEGIES",
+    "AssessedRow",
     "Budget",
     "Comparison",
     "OpenReason",
@@ -41,6 +44,7 @@ __all__ = [
     "ScenarioBudget",
     "Strategy",
     "YearPayerTotal",
+    "assess_rows",
     "budget",
     "choose",
     "city_ids",

@@ -16,10 +16,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..core.amounts import AmountRange
+from ..core.amounts import ZERO, AmountRange
+from ..core.errors import NotFound
+from ..core.money import Money
 from ..core.policy import Basis
-from ..core.results import FrozenModel, PayerTotal
-from ..io.export import PROGRAM_COLUMNS, Table, bounds, program_cells
+from ..core.results import FrozenModel, OwedSum, PayerTotal
+from ..io.export import OWED_COLUMNS, PROGRAM_COLUMNS, Table, bounds, owed_cells, program_cells
 from ..io.readers import RowProblem
 
 __all__ = ["Budget", "OpenReason", "ProgramTotal", "ScenarioBudget"]
@@ -33,8 +35,9 @@ class OpenReason(FrozenModel):
     count: int = Field(ge=0)
 
 
-class ProgramTotal(FrozenModel):
-    """One programme (or obligation) over the portfolio: the eligible sum and the status counts."""
+class ProgramTotal(OwedSum):
+    """One programme (or obligation) over the portfolio: the eligible sum and the status counts, with what was
+    received and what is still owed."""
 
     program: str
     kind: Literal["entitlement", "obligation"]
@@ -53,6 +56,12 @@ class ProgramTotal(FrozenModel):
     """Facilities whose total is open: undetermined entries, and eligible per-child entries whose count the
     caller did not supply."""
     open_reasons: tuple[OpenReason, ...] = ()
+    received: Money = ZERO
+    """What the facilities received toward the programme in its basis periods (their receipts), whatever the
+    status of their entries."""
+    owed: AmountRange
+    """The eligible entries' ``owed`` summed: the part of ``amount`` not yet received (a one-time grant paid once
+    is owed 0); undetermined entries are in neither."""
 
 
 class ScenarioBudget(FrozenModel):
@@ -112,7 +121,7 @@ class Budget(FrozenModel):
         for s in self.scenarios:
             if s.name == name:
                 return s
-        raise KeyError(f"no scenario {name!r}; present: {', '.join(s.name for s in self.scenarios)}")
+        raise NotFound(f"no scenario {name!r}; present: {', '.join(s.name for s in self.scenarios)}")
 
     def side_by_side(self) -> list[dict[str, Any]]:
         """Rows ``payer, basis`` with each scenario's total and open count beside the others (for tables)."""
@@ -132,12 +141,13 @@ class Budget(FrozenModel):
     def export_tables(self) -> tuple[Table, ...]:
         """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program`` (with the
         ``children`` a per-child-month programme's monthly sum is paid for), ``row_errors`` and ``summary`` (one
-        row: the facilities summed, the rows left out, and how many of them ``row_errors`` lists)."""
+        row: the facilities summed, the rows left out, and how many of them ``row_errors`` lists). ``by_payer`` and
+        ``by_program`` end with :data:`~tuoyu_rules.io.export.OWED_COLUMNS`: what was received, what is owed."""
         by_payer = Table(
             "by_payer",
-            ("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
+            ("scenario", "reform", "payer", "basis", "low", "high", "undetermined", *OWED_COLUMNS),
             tuple(
-                (s.name, s.reform or "", t.payer, t.basis, *bounds(t.amount), t.undetermined)
+                (s.name, s.reform or "", t.payer, t.basis, *bounds(t.amount), t.undetermined, *owed_cells(t))
                 for s in self.scenarios
                 for t in s.by_payer
             ),
@@ -153,6 +163,7 @@ class Budget(FrozenModel):
                 "ineligible",
                 "undetermined",
                 "open_reasons",
+                *OWED_COLUMNS,
             ),
             tuple(
                 (
@@ -164,13 +175,16 @@ class Budget(FrozenModel):
                     t.ineligible,
                     t.undetermined,
                     "; ".join(f"{r.reason} ({r.count})" for r in t.open_reasons),
+                    *owed_cells(t),
                 )
                 for s in self.scenarios
                 for t in s.by_program
             ),
         )
         errors = Table(
-            "row_errors", ("row", "field", "message"), tuple((e.row, e.field, e.message) for e in self.errors)
+            "row_errors",
+            ("row", "facility_id", "field", "message"),
+            tuple((e.row, e.facility_id, e.field, e.message) for e in self.errors),
         )
         summary = Table(
             "summary",

@@ -9,7 +9,11 @@ facilities. For each scenario it reports:
   bound with no upper limit keeps the total open above), undetermined entries counted apart, never as 0;
 * totals by programme (:class:`ProgramTotal`): the sum, and how many facilities were eligible, ineligible
   or undetermined, with the facts that would decide the open ones (:class:`OpenReason`);
-* the facilities counted.
+* the facilities counted;
+* beside each sum, what was paid and what is still owed (``received`` and ``owed``, from each facility's receipts,
+  ``Facility.received``): ``received`` adds the entries' receipts in their basis periods whatever their status,
+  ``owed`` adds the eligible entries' ``owed`` (the part of ``amount`` not yet received; a one-time grant paid once
+  is owed 0). See :mod:`tuoyu_rules.core.receipts`.
 
 Budgets add each entry's ``total``, never its rate: a per-child-month programme (Hangzhou's and Sichuan's 普惠
 subsidies, Siming's allowance) is summed as the facilities' monthly sums, rate times the children each rule
@@ -45,12 +49,12 @@ from typing import Literal
 
 from ..core.amounts import AmountRange
 from ..core.engine import assess
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, WrongType
 from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
 from ..core.reforms import Reform
-from ..core.results import Assessment, PayerTotal
+from ..core.results import Assessment, PayerTotal, _Entry
 from ..io.readers import Row, RowError, RowProblem
 from .budget_results import Budget, OpenReason, ProgramTotal, ScenarioBudget
 from .pinning import check_strategy, pin
@@ -64,10 +68,9 @@ __all__ = ["MAX_KEPT_ERRORS", "budget", "portfolio_budget"]
 
 
 @dataclass(slots=True)
-class _Sum:
+class _Range:
     low: Decimal = Decimal("0.00")
     high: Decimal | None = Decimal("0.00")
-    undetermined: int = 0
 
     def add(self, amount: AmountRange) -> None:
         self.low += amount.low
@@ -75,6 +78,19 @@ class _Sum:
 
     def range(self) -> AmountRange:
         return AmountRange.model_construct(low=self.low, high=self.high, allowed=None)
+
+
+@dataclass(slots=True)
+class _Sum(_Range):
+    """An eligible sum, what was received (every status) and what is owed of it (eligible entries)."""
+
+    undetermined: int = 0
+    received: Decimal = Decimal("0.00")
+    owed: _Range = field(default_factory=_Range)
+
+    def add_entry(self, e: _Entry) -> None:
+        self.add(e.total)
+        self.owed.add(e.owed)
 
 
 @dataclass(slots=True)
@@ -112,9 +128,11 @@ class _Accumulator:
                 if prog is None:
                     prog = self.programs[pkey] = _ProgramSum(kind, e.payer, e.total_basis)  # type: ignore[arg-type]
                 status = e.total_status  # an eligible per-child entry with no count: undetermined here
+                psum.received += e.received  # what was paid in the basis period, whatever the status
+                prog.total.received += e.received
                 if status == "eligible":
-                    psum.add(e.total)
-                    prog.total.add(e.total)
+                    psum.add_entry(e)
+                    prog.total.add_entry(e)
                     prog.eligible += 1
                     if e.children is not None:
                         prog.children = (prog.children or 0) + e.children
@@ -128,7 +146,14 @@ class _Accumulator:
 
     def result(self) -> ScenarioBudget:
         by_payer = tuple(
-            PayerTotal(payer=payer, basis=basis, amount=s.range(), undetermined=s.undetermined)
+            PayerTotal(
+                payer=payer,
+                basis=basis,
+                amount=s.range(),
+                undetermined=s.undetermined,
+                received=s.received,
+                owed=s.owed.range(),
+            )
             for (payer, basis), s in sorted(self.payers.items())
         )
         by_program = tuple(
@@ -138,6 +163,8 @@ class _Accumulator:
                 payer=p.payer,
                 basis=p.basis,
                 amount=p.total.range(),
+                received=p.total.received,
+                owed=p.total.owed.range(),
                 children=p.children,
                 eligible=p.eligible,
                 ineligible=p.ineligible,
@@ -183,6 +210,8 @@ def budget(
         raise InvalidInput("errors", f"{errors!r}; use 'raise' or 'collect'")
     if isinstance(reforms, Reform):
         reforms = (reforms,)
+    elif not isinstance(reforms, Iterable):  # issue 15: one error family (was a TypeError)
+        raise WrongType("reforms", f"a list of tuoyu_rules.Reform, not a {type(reforms).__name__}")
     for i, r in enumerate(reforms):
         if not isinstance(r, Reform):
             raise InvalidInput(f"reforms[{i}]", f"expected a tuoyu_rules.Reform, got {type(r).__name__}")
@@ -199,11 +228,14 @@ def budget(
         raise InvalidInput("reforms", "nothing to budget: baseline=False and no reform")
     kept: list[RowProblem] = []
     error_count = 0
+    if not isinstance(facilities, Iterable) or isinstance(facilities, str | bytes):  # issue 15: one error family
+        raise WrongType("facilities", f"an iterable of facilities or rows, not a {type(facilities).__name__}")
     for n, item in enumerate(facilities, start=1):
         if isinstance(item, Row):
             if item.problem is not None:
                 if errors == "raise":
-                    raise RowError(item.problem.row, item.problem.field, item.problem.message)
+                    problem = item.problem
+                    raise RowError(problem.row, problem.field, problem.message, problem.facility_id)
                 error_count += 1
                 if len(kept) < MAX_KEPT_ERRORS:
                     kept.append(item.problem)

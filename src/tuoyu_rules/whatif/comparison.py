@@ -9,7 +9,7 @@ rules fail (:class:`~tuoyu_rules.core.errors.PluginError`), is left out and name
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +45,7 @@ class Comparison(FrozenModel):
     def table(self) -> list[dict[str, str]]:
         """One row per city and entry (entitlements, then obligations); amounts as strings with two decimals."""
         entries = entries_table("entries", list(self.assessments.items()))
-        columns = ("city", *entries.columns[1:])
+        columns = tuple("city" if c == "jurisdiction" else c for c in entries.columns)  # with facility_id (issue 15)
         return [dict(zip(columns, map(cell_text, row), strict=True)) for row in entries.rows]
 
     def totals(self) -> dict[str, tuple[PayerTotal, ...]]:
@@ -100,8 +100,8 @@ def compare(
     :class:`~tuoyu_rules.PluginError`) is skipped and named in :attr:`Comparison.skipped`; the built-in
     cities are compared as usual. A city the caller names is never skipped: its error is raised.
     """
-    if isinstance(cities, str):
-        raise InvalidInput("cities", "a list of city ids, not one string")
+    if isinstance(cities, str) or not isinstance(cities, Iterable | None):  # issue 15: one error family
+        raise InvalidInput("cities", f"a list of city ids, not a {type(cities).__name__}")
     skipped: dict[str, str] = {}
     if cities is None:
         targets, broken = usable_cities()

@@ -164,7 +164,7 @@ def held_entries(a: Assessment, day: dt.date) -> tuple[_Entry, ...]:
         p_start, p_end = _program_dates(e)
         if (p_start is not None and day < p_start) or (p_end is not None and day > p_end):
             zero = AmountRange.zero()
-            result.append(e.model_copy(update={"status": "ineligible", "amount": zero, "total": zero}))
+            result.append(e.model_copy(update={"status": "ineligible", "amount": zero, "total": zero, "owed": zero}))
         else:
             result.append(e)
     return tuple(result)

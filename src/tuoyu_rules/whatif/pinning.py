@@ -47,8 +47,9 @@ from ..core.money import (
     parse_money,
     round_money,
 )
+from ..core.receipts import owed_of
 from ..core.reforms import Reform
-from ..core.results import Assessment, FrozenModel, PayerTotal
+from ..core.results import Assessment, FrozenModel, PayerTotal, entry_total
 from ..io.export import Table, bounds, entries_table
 
 Strategy = Literal["low", "mid", "high"]
@@ -233,10 +234,14 @@ def pin(
         if choice.value is None:
             obligations.append(o)
         else:
+            exact = AmountRange.exactly(choice.value)
+            total = entry_total(exact, o.basis, o.children)  # the total follows the pinned amount (budgets add it)
             obligations.append(
                 o.model_copy(
                     update={
-                        "amount": AmountRange.exactly(choice.value),
+                        "amount": exact,
+                        "total": total,
+                        "owed": owed_of(total, o.received, o.basis),
                         "reasons": (*o.reasons, f"pinned by strategy {strategy!r} on request: {choice.note}"),
                     }
                 )

@@ -42,6 +42,11 @@ Which rules apply, and how much that costs:
   :data:`~tuoyu_rules.whatif.periods.MAX_PROJECTION_MONTHS` (1,200: 100 years), else ``InvalidInput``
   naming ``end`` (a century out is more than the data can say; 0001 to 9999 took a minute of CPU).
 
+What has been paid: each line says what the facility received toward its programme (``received``, from
+``Facility.received``) in the basis periods it covers (the line's months, its calendar year, or, for a one-time
+grant, every receipt up to ``end``) and what is still ``owed``: each period's money less its receipts, floored at
+0. A one-time grant falls in one year and, once paid, is owed 0: never owed twice across the period.
+
 The calendar arithmetic (months, cuts, the share of a piece paid) is in :mod:`tuoyu_rules.whatif.periods`,
 the children counted each month in :mod:`tuoyu_rules.whatif.enrolment`, the result types in
 :mod:`tuoyu_rules.whatif.projection_results`.
@@ -61,12 +66,13 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
-from ..core.amounts import AmountRange
+from ..core.amounts import ZERO, AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
 from ..core.models import Facility
 from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
+from ..core.receipts import Receipt, less_received, paid_toward
 from ..core.reforms import Reform
 from ..core.results import Assessment, _Entry
 from .enrolment import Enrolment, children_by_month, enrolled_facility
@@ -89,18 +95,36 @@ __all__ = ["Projection", "ProjectionLine", "YearPayerTotal", "months", "project"
 
 
 @dataclass
-class _Cell:
-    kind: Literal["entitlement", "obligation"]
-    basis: Basis
+class _Exact:
+    """An exact sum of ranges (fractions: rounded once, at the end)."""
+
     low: Fraction = Fraction(0)
     high: Fraction | None = Fraction(0)
+
+    def add(self, low: Fraction, high: Fraction | None) -> None:
+        self.low += low
+        self.high = None if self.high is None or high is None else self.high + high
+
+
+Period = tuple[dt.date | None, dt.date]
+"""A basis period of a cell: the first (None for a one-time grant: ever) and last day of the receipts that count."""
+
+
+@dataclass
+class _Cell(_Exact):
+    kind: Literal["entitlement", "obligation"] = "entitlement"
+    basis: Basis = "one_time"
     units: Fraction = Fraction(0)
     undetermined: int = 0
     reasons: dict[str, None] = field(default_factory=dict)
+    periods: dict[Period, _Exact] = field(default_factory=dict)
+    """The eligible money of each basis period the cell covers, before receipts (see :func:`_owed`)."""
 
-    def add(self, amount: AmountRange, factor: Fraction, units: Fraction) -> None:
-        self.low += Fraction(amount.low) * factor
-        self.high = None if self.high is None or amount.high is None else self.high + Fraction(amount.high) * factor
+    def add_share(self, amount: AmountRange, factor: Fraction, units: Fraction, period: Period) -> None:
+        low = Fraction(amount.low) * factor
+        high = None if amount.high is None else Fraction(amount.high) * factor
+        self.add(low, high)
+        self.periods[period].add(low, high)
         self.units += units
 
 
@@ -194,8 +218,9 @@ def project(
 
     cells: dict[tuple[int, str, str], _Cell] = {}
 
-    def put(year: int, e: _Entry, share: Fraction, count: int | None = None) -> None:
-        """Add ``share`` of the entry's total (of its rate times ``count``, when a programme's count is given)."""
+    def put(year: int, e: _Entry, share: Fraction, period: Period, count: int | None = None) -> None:
+        """Add ``share`` of the entry's total (of its rate times ``count``, when a programme's count is given),
+        paid in the basis ``period`` (whose receipts count toward it)."""
         status = e.total_status if count is None else e.status
         if status == "ineligible":
             return  # nothing paid, nothing open: no line
@@ -203,15 +228,16 @@ def project(
         cell = cells.get(key)
         if cell is None:
             kind: Literal["entitlement", "obligation"] = "obligation" if hasattr(e, "matches") else "entitlement"
-            cell = cells[key] = _Cell(kind, e.basis)
+            cell = cells[key] = _Cell(kind=kind, basis=e.basis)
+        cell.periods.setdefault(period, _Exact())
         if status == "eligible":
             per_child = e.basis == "per_child_month"
             n = e.children if count is None else count
             units = share * n if per_child and n is not None else share
             if count is None:
-                cell.add(e.total, share, units)  # totals, never rates: rate times the entry's own children
+                cell.add_share(e.total, share, units, period)  # totals, never rates: rate times the entry's children
             else:
-                cell.add(e.amount, share * count, units)
+                cell.add_share(e.amount, share * count, units, period)
         elif status == "undetermined":
             cell.undetermined += 1
             for reason in e.missing or e.reasons[:1]:
@@ -220,7 +246,7 @@ def project(
     # One-time amounts: once, in the year of `paid_on`.
     for e in entries_on(paid_on):
         if e.basis == "one_time":
-            put(paid_on.year, e, Fraction(1))
+            put(paid_on.year, e, Fraction(1), (None, end))  # paid once: every receipt up to the end counts
 
     # Monthly and per-child-monthly amounts: month by month.
     for first, last in pieces:
@@ -237,7 +263,7 @@ def project(
                 if share == 0:
                     continue
                 given = children_of.get(e.program) if e.basis == "per_child_month" else None
-                put(first.year, e, share, None if given is None else given[month_key])
+                put(first.year, e, share, (month_key, last), None if given is None else given[month_key])
 
     # Yearly amounts: year by year.
     for year in range(start.year, end.year + 1):
@@ -253,12 +279,13 @@ def project(
                 share = share_in_force(e, sub_start, sub_end, year_days) if prorate else Fraction(1)
                 if share == 0:
                     continue
-                put(year, e, share)
+                put(year, e, share, (dt.date(year, 1, 1), y_last))
 
     lines = []
     for (year, program, payer), cell in sorted(cells.items()):
         low, r1 = _round(cell.low, mode)
         high, r2 = (None, False) if cell.high is None else _round(cell.high, mode)
+        received, owed = _owed(cell, program, facility.received, mode)
         lines.append(
             ProjectionLine(
                 year=year,
@@ -271,6 +298,8 @@ def project(
                 undetermined=cell.undetermined,
                 open_reasons=tuple(cell.reasons),
                 rounded=r1 or r2,
+                received=received,
+                owed=owed,
             )
         )
     notes = [
@@ -296,6 +325,20 @@ def project(
         lines=tuple(lines),
         notes=tuple(notes),
     )
+
+
+def _owed(cell: _Cell, program: str, receipts: tuple[Receipt, ...], mode: str) -> tuple[Decimal, AmountRange]:
+    """What was received toward a cell's programme in each basis period it covers, and what is owed: each period's
+    money less its receipts (:func:`~tuoyu_rules.core.receipts.less_received`), summed exactly, rounded once."""
+    received = ZERO
+    owed = _Exact()
+    for (first, last), money in cell.periods.items():
+        paid = sum((r.amount for r in paid_toward(receipts, program, first, last)), ZERO)
+        received += paid
+        owed.add(*less_received(money.low, money.high, Fraction(paid), cell.basis, Fraction(0)))
+    low = _round(owed.low, mode)[0]
+    high = None if owed.high is None else _round(owed.high, mode)[0]
+    return received, AmountRange.model_construct(low=low, high=high, allowed=None)
 
 
 def _round(value: Fraction, mode: str) -> tuple[Decimal, bool]:

@@ -7,19 +7,22 @@ exports (:meth:`Projection.export_tables`).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from ..core.amounts import AmountRange
+from ..core.amounts import ZERO, AmountRange
+from ..core.errors import NotFound
+from ..core.money import Money
 from ..core.policy import Basis
-from ..core.results import FrozenModel
-from ..io.export import PROGRAM_COLUMNS, Table, bounds, program_cells
+from ..core.results import FrozenModel, OwedSum
+from ..io.export import OWED_COLUMNS, PROGRAM_COLUMNS, Table, bounds, owed_cells, program_cells
 
 __all__ = ["Projection", "ProjectionLine", "YearPayerTotal"]
 
 
-class ProjectionLine(FrozenModel):
+class ProjectionLine(OwedSum):
     """Money of one programme, paid by one payer, in one calendar year of the period."""
 
     year: int
@@ -35,15 +38,24 @@ class ProjectionLine(FrozenModel):
     """Payments (one-time, years, months) whose amount is open: not in ``amount``."""
     open_reasons: tuple[str, ...] = ()
     rounded: bool = False
+    received: Money = ZERO
+    """The facility's receipts for the programme in the basis periods of this line: the year's months (monthly),
+    the calendar year (yearly), or every receipt up to the end of the period (one-time); never after the end."""
+    owed: AmountRange
+    """Each basis period's eligible money less its receipts, floored at 0, summed and rounded once: a one-time
+    grant paid (at least its low bound) is owed 0, so a grant paid once is never owed across the period."""
 
 
-class YearPayerTotal(FrozenModel):
-    """One payer's money in one year, over every programme (undetermined payments counted apart)."""
+class YearPayerTotal(OwedSum):
+    """One payer's money in one year, over every programme (undetermined payments counted apart), with what was
+    received and what is owed."""
 
     year: int
     payer: str
     amount: AmountRange
     undetermined: int = Field(ge=0)
+    received: Money = ZERO
+    owed: AmountRange
 
 
 class Projection(FrozenModel):
@@ -63,12 +75,19 @@ class Projection(FrozenModel):
 
     def totals(self) -> tuple[YearPayerTotal, ...]:
         """Sum of the lines by (year, payer)."""
-        sums: dict[tuple[int, str], tuple[AmountRange, int]] = {}
-        for line in self.lines:
-            amount, n = sums.get((line.year, line.payer), (AmountRange.zero(), 0))
-            sums[(line.year, line.payer)] = (amount + line.amount, n + line.undetermined)
+        zero = AmountRange.zero()
+        sums: dict[tuple[int, str], tuple[AmountRange, int, Decimal, AmountRange]] = {}
+        for ln in self.lines:
+            amount, n, received, owed = sums.get((ln.year, ln.payer), (zero, 0, ZERO, zero))
+            sums[(ln.year, ln.payer)] = (
+                amount + ln.amount,
+                n + ln.undetermined,
+                received + ln.received,
+                owed + ln.owed,
+            )
         return tuple(
-            YearPayerTotal(year=y, payer=p, amount=a, undetermined=n) for (y, p), (a, n) in sorted(sums.items())
+            YearPayerTotal(year=y, payer=p, amount=a, undetermined=n, received=r, owed=o)
+            for (y, p), (a, n, r, o) in sorted(sums.items())
         )
 
     def total(self, payer: str | None = None) -> AmountRange:
@@ -83,18 +102,19 @@ class Projection(FrozenModel):
         for ln in self.lines:
             if ln.year == year and ln.program == program:
                 return ln
-        raise KeyError(f"no line for {program!r} in {year}")
+        raise NotFound(f"no line for {program!r} in {year}")
 
     def export_tables(self) -> tuple[Table, ...]:
-        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_year_payer`` and ``lines``."""
+        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_year_payer`` and ``lines``, each ending with
+        :data:`~tuoyu_rules.io.export.OWED_COLUMNS` (what was received, what is owed)."""
         totals = Table(
             "by_year_payer",
-            ("year", "payer", "low", "high", "undetermined"),
-            tuple((t.year, t.payer, *bounds(t.amount), t.undetermined) for t in self.totals()),
+            ("year", "payer", "low", "high", "undetermined", *OWED_COLUMNS),
+            tuple((t.year, t.payer, *bounds(t.amount), t.undetermined, *owed_cells(t)) for t in self.totals()),
         )
         lines = Table(
             "lines",
-            ("year", *PROGRAM_COLUMNS, "paid", "undetermined", "open_reasons", "rounded"),
+            ("year", *PROGRAM_COLUMNS, "paid", "undetermined", "open_reasons", "rounded", *OWED_COLUMNS),
             tuple(
                 (
                     ln.year,
@@ -103,6 +123,7 @@ class Projection(FrozenModel):
                     ln.undetermined,
                     "; ".join(ln.open_reasons),
                     "yes" if ln.rounded else "no",
+                    *owed_cells(ln),
                 )
                 for ln in self.lines
             ),

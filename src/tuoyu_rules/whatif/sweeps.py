@@ -25,7 +25,9 @@ __all__ = ["sweep", "sweep_reforms"]
 @in_money_context
 def sweep_reforms(parameter: str, values: Sequence[Mapping[str, Any] | AmountRange], *, name: str = "") -> list[Reform]:
     """One reform per value of ``parameter``; a value is a parameter value table or an :class:`AmountRange`."""
-    if isinstance(values, (str, bytes)) or not values:
+    if not isinstance(parameter, str):  # issue 15: one error family (an unhashable one was a TypeError)
+        raise InvalidInput("parameter", f"a parameter name, not a {type(parameter).__name__}")
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
         raise InvalidInput("values", "a non-empty list of parameter values")
     reforms = []
     for i, raw in enumerate(values):

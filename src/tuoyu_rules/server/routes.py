@@ -1,0 +1,252 @@
+"""The facility routes: ``POST /assess``, ``POST /assess/batch``, ``POST /compare``, ``POST /budget``.
+
+``/assess`` answers exactly ``tr.assess(...).model_dump_json()`` (the JSON of ``model_dump(mode="json")``): a
+facility alone goes through the shared fact-keyed cache of its day and options (the same bytes, tested); with
+pins or a reform the engine runs directly. ``/assess/batch`` reads the whole body (at most its limit, so a
+client that sends everything before reading can never deadlock with the streamed answer), then streams one
+line per input line, assessed in chunks off the event loop, through the same shared cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+from starlette.responses import Response, StreamingResponse
+
+from ..batch import RuleCache
+from ..core.engine import assess
+from ..core.errors import InvalidInput, TuoyuError
+from ..core.models import Facility
+from ..core.money import DEFAULT_ROUNDING
+from ..core.results import Assessment
+from ..whatif import Budget, budget, compare
+from .bodies import AssessRequest, BudgetRequest, CompareRequest, Rounding, is_wrapped, read_bytes, read_json
+from .caches import Caches
+from .errors import _BodyTooLarge, error_data, problems_of
+from .openapi import JSON, NDJSON, Components
+from .settings import Settings
+
+CHUNK_ROWS: Final = 32
+"""Rows of a batch assessed per step off the event loop (one step of the streamed answer). An answer line is
+about 12 KB: 32 of them (400 KB) measured fastest (256 lines, 3 MB a step, cost fresh pages on every join)."""
+
+LANGUAGES: Final = ("en",)
+"""The languages the library has texts in. ``lang=zh`` is accepted and answered in English, said by the
+``Content-Language`` header, until the library has Chinese texts."""
+
+_log = logging.getLogger("tuoyu_rules.server")
+
+Day = Annotated[
+    str,
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="The day whose rules apply, YYYY-MM-DD.",
+        examples=["2024-01-01"],
+    ),
+]
+Jurisdiction = Annotated[
+    str | None,
+    Query(max_length=64, description="What-if: apply this city's (or district's, or division code's) rules instead."),
+]
+Lang = Annotated[
+    str,
+    Query(
+        pattern="^(en|zh)$",
+        description="The language of the texts. Only English texts exist yet: `zh` is accepted and answered in "
+        "English (the `Content-Language` header says which).",
+    ),
+]
+RoundingMode = Annotated[Rounding, Query(description="The decimal rounding mode.")]
+
+
+def day(text: str, field: str = "on") -> dt.date:
+    """A ``YYYY-MM-DD`` query value as a date; a day that does not exist is an :class:`InvalidInput`."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a day in the form YYYY-MM-DD") from None
+
+
+def json_answer(text: str | bytes) -> Response:
+    """JSON text as a 200 answer, its texts in English."""
+    body = text.encode("utf-8") if isinstance(text, str) else text
+    return Response(body, media_type=JSON, headers={"Content-Language": "en"})
+
+
+def assess_lines(cache: RuleCache, lines: list[bytes], first: int) -> bytes:
+    """One output line per input line (numbered from ``first``): its assessment, or its error (with ``line``)."""
+    out: list[bytes] = []
+    for number, line in enumerate(lines, start=first):
+        try:
+            if not line.strip():
+                raise InvalidInput("line", "an empty line; give one facility as JSON per line")
+            out.append(cache.assess_json(line).encode("utf-8"))
+        except (TuoyuError, ValidationError) as exc:
+            status, kind, problems = problems_of(exc)
+            out.append(json.dumps(error_data(status, kind, problems, line=number), ensure_ascii=False).encode())
+        except Exception as exc:  # a bug: this line says so, the others are still answered
+            _log.error("internal error on batch line %d", number, exc_info=exc)
+            status, kind, problems = problems_of(exc)
+            out.append(json.dumps(error_data(status, kind, problems, line=number)).encode())
+    out.append(b"")
+    return b"\n".join(out)
+
+
+def batch_lines(body: bytes, max_rows: int) -> list[bytes]:
+    """The lines of a JSON Lines body (a final newline ends the last line; ``\\r\\n`` is taken too).
+
+    :raises _BodyTooLarge: more than ``max_rows`` lines (answered 413 before anything is assessed).
+    """
+    if not body:
+        return []
+    lines = body.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    if len(lines) > max_rows:
+        raise _BodyTooLarge(max_rows, "rows")
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+
+
+def router(settings: Settings, caches: Caches, components: Components) -> APIRouter:
+    """The facility routes, sharing ``caches`` and bounded by ``settings``."""
+    api = APIRouter()
+    c = components
+    assessment = c.answer(c.ref(Assessment), 'Exactly `tr.assess(...).model_dump(mode="json")`.')
+
+    @api.post(
+        "/assess",
+        summary="Assess one facility",
+        responses={200: assessment, **c.errors(400, 401, 413, 422, 503)},
+        openapi_extra=c.body(
+            Facility,
+            AssessRequest,
+            description='A facility, or `{"facility": ..., "pins": ..., "reform": ...}` for options.',
+        ),
+    )
+    async def assess_one(
+        request: Request,
+        on: Day,
+        jurisdiction: Jurisdiction = None,
+        lang: Lang = "en",
+        rounding: RoundingMode = DEFAULT_ROUNDING,
+    ) -> Response:
+        """A facility in, exactly the library's assessment out (``tr.assess(...).model_dump(mode="json")``)."""
+        when = day(on)
+        data = await read_json(request, settings.max_body_bytes)
+        if not is_wrapped(data):
+            return json_answer(caches.get(when, jurisdiction, rounding).assess_json(data))
+        req = AssessRequest.model_validate(data)
+        result = assess(
+            req.facility,
+            jurisdiction=jurisdiction,
+            on=when,
+            rounding=rounding,
+            pins=req.pins,
+            reform=None if req.reform is None else req.reform.reform(),
+        )
+        return json_answer(result.model_dump_json())
+
+    @api.post(
+        "/assess/batch",
+        summary="Assess many facilities: JSON Lines in, JSON Lines out, streamed",
+        responses={
+            200: c.answer(
+                {"type": "string", "description": "One line per input line: its assessment, or an ErrorBody."},
+                "One line per input line, in order: the line's assessment (as `/assess` answers it) or, for a "
+                "bad line, its error (an `ErrorBody` with `line`); the other lines are still assessed.",
+                NDJSON,
+            ),
+            **c.errors(401, 413, 422),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "JSON Lines: one facility (as JSON) per line.",
+                "content": {NDJSON: {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    async def assess_batch(
+        request: Request,
+        on: Day,
+        jurisdiction: Jurisdiction = None,
+        lang: Lang = "en",
+        rounding: RoundingMode = DEFAULT_ROUNDING,
+    ) -> Response:
+        """JSON Lines of facilities in; one line per input line out, streamed, through the shared cache."""
+        cache = caches.get(day(on), jurisdiction, rounding)
+        lines = batch_lines(await read_bytes(request, settings.max_batch_bytes), settings.max_batch_rows)
+
+        async def produce() -> AsyncIterator[bytes]:
+            for start in range(0, len(lines), CHUNK_ROWS):
+                yield await run_in_threadpool(assess_lines, cache, lines[start : start + CHUNK_ROWS], start + 1)
+
+        return StreamingResponse(produce(), media_type=NDJSON, headers={"Content-Language": "en"})
+
+    @api.post(
+        "/compare",
+        summary="Assess one facility moved to each city",
+        responses={
+            200: c.answer(
+                {"type": "object", "additionalProperties": c.ref(Assessment)},
+                "City id -> the assessment of the facility moved there (what `tuoyu compare --format json` prints).",
+            ),
+            **c.errors(400, 401, 413, 422, 503),
+        },
+        openapi_extra=c.body(
+            Facility,
+            CompareRequest,
+            description='A facility, or `{"facility": ..., "pins": ..., "reform": ..., "cities": [...]}`.',
+        ),
+    )
+    async def compare_cities(
+        request: Request, on: Day, lang: Lang = "en", rounding: RoundingMode = DEFAULT_ROUNDING
+    ) -> Response:
+        """The same facility assessed in every city (or those named), on one day."""
+        when = day(on)
+        data = await read_json(request, settings.max_body_bytes)
+        req = CompareRequest.model_validate(data if is_wrapped(data) else {"facility": data})
+        reform = None if req.reform is None else req.reform.reform()
+
+        def run() -> str:
+            result = compare(req.facility, on=when, cities=req.cities, reform=reform, rounding=rounding, pins=req.pins)
+            return json.dumps(result.to_json_data(), ensure_ascii=False)
+
+        return json_answer(await run_in_threadpool(run))
+
+    @api.post(
+        "/budget",
+        summary="Budget a portfolio, under the law and each reform",
+        responses={200: c.answer(c.ref(Budget), "The budget."), **c.errors(400, 401, 413, 422, 503)},
+        openapi_extra=c.body(BudgetRequest, description="The facilities and the scenarios."),
+    )
+    async def budget_portfolio(request: Request, on: Day, lang: Lang = "en") -> Response:
+        """Sum the assessments of many facilities, by payer and basis, per scenario."""
+        when = day(on)
+        data: Any = await read_json(request, settings.max_batch_bytes)
+        rows = data.get("facilities") if type(data) is dict else None
+        if isinstance(rows, list) and len(rows) > settings.max_batch_rows:
+            raise _BodyTooLarge(settings.max_batch_rows, "facilities")
+        req = BudgetRequest.model_validate(data)
+        reforms = [r.reform() for r in req.reforms]
+
+        def run() -> str:
+            return budget(
+                req.facilities,
+                on=when,
+                reforms=reforms,
+                baseline=req.baseline,
+                rounding=req.rounding,
+                strategy=req.strategy,
+            ).model_dump_json()
+
+        return json_answer(await run_in_threadpool(run))
+
+    return api
