@@ -133,7 +133,7 @@ def test_budget_arguments_are_checked() -> None:
     with pytest.raises(tr.InvalidInput, match="errors"):
         budget([], on=DAY, errors="ignore")  # type: ignore[arg-type]
     with pytest.raises(tr.InvalidInput, match="facilities"):
-        budget([{"jurisdiction": "xiamen"}], on=DAY)  # type: ignore[list-item]
+        budget([{"jurisdiction": "xiamen"}], on=DAY)
     assert budget([], on=DAY).baseline is not None
 
 

@@ -1,9 +1,9 @@
 """Portfolio budgets: many facilities, totals by payer and by programme, baseline and reforms side by side.
 
-:func:`budget` takes any iterable of facilities (a list, or a generator reading a file row by row) and
-assesses each one once per *scenario*: the law as it stands (the baseline) and each
-:class:`~tuoyu_rules.Reform` given. It keeps running sums only, so its memory is flat in the number of
-facilities. For each scenario it reports:
+:func:`budget` takes a portfolio in any form (Facility objects or plain dicts in a list or a generator, a CSV or
+JSON Lines path, a pandas DataFrame: :func:`tuoyu_rules.whatif.rows.portfolio_rows`) and assesses each facility
+once per *scenario*: the law as it stands (the baseline) and each :class:`~tuoyu_rules.Reform` given.
+It keeps running sums only, so its memory is flat in the number of facilities. For each scenario it reports:
 
 * totals by payer and basis (:class:`~tuoyu_rules.PayerTotal`): eligible amounts summed as ranges (a
   bound with no upper limit keeps the total open above), undetermined entries counted apart, never as 0;
@@ -42,10 +42,11 @@ row (a 5,000-digit number, JSON nested 100,000 deep, a key given twice) is one b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from ..core.amounts import AmountRange
 from ..core.engine import assess
@@ -58,11 +59,27 @@ from ..core.results import Assessment, PayerTotal, _Entry
 from ..io.readers import Row, RowError, RowProblem
 from .budget_results import Budget, OpenReason, ProgramTotal, ScenarioBudget
 from .pinning import check_strategy, pin
+from .rows import portfolio_rows
 
 MAX_KEPT_ERRORS = 100
 """With ``errors="collect"``, at most this many row errors are kept (all are counted)."""
 
 ErrorPolicy = Literal["raise", "collect"]
+
+
+class DataFrameLike(Protocol):
+    """A pandas DataFrame as :func:`budget` reads it (typed without importing pandas)."""
+
+    @property
+    def columns(self) -> Any:
+        """The column names."""
+
+    def itertuples(self, index: bool = ..., name: str | None = ...) -> Iterable[tuple[Any, ...]]:
+        """The rows as tuples, the index label first."""
+
+
+Portfolio = Facility | Iterable[Facility | Row | Mapping[str, Any]] | str | os.PathLike[str] | DataFrameLike
+"""What :func:`budget` reads: see :func:`tuoyu_rules.whatif.rows.portfolio_rows`."""
 
 __all__ = ["MAX_KEPT_ERRORS", "budget", "portfolio_budget"]
 
@@ -184,7 +201,7 @@ class _Accumulator:
 
 @in_money_context
 def budget(
-    facilities: Iterable[Facility | Row],
+    facilities: Portfolio,
     *,
     on: dt.date,
     reforms: Sequence[Reform] = (),
@@ -195,8 +212,10 @@ def budget(
 ) -> Budget:
     """Sum the assessments of many facilities, under the law and each of ``reforms``, side by side.
 
-    :param facilities: facilities, or :class:`Row` objects from :func:`read_csv` / :func:`read_jsonl`; read
-        once, lazily (memory stays flat in the number of rows).
+    :param facilities: the portfolio in any form of :func:`tuoyu_rules.whatif.rows.portfolio_rows`: Facility
+        objects, plain dicts, :class:`Row` objects from :func:`read_csv` / :func:`read_jsonl`, a ``.csv``,
+        ``.jsonl`` or ``.ndjson`` path, or a pandas DataFrame with the CSV columns; read once, lazily (memory
+        stays flat in the number of rows). The same facilities in any form give the same budget.
     :param reforms: what-if overlays; each gives one more scenario, named after the reform.
     :param baseline: include the law as it stands as the first scenario (named ``baseline``).
     :param strategy: pin each facility's ranges with ``low``/``mid``/``high`` first (see
@@ -228,25 +247,16 @@ def budget(
         raise InvalidInput("reforms", "nothing to budget: baseline=False and no reform")
     kept: list[RowProblem] = []
     error_count = 0
-    if not isinstance(facilities, Iterable) or isinstance(facilities, str | bytes):  # issue 15: one error family
-        raise WrongType("facilities", f"an iterable of facilities or rows, not a {type(facilities).__name__}")
-    for n, item in enumerate(facilities, start=1):
-        if isinstance(item, Row):
-            if item.problem is not None:
-                if errors == "raise":
-                    problem = item.problem
-                    raise RowError(problem.row, problem.field, problem.message, problem.facility_id)
-                error_count += 1
-                if len(kept) < MAX_KEPT_ERRORS:
-                    kept.append(item.problem)
-                continue
-            facility = item.facility
-            number = item.number
-        else:
-            facility = item
-            number = n
-        if not isinstance(facility, Facility):
-            raise InvalidInput(f"facilities[{number}]", f"expected a tuoyu_rules.Facility, got {type(item).__name__}")
+    for row in portfolio_rows(facilities):
+        facility = row.facility
+        if facility is None:
+            problem = row.problem or RowProblem(row=row.number, field="(row)", message="no facility")
+            if errors == "raise":
+                raise RowError(problem.row, problem.field, problem.message, problem.facility_id)
+            error_count += 1
+            if len(kept) < MAX_KEPT_ERRORS:
+                kept.append(problem)
+            continue
         for acc in scenarios:
             acc.add(_assess_one(facility, on, rounding, acc.reform, strategy))
     return Budget(

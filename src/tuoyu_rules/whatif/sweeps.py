@@ -5,18 +5,16 @@ facility or a portfolio under each (a :class:`~tuoyu_rules.whatif.Budget`), besi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.amounts import AmountRange
 from ..core.errors import InvalidInput
-from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
-from .budgets import budget
+from .budgets import Portfolio, budget
 
 if TYPE_CHECKING:
-    from ..io.readers import Row
     from .budget_results import Budget
 
 __all__ = ["sweep", "sweep_reforms"]
@@ -68,7 +66,7 @@ def _render(table: Mapping[str, Any]) -> str:
 
 @in_money_context
 def sweep(
-    facilities: Facility | Iterable[Facility | Row] | Callable[[], Iterable[Facility | Row]],
+    facilities: Portfolio | Callable[[], Portfolio],
     *,
     on: dt.date,
     parameter: str,
@@ -80,14 +78,10 @@ def sweep(
 
     Returns a :class:`~tuoyu_rules.whatif.Budget` whose first scenario is the baseline and whose others are
     the swept values, in order (each reform named ``parameter = value``). The facilities are read once, all
-    scenarios side by side, so a streamed portfolio stays flat in memory.
+    scenarios side by side, so a streamed portfolio stays flat in memory. ``facilities`` takes every form
+    :func:`~tuoyu_rules.whatif.budget` takes (Facility objects, dicts, a CSV or JSON Lines path, a DataFrame),
+    or a function returning one.
     """
     reforms = sweep_reforms(parameter, values)
-    source: Iterable[Facility | Row]
-    if isinstance(facilities, Facility):
-        source = (facilities,)
-    elif callable(facilities):
-        source = facilities()
-    else:
-        source = facilities
+    source = facilities() if callable(facilities) else facilities
     return budget(source, on=on, reforms=reforms, rounding=rounding, strategy=strategy)
