@@ -31,6 +31,7 @@ from ..io import tables
 from ..io.export import csv_cell, csv_writer
 from ..whatif import Budget, Projection, budget, project, read_csv, read_jsonl, sweep
 from ..whatif.comparison import usable_cities
+from ..whatif.rows import input_format_of
 from .common import (
     BadInput,
     add_file_or_example,
@@ -164,8 +165,9 @@ def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any
 
 
 def _kind(path: str) -> str | None:
-    suffix = Path(path).suffix.lower()
-    return {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(suffix)
+    """A portfolio's format by its name (:func:`~tuoyu_rules.whatif.rows.input_format_of`), or ``json`` for one
+    facility."""
+    return "json" if Path(path).suffix.lower() == ".json" else input_format_of(path)
 
 
 # -- output ----------------------------------------------------------------------------------------------

@@ -129,6 +129,5 @@ def with_reform(version: str, reform: Reform | None) -> str:
     """``version`` (:func:`chain_version`) with the reform's overrides folded into its digest (itself for none)."""
     if reform is None:
         return version
-    data = {"name": reform.name, "overrides": dict(reform.overrides)}
-    digest = _hash((("rules", version.encode()), ("reform", canonical_json(data))))
+    digest = _hash((("rules", version.encode()), ("reform", reform.canonical)))
     return f"{__version__}+rules.{digest[:DIGEST_CHARS]}"

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import itertools
 import json
 import tomllib
@@ -47,6 +48,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .digest import canonical_json
 from .errors import InvalidInput, PolicyDataError, UnknownProgram
 from .jsonio import loads as loads_json
 from .parameters import Choice, DatedValue, Parameter, Ratio, parse_value, ratio_problem
@@ -81,6 +83,12 @@ class Reform:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as plain state (a mappingproxy does not pickle); unpickling gives an equal reform."""
         return _restore, (self.name, self.description, dict(self.overrides), dict(self.data))
+
+    @functools.cached_property
+    def canonical(self) -> bytes:
+        """The name and overrides as canonical JSON bytes: what a rules version folds in (made once per reform,
+        not once per facility assessed under it)."""
+        return canonical_json({"name": self.name, "overrides": dict(self.overrides)})
 
     # -- construction --------------------------------------------------------------------------------
     @classmethod

@@ -112,19 +112,8 @@ def detail(p: Policy) -> JurisdictionDetail:
 
 
 def _program(prog: Program) -> ProgramInfo:
-    return ProgramInfo(
-        id=prog.id,
-        kind=prog.kind,
-        name_zh=prog.name_zh,
-        name_en=prog.name_en,
-        payer=prog.payer,
-        basis=prog.basis,
-        start=prog.start,
-        end=prog.end,
-        designation=prog.designation,
-        matches=prog.matches,
-        citations=prog.citations,
-    )
+    """The programme's own attributes, read by name (``ProgramInfo``'s fields are a subset of ``Program``'s)."""
+    return ProgramInfo.model_validate(prog, from_attributes=True)
 
 
 def _parameter(param: Parameter) -> ParameterInfo:
