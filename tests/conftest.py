@@ -33,6 +33,10 @@ settings.register_profile(
 settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=_SLOW)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
+# The command line's default language follows the environment (TUOYU_LANG, then the locale): tests that run it
+# read English unless they ask for Chinese (--lang zh), whatever the machine's locale.
+os.environ["TUOYU_LANG"] = "en"
+
 DAY = dt.date(2024, 6, 1)
 """A day on which every programme of cn, fujian and xiamen is in force (none states dates)."""
 

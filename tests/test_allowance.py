@@ -127,6 +127,7 @@ def test_prc_nationality_required() -> None:
     assert (allowance.eligible, allowance.months, allowance.total) == (False, 0, Decimal("0.00"))
     assert allowance.by_year == ()
     assert allowance.first_month is None
+    assert allowance.explanation[-1].code == "families.allowance.not_prc_national"
     assert "PRC nationality" in allowance.reasons[-1]
 
 
@@ -134,6 +135,8 @@ def test_born_before_2022_says_why() -> None:
     """Born 2021-12: the 36 months after the birth month end in 2024-12, before the scheme's 2025-01 start."""
     allowance = childcare_allowance(dt.date(2021, 12, 1))
     assert allowance.months == 0
+    assert allowance.explanation[-1].code == "families.allowance.no_rate"
+    assert allowance.explanation[-1].params["start"] == "2025-01-01"
     assert "turned 3 before" in allowance.reasons[-1]
 
 
@@ -166,6 +169,7 @@ def test_a_reform_overlay_changes_the_rate() -> None:
     assert allowance.total == Decimal("3600") + 13 * Decimal("500")
     assert allowance.per_month is None
     assert any(u.what_if for u in allowance.parameters)
+    assert allowance.explanation[-1].code == "families.allowance.what_if"
     assert "what-if" in allowance.reasons[-1]
     assert childcare_allowance(dt.date(2024, 1, 10)).total == Decimal("7500.00")  # the law is untouched
 
@@ -244,6 +248,10 @@ def test_per_year_and_per_month_agree_in_the_data() -> None:
 
 def test_reasons_say_tax_exempt_and_show_the_sum() -> None:
     """Scheme: exempt from personal income tax; the reasons show months × rate = total."""
-    reasons = childcare_allowance(dt.date(2023, 12, 1)).reasons
-    assert "24 months × 300.00 = 7,200.00 (2025-01 to 2026-12)" in reasons
-    assert any("personal income tax" in r for r in reasons)
+    allowance = childcare_allowance(dt.date(2023, 12, 1))
+    total = next(e for e in allowance.explanation if e.code == "families.allowance.total")
+    assert total.params == {"months": "24", "rate": "300.00", "total": "7200.00", "first": "2025-01", "last": "2026-12"}
+    assert "24 months × 300 yuan = 7,200 yuan (2025-01 to 2026-12)" in allowance.reasons
+    assert any("personal income tax" in r for r in allowance.reasons)
+    years = [e.params for e in allowance.explanation if e.code == "families.allowance.year"]
+    assert years == [{"year": str(y), "months": "12", "amount": "3600.00"} for y in (2025, 2026)]

@@ -118,6 +118,8 @@ def test_born_from_2025_three_claims_of_3600() -> None:
     assert (first.year, first.years, first.apply_by) == (None, (2025, 2026), D(2026, 12, 31))
     assert (renewal.year, renewal.years, renewal.apply_by) == (None, (2026, 2027), None)
     assert (last.year, last.years, last.apply_by) == (None, (2027, 2028), None)
+    assert [e.code for e in renewal.explanation] == ["families.claims.renewal_open", "families.claims.cover"]
+    assert renewal.explanation[0].params == {"renewal": "1", "year": "2026", "next_year": "2027"}
     assert any("no last day" in n for n in renewal.notes)
     assert all(c.status is None and c.forfeited is None for c in allowance.claims)
     assert allowance.forfeited is None
@@ -130,6 +132,7 @@ def test_by_year_stays_a_calendar_attribution() -> None:
     allowance = tr.childcare_allowance(D(2025, 3, 15))
     assert [y.months for y in allowance.by_year] == [9, 12, 12, 3]
     assert [c.months for c in allowance.claims] == [12, 12, 12]
+    assert "families.claims.by_year" in [e.code for e in allowance.explanation]
     assert any("by_year attributes the months to calendar years" in r for r in allowance.reasons)
 
 
@@ -165,6 +168,10 @@ def test_before_2025_a_missed_first_claim_forfeits_that_year_only() -> None:
     allowance = tr.childcare_allowance(D(2024, 1, 10), applied=(D(2026, 3, 1), D(2027, 1, 2)))
     assert [(c.year, c.status) for c in allowance.claims] == [(2025, "forfeited"), (2026, "applied"), (2027, "applied")]
     assert allowance.forfeited == YEAR
+    assert [e.code for e in allowance.claims[0].explanation] == [
+        "families.claims.first_before_2025",
+        "families.claims.forfeited",
+    ]
     assert any("视为自动放弃当年申请资格" in n for n in allowance.claims[0].notes)
 
 
@@ -190,7 +197,9 @@ def test_no_first_claim_leaves_the_renewals_undetermined() -> None:
     assert [c.status for c in allowance.claims] == ["forfeited", "undetermined", "undetermined"]
     assert [c.apply_by for c in allowance.claims] == [D(2026, 12, 31), None, None]
     assert allowance.forfeited == YEAR
-    assert any("undetermined" in r and "7,200.00" in r for r in allowance.reasons)
+    undetermined = next(e for e in allowance.explanation if e.code == "families.claims.undetermined_total")
+    assert undetermined.params == {"amount": "7200.00"}
+    assert any("undetermined" in r and "7,200 yuan" in r for r in allowance.reasons)
 
 
 def test_applications_matching_no_claim_are_listed() -> None:
@@ -199,6 +208,8 @@ def test_applications_matching_no_claim_are_listed() -> None:
     late = tr.childcare_allowance(D(2022, 5, 1), applied=(D(2026, 1, 5),))
     assert late.claims[0].status == "forfeited"
     assert late.unmatched == (D(2026, 1, 5),)
+    unmatched = [e.params for e in late.explanation if e.code == "families.claims.unmatched_no_claim"]
+    assert unmatched == [{"day": "2026-01-05", "year": "2026"}]
     assert any("2026-01-05 matches no claim: no claim is made in 2026" in r for r in late.reasons)
     twice = tr.childcare_allowance(D(2022, 5, 1), applied=(D(2025, 6, 1), D(2025, 3, 1)))
     assert (twice.claims[0].application, twice.unmatched) == (D(2025, 3, 1), (D(2025, 6, 1),))
@@ -210,6 +221,10 @@ def test_no_allowance_means_no_claim() -> None:
     assert tr.childcare_allowance(D(2021, 12, 1)).claims == ()
     foreign = tr.childcare_allowance(D(2025, 5, 1), prc_national=False, applied=(D(2025, 9, 1),))
     assert (foreign.claims, foreign.forfeited, foreign.unmatched) == ((), Decimal("0.00"), (D(2025, 9, 1),))
+    assert [e.code for e in foreign.explanation] == [
+        "families.allowance.not_prc_national",
+        "families.claims.unmatched_none_paid",
+    ]
     assert "PRC nationality" in foreign.reasons[0]
 
 

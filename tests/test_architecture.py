@@ -24,7 +24,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "jurisdictions": frozenset({"core"}),
     "families": frozenset({"core"}),
     "compliance": frozenset({"core"}),
-    "batch": frozenset({"core"}),
+    "batch": frozenset({"core", "io"}),
     "io": frozenset({"core"}),
     "whatif": frozenset({"core", "batch", "io"}),
     "cli": frozenset({"core", "families", "compliance", "batch", "io", "whatif", "server", "cli", "<top>"}),

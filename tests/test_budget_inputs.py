@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.io import CSV_COLUMNS
-from tuoyu_rules.whatif import frames
+from tuoyu_rules.io import CSV_COLUMNS, frames
 
 pd: Any = pytest.importorskip("pandas")  # a dev dependency (the optional extra's code path)
 
@@ -209,3 +208,30 @@ def test_a_missing_pandas_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(ImportError, match=r"pip install 'tuoyu_rules\[pandas\]'"):
         tr.budget(frame, on=ON)
     assert frames.is_dataframe(frame)
+
+
+def test_every_input_form_gives_the_same_tally_and_assessments(files: dict[str, Path]) -> None:
+    """Issue 17: the batch path takes the portfolio forms too (``tr.tally`` given ``tr.read_csv`` rows failed with a
+    raw pydantic error, given a DataFrame with "invalid JSON"): the same totals, and the same assessments in order,
+    whatever the form."""
+    facilities = [tr.Facility.model_validate(r) for r in _records()]
+    expected = tr.tally(facilities, on=ON)
+    assessed = [a.model_copy(update={"facility": None}) for a in tr.assess_many(facilities, on=ON)]
+    assert sum(t.eligible for t in expected.values()) > 100
+    for form, given in _forms(files).items():
+        if form == "generator of dicts":
+            given = (r for r in _records())
+        assert tr.tally(given, on=ON) == expected, form
+    for form, given in _forms(files).items():
+        got = [a.model_copy(update={"facility": None}) for a in tr.assess_many(given, on=ON)]
+        assert got == assessed, form
+
+
+def test_a_bad_line_of_a_file_is_named_by_its_line_in_a_tally(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(_csv_text([HANGZHOU, {**HANGZHOU, "enrolled": 99}]), encoding="utf-8")
+    with pytest.raises(tr.TallyError) as caught:
+        tr.tally(path, on=ON)
+    assert caught.value.line == 3  # the header is line 1
+    assert caught.value.field == "line 3"
+    assert "enrolled" in caught.value.problem

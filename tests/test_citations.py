@@ -7,7 +7,10 @@ our own words and a confidence, never an invented quote.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -15,8 +18,17 @@ from pydantic import ValidationError
 
 import tuoyu_rules as tr
 from tuoyu_rules.core.citations import lowest_confidence
+from tuoyu_rules.core.loading import builtin_sources
 
 SEED_FILES = ("000_c1cdc2b76565fa65.txt", "001_5cab603ce49ea5b0.txt", "003_19185ccd5e50f847.txt")
+SEED_000 = "全国总工会女职工部特约刊登: 全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会"
+"""Seed 000 as a reader knows it (its header and headline); citations never name the seed file."""
+
+
+def seed_file_of() -> dict[str, str]:
+    """A seed document's name (a citation's ``source``) -> its file, from ``sources.toml`` (for maintainers)."""
+    return {src["document"]: src["file"] for src in builtin_sources().values() if "file" in src}
+
 
 # The clauses of the seed rules these tests cover, copied from seed 000 (ASCII commas, as in the file).
 SEED_QUOTES = {
@@ -49,7 +61,7 @@ def test_seed_rules_quote_the_seed_clause_exactly(cid: str, quote: str) -> None:
     """The four seed clauses of the national and Xiamen rules, as they stand in seed 000."""
     c = cite(cid.split(".")[0], cid)
     assert c.quote == quote
-    assert c.source == "000_c1cdc2b76565fa65.txt"
+    assert c.source == SEED_000
     assert c.confidence == "official"
     assert c.clause
 
@@ -68,14 +80,47 @@ def test_every_seed_citation_quotes_its_seed_verbatim() -> None:
     root = seeds_dir()
     if root is None:
         pytest.skip("seed documents not available (set TUOYU_SEEDS)")
-    texts = {name: (root / name).read_text("utf-8") for name in SEED_FILES}
+    files = seed_file_of()
+    assert sorted(files.values()) == sorted(SEED_FILES)
+    texts = {name: (root / file).read_text("utf-8") for name, file in files.items()}
     checked = 0
     for c in all_citations():
         if c.source in texts:
             checked += 1
             assert c.quote, f"{c.id}: a seed citation must quote the seed"
-            assert c.quote in texts[c.source], f"{c.id}: quote not found verbatim in {c.source}"
+            assert c.quote in texts[c.source], f"{c.id}: quote not found verbatim in {files[c.source]}"
     assert checked >= len(SEED_QUOTES)
+
+
+def test_citations_name_documents_never_files() -> None:
+    """Contract: "Citations name the source by its title, issuing body, date, document number (文号) and address
+    where known; never by an internal file name." Seed 000 is named by its header and headline."""
+    for c in all_citations():
+        assert not c.source.endswith((".txt", ".md", ".pdf", ".html")), c.id
+        assert all(file.removesuffix(".txt") not in c.model_dump_json() for file in SEED_FILES), c.id
+    seed = cite("cn", "cn.seed_award")
+    assert seed.source == SEED_000
+    assert seed.title in seed.source
+    assert seed.number is None  # neither is known for seed 000: absent, never invented
+    assert seed.url is None
+
+
+def test_a_document_number_is_given_where_known() -> None:
+    """国卫人口发〔2019〕58号 (托育机构设置标准（试行）) and 杭卫发〔2022〕68号: the only numbers the sources give."""
+    numbers = {c.number for c in all_citations() if c.number is not None}
+    assert numbers == {"国卫人口发〔2019〕58号", "杭卫发〔2022〕68号"}
+    for c in all_citations():
+        if c.number is not None:
+            assert c.number in c.source, c.id
+    assert all(c.url is None for c in all_citations())  # no address of any source is known
+
+
+def test_no_source_copies_its_file_into_a_citation() -> None:
+    """A source's ``file`` (the seed a maintainer checks quotes against) stays in sources.toml."""
+    for sid, src in builtin_sources().items():
+        if "file" in src:
+            assert src["file"] not in src["document"], sid
+    assert "file" not in tr.Citation.model_fields
 
 
 def test_every_citation_is_complete_and_short() -> None:
@@ -116,6 +161,12 @@ def test_citation_fields_are_validated() -> None:
         tr.Citation.model_validate({**base, "source": ""})
     with pytest.raises(ValidationError):
         tr.Citation.model_validate({**base, "page": 3})
+    with pytest.raises(ValidationError):
+        tr.Citation.model_validate({**base, "url": "example.org/notice"})  # an address is a http(s) URL
+    with pytest.raises(ValidationError):
+        tr.Citation.model_validate({**base, "number": ""})
+    numbered = tr.Citation.model_validate({**base, "number": "杭卫发〔2022〕68号", "url": "https://example.org/n"})
+    assert (numbered.number, numbered.url) == ("杭卫发〔2022〕68号", "https://example.org/n")
     c = tr.Citation.model_validate(base)
     with pytest.raises(ValidationError):
         c.quote = "other"  # type: ignore[misc]
@@ -134,3 +185,70 @@ def test_program_citations_start_with_the_seed_clause() -> None:
     program = tr.get_policy("xiamen").program("xiamen.construction_subsidy")
     assert program.citations[0].quote == SEED_QUOTES["xiamen.seed_construction"]
     assert {c.id for c in program.citations[1:]} == {"xiamen.tiers_workers_daily", "xiamen.tiers_haixi"}
+
+
+# -- no result names a seed file -------------------------------------------------------------------------------
+
+SEED_MARKS = (".txt", *(name.split("_", 1)[1].removesuffix(".txt") for name in SEED_FILES))
+"""What would betray a file name in a result: the suffix, and each seed's hash (``c1cdc2b76565fa65``...)."""
+ON = dt.date(2024, 6, 1)
+
+
+def _example(name: str) -> str:
+    return resources.files("tuoyu_rules.examples").joinpath(name).read_text(encoding="utf-8")
+
+
+def _results_of_the_examples() -> dict[str, str]:
+    """Every bundled example's result, as JSON: the facilities assessed, the reform applied to the Xiamen
+    example, the portfolio budgeted (under the law and the reform)."""
+    names = sorted(e.name for e in resources.files("tuoyu_rules.examples").iterdir() if not e.name.startswith("_"))
+    base = tr.Facility.model_validate_json(_example("xiamen.json"))
+    out: dict[str, str] = {}
+    for name in names:
+        if name.endswith(".reform.json"):
+            reform = tr.Reform.loads(_example(name))
+            out[name] = tr.assess(base, on=ON, reform=reform).model_dump_json()
+            compared = tr.compare(base, on=ON, reform=reform).to_json_data()
+            out[f"{name} (compare)"] = json.dumps(compared, ensure_ascii=False)
+        elif name.endswith(".jsonl"):
+            rows = [json.loads(line) for line in _example(name).splitlines() if line.strip()]
+            reform = tr.Reform.loads(_example("xiamen_operating_up.reform.json"))
+            out[name] = tr.portfolio_budget(rows, on=ON, reforms=[reform]).model_dump_json()
+        elif name.endswith(".json"):
+            facility = tr.Facility.model_validate_json(_example(name))
+            for lang in ("en", "zh"):
+                out[f"{name} ({lang})"] = tr.assess(facility, on=ON, lang=lang).model_dump_json()
+    assert len(out) >= len(names)
+    return out
+
+
+def _a_facility_per_city() -> dict[str, str]:
+    """A facility in every city and district, with every fact a rule may read given, in both languages."""
+    out: dict[str, str] = {}
+    for jid in tr.list_jurisdictions():
+        if tr.get_policy(jid).level not in ("city", "district"):
+            continue
+        facility = tr.Facility(
+            jurisdiction=jid, mode="self_run", self_built=True, places=40, enrolled=30, embedded=True,
+            full_day=True, first_intake=10, staff_puhui_fees=True, classes=(10, 10, 10), registered=True,
+            filed=True, full_day_enrolled=30, staff_children=12, union_dues_paid=True, accepted=True,
+        )  # fmt: skip
+        for on in (ON, dt.date(2026, 2, 1)):
+            for lang in ("en", "zh"):
+                out[f"{jid} {on} ({lang})"] = tr.assess(facility, on=on, lang=lang).model_dump_json()
+    return out
+
+
+def test_no_result_ever_names_a_seed_file() -> None:
+    """Contract: citations never name a source by an internal file name. Every bundled example's result and a
+    facility per city, dumped to JSON, hold neither ``.txt`` nor a seed's hash; and the seed documents are
+    cited there (by their names)."""
+    results = {**_results_of_the_examples(), **_a_facility_per_city()}
+    for what, text in results.items():
+        for mark in SEED_MARKS:
+            assert mark not in text, f"{what}: {mark!r} in the result"
+    cited = "".join(results.values())
+    for name in seed_file_of():
+        assert json.dumps(name, ensure_ascii=False) in cited, f"no result cites {name}"
+    allowance = tr.childcare_allowance(dt.date(2024, 1, 15)).model_dump_json()
+    assert not any(mark in allowance for mark in SEED_MARKS)

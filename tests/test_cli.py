@@ -26,6 +26,11 @@ FACILITY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUOYU_LANG", "en")  # these tests read the English output, whatever the locale
+
+
 def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(stdin))

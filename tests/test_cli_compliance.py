@@ -16,6 +16,7 @@ import tuoyu_rules.cli.compliance as cli_compliance
 @pytest.fixture(autouse=True)
 def _wired(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "_EXTENSIONS", (cli_compliance,))
+    monkeypatch.setenv("TUOYU_LANG", "en")  # these tests read the English output, whatever the locale
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:

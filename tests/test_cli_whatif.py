@@ -20,6 +20,7 @@ FACILITY = str(EXAMPLES / "xiamen.json")
 @pytest.fixture(autouse=True)
 def _wired(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "_EXTENSIONS", (cli_whatif,))
+    monkeypatch.setenv("TUOYU_LANG", "en")  # these tests read the English output, whatever the locale
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:

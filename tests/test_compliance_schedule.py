@@ -206,6 +206,9 @@ def test_demonstration_sites_short_after_the_deadline_is_a_breach() -> None:
     report = chengdu_target_progress({"武侯区": 1}, city_demonstration_sites=9, on=D(2026, 1, 1))
     (finding,) = report.for_rule(SITES)
     assert finding.outcome == "breach"
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.targets.sites_short_late"
+    assert finding.explanation.params["short"] == "1"
     assert "1 short" in finding.message
     assert report.compliant is False
 

@@ -23,7 +23,8 @@ from tuoyu_rules.compliance import (
 )
 
 P = "chengdu.union_fund_rules."
-SEED003 = "003_19185ccd5e50f847.txt"
+SEED003 = "成都市总工会: 关于积极推动有条件的用人单位为职工提供托育服务的工作方案"
+"""Seed 003 (file 003_19185ccd5e50f847.txt), as citations name it: by its issuer and title."""
 
 
 def item(**over: Any) -> dict[str, Any]:
@@ -219,7 +220,10 @@ def test_budget_broken_one_fen_over() -> None:
     report = check(item(amount="30000.00"), item(amount="20000.01"), budget="50000")
     (finding,) = report.for_rule(P + "budget")
     assert finding.outcome == "breach"
-    assert "0.01 over" in finding.message
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.spending.over_budget"
+    assert finding.explanation.params == {"total": "50000.01", "over": "0.01", "budget": "50000.00"}
+    assert "0.01 yuan over" in finding.message
     assert finding.concerns == "budget"
 
 
@@ -227,7 +231,9 @@ def test_budget_broken_without_a_budget() -> None:
     """「不得无预算…支出」: spending with no budget breaks it."""
     report = check(budget=None)
     assert report.outcomes(P + "budget") == ("breach",)
-    assert "no budget" in report.for_rule(P + "budget")[0].message
+    explanation = report.for_rule(P + "budget")[0].explanation
+    assert explanation is not None
+    assert explanation.code == "compliance.spending.no_budget"
 
 
 def test_no_budget_needed_when_nothing_is_spent() -> None:
@@ -269,6 +275,8 @@ def test_eight_prohibitions_are_a_reminder_never_checked_item_by_item() -> None:
     for report in (check(), check(item(settlement="cash"))):
         (finding,) = report.for_rule(P + "eight_prohibitions")
         assert finding.outcome == "cannot_check"
+        assert finding.explanation is not None
+        assert finding.explanation.code == "compliance.spending.eight_prohibitions"
         assert "八不准" in finding.message
         assert "cannot be checked item by item" in finding.message
         assert {c.id for c in finding.citations} >= {"chengdu.fund_eight_prohibitions"}

@@ -120,6 +120,9 @@ def test_carer_ratio_broken_one_child_over(kind: str) -> None:
     (finding,) = report.for_rule(CN + "carer_ratio")
     assert finding.outcome == "breach"
     assert finding.concerns == "classes[0].carers"
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.class.ratio_short"
+    assert finding.explanation.params["need"] == "3"
     assert "(3 carers)" in finding.message
 
 
@@ -201,6 +204,8 @@ def test_family_point_broken_with_six_infants_must_register() -> None:
     report = family(6, 2)
     (finding,) = report.for_rule(FAM + "max_children")
     assert finding.outcome == "breach"
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.family_point.over"
     assert "must register as a childcare facility" in finding.message
 
 
@@ -260,6 +265,8 @@ def test_hangzhou_one_limit_exceeded_is_a_breach_when_each_limit_binds() -> None
     (finding,) = report.for_rule(HZ)
     assert finding.outcome == "breach"
     assert finding.concerns == "children"
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.hangzhou.children_exceeded"
     assert "either_limit" in finding.message
 
 
@@ -318,6 +325,8 @@ def test_area_without_a_minimum_cannot_be_checked_there_is_no_national_rule() ->
     report = check_facility_standards(on=ON, places=100, building_area_m2=1000)
     (finding,) = report.for_rule("area_per_place")
     assert finding.outcome == "cannot_check"
+    assert finding.explanation is not None
+    assert finding.explanation.code == "compliance.area.no_minimum"
     assert "no national minimum" in finding.message
 
 

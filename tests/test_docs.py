@@ -36,6 +36,7 @@ import pytest
 
 import tuoyu_rules as tr
 import tuoyu_rules.cli.app as cli
+from tuoyu_rules.core.messages import glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -244,7 +245,6 @@ def test_getting_started_has_the_readme_commands_verbatim() -> None:
 
 
 GLOSSARY_TERMS = {
-    "用人单位": "employer",
     "托育机构": "facility",
     "托位": "places",
     "自建": "self_built",
@@ -256,29 +256,44 @@ GLOSSARY_TERMS = {
     "社区共建": "community_co_built",
     "工会阵地灵活托": "union_venue",
     "普惠": "puhui",
-    "爱心托育用人单位": "caring employer",
+    "爱心托育用人单位": "caring_employer",
     "示范点": "demonstration site",
     "配套": "matching",
     "工会经费": "union funds",
     "备案": "filing",
-    "登记": "registration",
+    "登记": "registered",
 }
+"""The digest's vocabulary, as the glossary page gives it: a Chinese term and its identifier or English."""
+
+
+def _glossary_page() -> str:
+    page: str = _gen_docs().glossary_page()
+    return page
 
 
 def test_glossary_has_the_vocabulary() -> None:
-    rows = [
-        line
-        for line in (DOCS / "reference" / "glossary.md").read_text(encoding="utf-8").splitlines()
-        if line.startswith("|")
-    ]
+    rows = [line for line in _glossary_page().splitlines() if line.startswith("|")]
     for zh, en in GLOSSARY_TERMS.items():
         assert any(zh in row and en in row for row in rows), f"glossary lacks {zh} / {en}"
 
 
 def test_every_mode_is_in_the_glossary() -> None:
-    text = (DOCS / "reference" / "glossary.md").read_text(encoding="utf-8")
+    text = _glossary_page()
     for mode in tr.MODES:
         assert f"`{mode}`" in text
+
+
+def test_the_glossary_page_is_the_glossary_file() -> None:
+    """A term is translated once, in core/glossary.toml: the page is made from it at build time (no hand-written
+    copy in docs/), and every term is on it with both texts."""
+    assert not (DOCS / "reference" / "glossary.md").exists()
+    gen = _gen_docs()
+    rows = {line for line in _glossary_page().splitlines() if line.startswith("| `")}
+    for key, (zh, en) in glossary().items():
+        name = key.rpartition(".")[2]
+        assert any(row.startswith(f"| `{name}` | {gen.esc(zh)} | {gen.esc(en)} |") for row in rows), (
+            f"glossary page lacks {key}"
+        )
 
 
 def test_changelog_page_includes_the_changelog() -> None:
@@ -292,6 +307,7 @@ def test_nav_lists_every_hand_written_page() -> None:
     for page in _pages():
         rel = page.relative_to(DOCS).as_posix()
         assert rel in nav, f"{rel} is not in the nav of mkdocs.yml"
+    assert "reference/glossary.md" in nav  # generated (tools/gen_docs.py), listed all the same
 
 
 # -- the generator and the build ----------------------------------------------------------------------------
@@ -311,6 +327,7 @@ def test_generated_pages_cover_the_api_modules() -> None:
     for module in ("core.engine", "core.models", "core.results", "io.schema"):
         assert f"reference/api/{module}.md" in generated
     assert "reference/schema.md" in generated
+    assert "reference/glossary.md" in generated
     assert "reference/schema/Facility.schema.json" in generated
 
 

@@ -17,6 +17,7 @@ import pytest
 
 import tuoyu_rules as tr
 from strategies import city_ids, facility_jurisdictions
+from tuoyu_rules.core.messages import msg
 from tuoyu_rules.core.parameters import Ratio
 
 DAY = dt.date(2024, 6, 1)
@@ -293,4 +294,4 @@ def test_the_assessment_rounding_mode_reaches_matching(mode: str, low: str, high
     )
     outcome = ctx.match(grant, Ratio(Decimal("0.5"), exact=True))
     assert (outcome.amount.low, outcome.amount.high) == (Decimal(low), Decimal(high))
-    assert any(f"rounded to the fen ({mode})" in r for r in outcome.reasons)
+    assert msg("core.rounded", what="matching_amount", rounding=mode) in outcome.reasons

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 import tuoyu_rules as tr
-from tuoyu_rules.core import engine
+from tuoyu_rules.core import boundary, engine
 from tuoyu_rules.core.context import RuleContext
+from tuoyu_rules.core.messages import msg
 from tuoyu_rules.core.policy import Outcome, Policy
 
 DAY = dt.date(2024, 6, 1)
@@ -95,14 +96,20 @@ def test_a_designation_amount_outside_the_range_in_force_is_not_applied() -> Non
     f = facility("weifang", tr.Designation("weifang.caring_employer", 2023, "40000"))
     e = tr.assess(f, on=DAY, reform=reform.build()).entitlement("weifang.caring_employer_award")
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.of("10000", "20000"))
-    assert any(
-        re.fullmatch(
-            r"the designation's amount 40000\.00 is not .*20000\.00.*, the range in force on 2024-06-01; "
-            r"it is not applied",
-            r,
-        )
-        for r in e.reasons
-    ), e.reasons
+    outside = [x for x in e.explanation if x.code == "core.pin.designation_outside"]
+    assert [x.params for x in outside] == [
+        {
+            "amount": "40000.00",
+            "field": "designations[weifang.caring_employer].amount",
+            "range": "10000.00..20000.00",
+            "on": "2024-06-01",
+        }
+    ]
+    assert re.fullmatch(
+        r"the designation's amount 40,000 yuan .* is not .*20,000 yuan, the range in force on 2024-06-01; "
+        r"it is not applied",
+        outside[0].en,
+    ), outside[0].en
 
 
 def test_a_pins_argument_outside_the_range_is_an_error_naming_the_pin() -> None:
@@ -120,14 +127,20 @@ def test_a_pins_argument_outside_the_range_is_an_error_naming_the_pin() -> None:
         "weifang.caring_employer_award"
     )
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.of("10000", "20000"))
-    assert any(
-        re.fullmatch(
-            r"the pinned amount \(pins\[weifang\.caring_employer_award\]\) 40000\.00 is not .*20000\.00.*, the range "
-            r"in force on 2024-06-01; it is not applied",
-            r,
-        )
-        for r in e.reasons
-    ), e.reasons
+    outside = [x for x in e.explanation if x.code == "core.pin.outside"]
+    assert [x.params for x in outside] == [
+        {
+            "amount": "40000.00",
+            "field": "pins[weifang.caring_employer_award]",
+            "range": "10000.00..20000.00",
+            "on": "2024-06-01",
+        }
+    ]
+    assert re.fullmatch(
+        r"the pinned amount 40,000 yuan \(pins\[weifang\.caring_employer_award\]\) is not .*20,000 yuan, the range "
+        r"in force on 2024-06-01; it is not applied",
+        outside[0].en,
+    ), outside[0].en
 
 
 # -- what-if reasons --------------------------------------------------------------------------------------------
@@ -160,8 +173,14 @@ def test_a_reform_is_named_in_the_assessment_and_only_in_the_entries_it_changes(
 def test_a_foreign_designation_note_names_the_designation_its_owner_and_the_place() -> None:
     f = facility("xiamen", tr.Designation("hangzhou.puhui", 2023), tr.Designation("cn.caring_employer", 2022))
     a = tr.assess(f, on=DAY)
+    assert [(x.code, x.params) for x in a.explanation] == [
+        (
+            "core.designation.other_layer",
+            {"designation": "hangzhou.puhui", "year": "2023", "owner": "hangzhou", "target": "xiamen"},
+        )
+    ]
     assert a.notes == (
-        "designation hangzhou.puhui (2023) belongs to 'hangzhou', which is not a layer of 'xiamen'; it is not applied",
+        "designation hangzhou.puhui (2023) belongs to hangzhou, which is not a layer of xiamen; it is not applied",
     )
 
 
@@ -203,8 +222,8 @@ def test_a_library_error_from_a_rule_passes_through(monkeypatch: pytest.MonkeyPa
 
 
 def test_an_unknown_payer_has_no_names() -> None:
-    assert engine._payer_names("nobody.union", tr.chain("xiamen")) == ("", "")
-    assert engine._payer_names("fujian.union", tr.chain("xiamen"))[0] == "福建省总工会"
+    assert boundary.payer_names("nobody.union", tr.chain("xiamen")) == ("", "")
+    assert boundary.payer_names("fujian.union", tr.chain("xiamen"))[0] == "福建省总工会"
 
 
 # -- what a rule returns: the engine's boundary, message by message (mutation testing, issue 18) ---------------------
@@ -225,7 +244,7 @@ def _forged(low: object, high: object = None, allowed: object = None) -> tr.Amou
 
 
 def _bad(outcome: object) -> str | None:
-    return engine._outcome_problem(outcome, _grant())
+    return boundary.outcome_problem(outcome, _grant())
 
 
 @pytest.mark.parametrize(
@@ -259,11 +278,11 @@ def _bad(outcome: object) -> str | None:
         ),
         (
             Outcome("eligible", GRANT_RANGE, ["r"]),  # type: ignore[arg-type]
-            "returned reasons that are not a tuple of str: list",
+            "returned reasons that are not a tuple of messages (or str): list",
         ),
         (
             Outcome("eligible", GRANT_RANGE, (1,)),  # type: ignore[arg-type]
-            "returned reasons that are not a tuple of str: tuple",
+            "returned reasons that are not a tuple of messages (or str): tuple",
         ),
         (
             Outcome("undetermined", GRANT_RANGE, ("r",), (None,)),  # type: ignore[arg-type]
@@ -290,6 +309,7 @@ def test_each_bad_outcome_is_named_exactly(outcome: object, problem: str) -> Non
         Outcome("eligible", _forged(Decimal("1.00"), None), ("r",)),  # no upper bound: the high is not checked
         Outcome("eligible", GRANT_RANGE, ("r",), payer="xiamen.union", basis="per_year"),
         Outcome("undetermined", GRANT_RANGE, ("r",), ("enrolled",)),
+        Outcome("eligible", GRANT_RANGE, (msg("xiamen.operating.accepted"), "r")),  # messages, or a plugin's str
     ],
 )
 def test_a_good_outcome_passes(outcome: Outcome) -> None:
@@ -312,12 +332,12 @@ def test_a_good_outcome_passes(outcome: Outcome) -> None:
     ],
 )
 def test_an_amount_of_the_library_is_exact_whole_fen_and_in_range(value: Decimal, problem: str | None) -> None:
-    assert engine._money_problem(value) == problem
+    assert boundary.money_problem(value) == problem
 
 
 def test_a_plugin_rule_error_names_the_plugin_and_the_rule() -> None:
     plugin = dataclasses.replace(tr.get_policy("xiamen"), id="plugville")
-    error = engine._rule_error(_grant(), plugin, "returned a float, not a tuoyu_rules.Outcome")
+    error = boundary.rule_error(_grant(), plugin, "returned a float, not a tuoyu_rules.Outcome")
     assert type(error) is tr.PluginRuleError
     assert error.plugin == "plugville"
     assert str(error) == (
@@ -440,10 +460,14 @@ def _matched(jid: str, designation: str, year: int) -> tuple[RuleContext, tr.Ent
 def test_a_match_says_exactly_or_at_least_with_the_ratio_written_out() -> None:
     ctx, grant = _matched("weifang", "weifang.caring_employer", 2023)
     exact = ctx.match(grant, dataclasses.replace(_ratio(), value=Decimal("1"), exact=True))
-    assert exact.reasons[0] == (f"exactly 1:1 of {grant.program} ({grant.amount.format()}), paid by {ctx.payer}")
+    assert exact.reasons[0] == msg(
+        "core.match.exact", ratio="1", program=grant.program, amount=grant.amount, payer=ctx.payer
+    )
     assert exact.amount == grant.amount
     minimum = ctx.match(grant, dataclasses.replace(_ratio(), value=Decimal("0.0000001"), exact=False))
-    assert minimum.reasons[0].startswith(f"at least 0.0000001:1 of {grant.program} (")
+    assert minimum.reasons[0] == msg(
+        "core.match.at_least", ratio="0.0000001", program=grant.program, amount=grant.amount, payer=ctx.payer
+    )
     assert minimum.amount.high is None
     assert minimum.amount.allowed is None
 
@@ -453,7 +477,7 @@ def test_a_match_of_an_undetermined_grant_is_undetermined_with_the_grant_s_missi
     open_grant = grant.model_copy(update={"status": "undetermined", "missing": ("designations[x].amount",)})
     outcome = ctx.match(open_grant, dataclasses.replace(_ratio(), value=Decimal("1"), exact=True))
     assert outcome.status == "undetermined"
-    assert outcome.reasons[-1] == "the matched grant is undetermined"
+    assert outcome.reasons[-1] == msg("core.match.grant_undetermined", program=grant.program)
     assert outcome.missing == ("designations[x].amount",)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.io.export import tables, to_csv, to_dataframe, to_excel, write_csv
+from tuoyu_rules.io.names import payer_names, program_names
 from tuoyu_rules.whatif import budget, compare, pin, project
 
 DAY = dt.date(2024, 6, 1)
@@ -89,7 +90,7 @@ def test_dataframe_keeps_decimals() -> None:
     pytest.importorskip("pandas")
     df = to_dataframe(budget([F], on=DAY), table="by_payer")
     assert list(df.columns) == [
-        *("scenario", "reform", "payer", "basis", "low", "high", "undetermined"),
+        *("scenario", "reform", "payer", "payer_zh", "payer_en", "basis", "low", "high", "undetermined"),  # issue 14
         *("received", "owed_low", "owed_high"),  # issue 15: what has been paid, what is owed
     ]
     assert all(isinstance(v, Decimal) for v in df["low"])
@@ -109,3 +110,55 @@ def test_excel_workbook_has_a_sheet_per_table(tmp_path: Path) -> None:
     low = header.index("low")
     values = [ws.cell(row=r, column=low + 1).value for r in range(2, ws.max_row + 1)]
     assert Decimal(str(max(values))) == Decimal("100000")
+
+
+# -- names beside ids, headers in either language (issue 14) -------------------------------------------------
+CONSTRUCTION = "xiamen.construction_subsidy"
+
+
+def test_programmes_and_payers_have_their_names_beside_their_ids() -> None:
+    policy = tr.get_policy("xiamen")
+    program = policy.program(CONSTRUCTION)
+    payer = policy.payers["xiamen.union"]
+    results = {
+        "by_program": budget([F], on=DAY),
+        "lines": project(F, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+        "entries": tr.assess(F, on=DAY),
+        "choices": pin(F, on=DAY, strategy="mid"),
+    }
+    for table, result in results.items():
+        row = next(r for r in rows(to_csv(result, table=table)) if r["program"] == CONSTRUCTION)
+        assert (row["name_zh"], row["name_en"]) == (program.name_zh, program.name_en), table
+        if table != "choices":
+            assert (row["payer"], row["payer_zh"], row["payer_en"]) == ("xiamen.union", payer.name_zh, payer.name_en)
+    by_payer = rows(to_csv(results["by_program"], table="by_payer"))
+    assert {r["payer_zh"] for r in by_payer} >= {"厦门市总工会", "中华全国总工会"}
+
+
+def test_an_id_no_jurisdiction_declares_has_empty_names() -> None:
+    assert program_names("nowhere.grant") == ("", "")
+    assert payer_names("nowhere.union") == ("", "")
+    assert payer_names("cn.acftu+sichuan.union")[0] == "中华全国总工会与四川省总工会"
+
+
+def test_headers_in_chinese_with_the_same_cells() -> None:
+    b = budget([F], on=DAY)
+    en, zh = to_csv(b, table="by_program").splitlines(), to_csv(b, table="by_program", lang="zh").splitlines()
+    assert en[1:] == zh[1:]
+    assert zh[0].split(",")[:6] == ["情景", "改革方案", "项目编号", "项目名称", "项目英文名称", "类别"]
+    assert to_csv(b).splitlines()[0].startswith("table,scenario,")
+    assert to_csv(b, lang="zh").splitlines()[0].startswith("表,情景,")
+    with pytest.raises(tr.InvalidInput, match="lang"):
+        to_csv(b, lang="fr")  # type: ignore[arg-type]
+
+
+def test_dataframe_and_workbook_headers_in_chinese(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    openpyxl = pytest.importorskip("openpyxl")
+    b = budget([F], on=DAY)
+    df = to_dataframe(b, table="by_payer", lang="zh")
+    assert list(df.columns)[:5] == ["情景", "改革方案", "支付方编号", "支付方名称", "支付方英文名称"]
+    assert list(df["支付方编号"]) == list(to_dataframe(b, table="by_payer")["payer"])
+    wb = openpyxl.load_workbook(to_excel(b, tmp_path / "zh.xlsx", lang="zh"))
+    assert wb.sheetnames == ["by_payer", "by_program", "row_errors", "summary"]  # sheets keep the tables' ids
+    assert [c.value for c in wb["summary"][1]] == ["机构数", "未计入的行数", "列出的未计入行数"]

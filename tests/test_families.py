@@ -69,7 +69,9 @@ def test_qianan_employees_children_at_half_price_with_the_200_allowance() -> Non
     illustrative market price of 1,800: half price 900.00, less 200 a month: the parent bears 700.00."""
     quote = parent_fee(1800, share="0.5", allowance_monthly=200)
     assert (quote.fee, quote.allowance_monthly, quote.net) == (Decimal("900.00"), Decimal("200.00"), Decimal("700.00"))
-    assert any("200.00" in step and "700.00" in step for step in quote.steps)
+    step = next(e for e in quote.explanation if e.code == "families.fee.allowance")
+    assert step.params == {"allowance": "200.00", "fee": "900.00", "net": "700.00"}
+    assert any("200 yuan" in step and "700 yuan" in step for step in quote.steps)
 
 
 def test_henan_college_flat_fee_of_800() -> None:
@@ -79,7 +81,9 @@ def test_henan_college_flat_fee_of_800() -> None:
         assert quote.fee == Decimal("800.00")
         assert quote.flat == Decimal("800.00")
         assert quote.share is None
-    assert "market price is not used" in parent_fee("1500", flat=800).steps[1]
+    flat = parent_fee("1500", flat=800)
+    assert flat.explanation[1].code == "families.fee.flat"
+    assert "market price is not used" in flat.steps[1]
 
 
 def test_no_share_no_flat_is_the_market_price() -> None:
@@ -95,6 +99,8 @@ def test_chengdu_cap_is_checked_not_applied() -> None:
     assert over.fee == Decimal("1700.00")
     assert over.within_cap is False
     assert over.over_cap == Decimal("200.00")
+    assert over.explanation[-1].code == "families.fee.over_cap"
+    assert over.explanation[-1].params == {"cap": "1500.00", "fee": "1700.00", "over": "200.00"}
     assert "not lowered" in over.steps[-1]
     at = parent_fee("2000", share="0.75", cap="1500")
     assert (at.fee, at.within_cap, at.over_cap) == (Decimal("1500.00"), True, Decimal("0.00"))
@@ -114,11 +120,13 @@ def test_rounding_once_to_the_fen_and_said() -> None:
     up = parent_fee("333.33", share="0.5")
     assert up.fee == Decimal("166.67")
     assert up.rounded is True
+    assert any(e.code == "families.fee.rounded" and e.params["rounding"] == "ROUND_HALF_UP" for e in up.explanation)
     assert any("rounded once to the fen (ROUND_HALF_UP)" in s for s in up.steps)
     even = parent_fee("333.33", share="0.5", rounding="ROUND_HALF_EVEN")
     assert even.fee == Decimal("166.66")
     exact = parent_fee("333.34", share="0.5")
     assert exact.rounded is False
+    assert "families.fee.rounded" not in [e.code for e in exact.explanation]
     assert not any("rounded" in s for s in exact.steps)
 
 
@@ -158,6 +166,8 @@ def test_allowance_above_the_fee_leaves_zero() -> None:
     """Net is never below 0: an allowance of 200 against a flat fee of 150 leaves 0.00, the excess unpaid."""
     quote = parent_fee("1000", flat="150", allowance_monthly="200")
     assert quote.net == Decimal("0.00")
+    assert quote.explanation[-2].code == "families.fee.allowance_exceeds"
+    assert quote.explanation[-2].params["excess"] == "50.00"
     assert "not counted" in quote.steps[-2]
 
 
@@ -282,7 +292,10 @@ def test_alliance_higher_price_breaks_the_rule() -> None:
     check = alliance_price_check(1500, 1800)
     assert (check.same_price, check.complies, check.difference) == (False, False, Decimal("300.00"))
     assert check.missing == ("own_staff_placed",)
-    assert "300.00 more" in check.reasons[0]
+    assert check.explanation[0].code == "families.alliance.member_pays_more"
+    assert check.explanation[0].params == {"member": "1800.00", "difference": "300.00", "own": "1500.00"}
+    assert "300 yuan more" in check.reasons[0]
+    assert check.explanation[1].code == "families.alliance.placed_not_supplied"
 
 
 def test_alliance_own_staff_first() -> None:
@@ -290,6 +303,7 @@ def test_alliance_own_staff_first() -> None:
     check = alliance_price_check(1500, 1500, own_staff_placed=False)
     assert check.same_price is True
     assert check.complies is False
+    assert [e.code for e in check.explanation] == ["families.alliance.same_price", "families.alliance.not_placed"]
     with pytest.raises(InvalidInput, match=r"^own_staff_placed:"):
         alliance_price_check(1500, 1500, own_staff_placed="yes")  # type: ignore[arg-type]
 
@@ -303,6 +317,8 @@ def test_alliance_fee_is_the_own_staff_fee() -> None:
     assert quote.market_monthly == Decimal("2000.00")
     assert quote.net == Decimal("900.00")
     assert quote.citations[0].id == "hangzhou.seed_alliance_price"
+    assert quote.explanation[0].code == "families.alliance.fee"
+    assert [e.code for e in quote.explanation[1:3]] == ["families.fee.market", "families.fee.flat"]
     assert "同等的价格" in quote.steps[0]
     assert alliance_price_check(own, quote).same_price is True
     assert alliance_fee("800").fee == Decimal("800.00")
@@ -349,6 +365,7 @@ def test_family_cost_with_siming_allowance_passed_on() -> None:
     ids = [c.id for c in cost.citations]
     assert "siming.allowance" in ids
     assert "cn.allowance_scheme" in ids
+    assert "families.cost.national" in [e.code for e in cost.explanation]
     assert any("not subtracted" in s for s in cost.steps)
 
 

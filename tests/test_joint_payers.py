@@ -220,7 +220,8 @@ def test_a_designations_amount_pins_the_whole_not_each_share() -> None:
     for program in (PUHUI, CITY_COUNTY):
         e = a.entitlement(program)
         assert e.amount == tr.AmountRange.exactly("100")
-        assert any("the whole amount pinned at 200.00" in r for r in e.reasons)
+        pinned = [x.params for x in e.explanation if x.code == "sichuan.puhui.whole_pinned"]
+        assert pinned == [{"amount": "200.00", "field": "designations[sichuan.puhui].amount"}]
         assert not any("not applied" in r for r in e.reasons)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.core import registry
+from tuoyu_rules.core.messages import core_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = ROOT / "tests" / "plugins"
@@ -78,6 +79,8 @@ def test_page_says_what_the_data_says(jid: str, pages: dict[str, str]) -> None:
     for citation in policy.citations.values():
         assert f"`{citation.id}`" in page
         assert esc(citation.source) in page
+        if citation.number:
+            assert esc(citation.number) in page
         assert esc(citation.clause) in page
         assert f"`{citation.confidence}`" in page
         if citation.quote:
@@ -86,6 +89,10 @@ def test_page_says_what_the_data_says(jid: str, pages: dict[str, str]) -> None:
             assert f"> {esc(citation.summary)}" in page
     for limitation in policy.limitations:
         assert esc(limitation) in page
+    catalog = core_catalog().with_layers([policy.messages], [policy.terms])
+    for code, entry in policy.messages.items():  # each reason's code, with its Chinese and English texts
+        zh, en = (GEN.template_cell(entry.template(lang), catalog, lang) for lang in ("zh", "en"))
+        assert f"| `{code}` | {zh} | {en} |" in page, code
 
 
 def test_quotes_and_summaries_are_labelled_apart(pages: dict[str, str]) -> None:

@@ -111,7 +111,10 @@ def test_2023_batch_with_a_pinned_amount() -> None:
     a = tr.assess(facility(tr.Designation("cn.caring_employer", 2023, "200000")), on=DAY)
     e = a.entitlement(AWARD)
     assert e.amount.low == e.amount.high == Decimal("200000")
-    assert any("pinned at 200000.00" in r for r in e.reasons)
+    pinned = [x.params for x in e.explanation if x.code == "core.pin.applied"]
+    assert pinned == [
+        {"amount": "200000.00", "field": "designations[cn.caring_employer].amount", "range": "150000.00.."}
+    ]
 
 
 def test_2024_batch_is_undetermined_and_names_the_missing_amount() -> None:

@@ -36,7 +36,7 @@ import tuoyu_rules as tr
 import tuoyu_rules.cli.app as cli
 import tuoyu_rules.cli.whatif as cli_whatif
 from tuoyu_rules.batch import assess_many, tally, tally_columns
-from tuoyu_rules.core.engine import _outcome_problem
+from tuoyu_rules.core.boundary import outcome_problem as _outcome_problem
 from tuoyu_rules.core.policy import Outcome
 from tuoyu_rules.io.export import tables, to_csv
 from tuoyu_rules.whatif import budget, project

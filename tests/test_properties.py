@@ -167,3 +167,26 @@ def test_what_if_applies_the_target_chain_to_the_same_facility(
     assert a.layers == tuple(p.id for p in tr.chain(target))
     expected = [p.id for layer in tr.chain(target) for p in layer.programs if p.kind == "entitlement"]
     assert [e.program for e in a.entitlements] == expected
+
+
+@given(facilities(), dates())
+def test_explanations_are_parallel_to_reasons_in_both_languages(f: tr.Facility, day: dt.date) -> None:
+    """Issue 14: every reason and note has its explanation (code, params, zh, en); ``reasons`` are the texts of the
+    language asked, and the codes and params do not depend on it."""
+    en = tr.assess(f, on=day)
+    zh = tr.assess(f, on=day, lang="zh")
+    assert [x.code for x in en.explanation] == [x.code for x in zh.explanation]
+    assert en.notes == tuple(x.en for x in en.explanation)
+    assert zh.notes == tuple(x.zh for x in zh.explanation)
+    for a, b in zip((*en.entitlements, *en.obligations), (*zh.entitlements, *zh.obligations), strict=True):
+        assert a.explanation == b.explanation
+        assert a.reasons == tuple(x.en for x in a.explanation)
+        assert b.reasons == tuple(x.zh for x in b.explanation)
+        assert all(x.code and x.zh and x.en for x in a.explanation)
+    # everything but the reasons and notes is the same whatever the language
+    strip = {"reasons": (), "notes": ()}
+    assert en.model_copy(update={"notes": ()}).model_dump(exclude={"entitlements", "obligations"}) == zh.model_copy(
+        update=strip
+    ).model_dump(exclude={"entitlements", "obligations"})
+    for a, b in zip(en.entitlements, zh.entitlements, strict=True):
+        assert a.model_copy(update={"reasons": ()}) == b.model_copy(update={"reasons": ()})

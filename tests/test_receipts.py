@@ -74,8 +74,10 @@ def test_a_one_time_grant_received_is_not_owed_in_later_assessments() -> None:
         assert e.received == d("50000.00")
         assert (e.owed.low, e.owed.high) == (d("0.00"), d("0.00"))
         # the reason says when and how much was paid
-        assert any("received 50,000.00" in r and "2023-07-01: 50,000.00" in r for r in e.reasons)
-        assert any("paid once" in r for r in e.reasons)
+        (got,) = [x for x in e.explanation if x.code == "core.received.ever"]
+        assert (got.params["amount"], got.params["payments"]) == ("50000.00", "2023-07-01=50000.00")
+        assert got.en == f"received 50,000 yuan up to {on.isoformat()} (50,000 yuan on 2023-07-01)"
+        assert "core.received.paid_once" in [x.code for x in e.explanation]
 
 
 def test_without_receipts_owed_is_the_total_and_the_json_says_so() -> None:
@@ -109,7 +111,22 @@ def test_a_yearly_amount_counts_receipts_of_the_calendar_year_of_on() -> None:
 def test_more_than_the_high_bound_is_owed_zero_and_the_excess_is_said() -> None:
     e = tr.assess(xiamen(receipt(OPERATING, "2024-03-01", "30000")), on=dt.date(2024, 6, 1)).entitlement(OPERATING)
     assert (e.owed.low, e.owed.high) == (d("0.00"), d("0.00"))
-    assert any("5,000.00 more than the high bound 25,000.00" in r for r in e.reasons)
+    excess = [x for x in e.explanation if x.code == "core.received.excess"]
+    assert [x.params for x in excess] == [{"excess": "5000.00", "high": "25000.00"}]
+    assert excess[0].en.startswith("5,000 yuan more than the high bound 25,000 yuan was received: nothing is owed")
+
+
+def test_every_receipt_of_the_period_is_listed() -> None:
+    """Two receipts toward one year's operating subsidy: both count, and the reason lists each day and amount."""
+    f = xiamen(receipt(OPERATING, "2024-03-01", "10000"), receipt(OPERATING, "2024-04-01", "2000.50"))
+    e = tr.assess(f, on=dt.date(2024, 6, 1)).entitlement(OPERATING)
+    assert e.received == d("12000.50")
+    (got,) = [x for x in e.explanation if x.code == "core.received.year"]
+    assert got.params["amount"] == "12000.50"
+    assert "10,000 yuan on 2024-03-01" in got.en
+    assert "2,000.50 yuan on 2024-04-01" in got.en
+    assert "2024年3月1日1万元" in got.zh
+    assert "2024年4月1日2,000.50元" in got.zh
 
 
 def test_a_per_child_month_amount_compares_the_months_receipts_with_its_total() -> None:

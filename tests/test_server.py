@@ -15,6 +15,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -153,15 +154,22 @@ def library(data: dict[str, Any], **options: Any) -> tr.Assessment:
     return tr.assess(tr.Facility.model_validate(data), on=ON, **options)
 
 
-def assert_error(answer: Answer, status: int, field: str, words: str = "") -> dict[str, Any]:
-    """A 4xx answer naming ``field`` (and saying ``words``), in the service's error shape, with no traceback."""
+LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
+"""An English word (a field name or an id may stand in a Chinese text; a sentence may not)."""
+
+
+def assert_error(answer: Answer, status: int, field: str, words: str = "", lang: str = "en") -> dict[str, Any]:
+    """A 4xx answer naming ``field`` (and saying ``words``), in the service's error shape, in ``lang`` (its
+    ``Content-Language``), each problem with its code, with no traceback."""
     assert answer.status == status, answer.body[:500]
     assert answer.headers["content-type"].startswith("application/json")
+    assert answer.headers["content-language"] == lang
     data = answer.json()
     assert set(data) == {"status", "error", "message", "problems"}
     assert data["status"] == status
     fields = [p["field"] for p in data["problems"]]
     assert field in fields, data
+    assert all(set(p) == {"field", "problem", "code"} and "." in p["code"] for p in data["problems"]), data
     assert words.lower() in data["message"].lower(), data
     assert b"Traceback" not in answer.body
     assert b'File "' not in answer.body
@@ -190,7 +198,7 @@ def test_healthz_and_version(server: Server) -> None:
     version = server.call("GET", "/version").json()
     assert version["tuoyu_rules"] == tr.__version__
     assert version["rules_versions"]["xiamen"] == library(XIAMEN).rules_version
-    assert version["languages"] == ["en"]
+    assert version["languages"] == ["zh", "en"]
 
 
 @needs_server
@@ -251,10 +259,60 @@ def test_assess_options_what_if_pins_reform_rounding(server: Server) -> None:
     half_even = server.call("POST", f"/assess?{Q}&rounding=ROUND_HALF_EVEN", XIAMEN)
     assert half_even.body == library(XIAMEN, rounding="ROUND_HALF_EVEN").model_dump_json().encode()
 
-    chinese = server.call("POST", f"/assess?{Q}&lang=zh", XIAMEN)  # accepted; only English texts exist yet
-    assert chinese.status == 200
-    assert chinese.headers["content-language"] == "en"
-    assert_error(server.call("POST", f"/assess?{Q}&lang=fr", XIAMEN), 422, "lang")
+    bad = assert_error(server.call("POST", f"/assess?{Q}&lang=fr", XIAMEN), 422, "lang", "zh, en")
+    assert bad["problems"][0]["code"].startswith("error.")
+
+
+@needs_server
+@pytest.mark.parametrize("data", [XIAMEN, HANGZHOU], ids=["xiamen", "hangzhou"])
+def test_assess_in_chinese_answers_the_librarys_chinese_bytes(server: Server, data: dict[str, Any]) -> None:
+    """``lang=zh``: the reasons in Chinese, exactly ``tr.assess(..., lang="zh")``; ``Content-Language: zh``."""
+    for _ in range(2):  # the second answer comes from the shared cache of Chinese answers
+        answer = server.call("POST", f"/assess?{Q}&lang=zh", data)
+        assert answer.status == 200
+        assert answer.headers["content-language"] == "zh"
+        assert answer.body == library(data, lang="zh").model_dump_json().encode("utf-8")
+    english = server.call("POST", f"/assess?{Q}&lang=en", data)
+    assert english.headers["content-language"] == "en"
+    assert english.body == library(data).model_dump_json().encode("utf-8")  # the caches never mix the languages
+    zh, en = answer.json(), english.json()
+    codes = [[x["code"] for x in e["explanation"]] for e in zh["entitlements"]]
+    assert codes == [[x["code"] for x in e["explanation"]] for e in en["entitlements"]]
+    assert [e["reasons"] for e in zh["entitlements"]] == [
+        [x["zh"] for x in e["explanation"]] for e in zh["entitlements"]
+    ]
+    wrapped = {"facility": data, "pins": {}, "reform": REFORM}
+    answer = server.call("POST", f"/assess?{Q}&lang=zh", wrapped)
+    assert answer.body == library(data, reform=tr.Reform.from_dict(REFORM), lang="zh").model_dump_json().encode()
+
+
+@needs_server
+def test_errors_follow_lang(server: Server) -> None:
+    """An error's texts are in the language asked, its codes the same in both; a bad ``lang`` is answered in
+    English."""
+    call = server.call
+    bad = {**XIAMEN, "enrolled": 99}
+    en = assert_error(call("POST", f"/assess?{Q}", bad), 422, "enrolled", "places")
+    zh = assert_error(call("POST", f"/assess?{Q}&lang=zh", bad), 422, "enrolled", "托位数", lang="zh")
+    assert [p["code"] for p in zh["problems"]] == [p["code"] for p in en["problems"]]
+    assert not LATIN_WORD.search(zh["problems"][0]["problem"]), zh
+    assert zh["message"] != en["message"]
+    assert_error(call("POST", f"/assess?{Q}&lang=zh", "{not json"), 400, "body", lang="zh")
+    assert_error(call("POST", "/assess?on=2024-02-30&lang=zh", XIAMEN), 422, "on", lang="zh")
+    missing = assert_error(call("POST", "/assess?lang=zh", XIAMEN), 422, "on", "必填", lang="zh")
+    assert missing["problems"][0]["code"] == "error.input.missing"
+    big = {**XIAMEN, "name": "x" * MAX_BODY}
+    too_big = assert_error(call("POST", f"/assess?{Q}&lang=zh", big), 413, "body", "20,000字节", lang="zh")
+    assert too_big["problems"][0]["code"] == "server.body.too_large"
+    assert_error(call("GET", "/nowhere?lang=zh"), 404, "path", "没有这个路径", lang="zh")
+    assert_error(call("GET", f"/assess?{Q}&lang=zh"), 405, "path", lang="zh")
+    unknown = assert_error(
+        call("GET", "/jurisdictions/atlantis?lang=zh"), 404, "jurisdiction_id", "atlantis", lang="zh"
+    )
+    assert unknown["problems"][0]["code"] == "error.unknown.jurisdiction"
+    for path in ("/assess/batch", "/compare", "/budget", "/fee"):
+        assert_error(call("POST", f"{path}?{Q}&lang=english", "{}"), 422, "lang", "zh, en")
+    assert_error(call("GET", "/allowance?birth=2024-05-01&lang=ZH"), 422, "lang")
 
 
 @needs_server
@@ -374,6 +432,51 @@ def test_batch_is_bounded(server: Server) -> None:
     assert_error(server.call("POST", "/assess/batch?on=someday", json.dumps(XIAMEN)), 422, "on")
 
 
+@needs_server
+def test_batch_in_chinese(server: Server) -> None:
+    """``lang=zh`` on a batch: each line the library's Chinese answer, each error line in Chinese."""
+    rows = _rows(40)
+    lines = [json.dumps(r) for r in rows]
+    lines[3] = ""
+    lines[4] = '{"jurisdiction": "xiamen", "mode": "self_run", "places": 3, "enrolled": 9}'
+    answer = server.call("POST", f"/assess/batch?{Q}&lang=zh", "\n".join(lines))
+    assert answer.status == 200
+    assert answer.headers["content-language"] == "zh"
+    out = answer.body.splitlines()
+    assert len(out) == len(lines)
+    empty, over = json.loads(out[3]), json.loads(out[4])
+    assert (empty["line"], empty["problems"][0]["code"]) == (4, "server.batch.empty_line")
+    assert "空行" in empty["message"]
+    assert over["line"] == 5
+    assert over["problems"][0]["code"] == "error.limit.enrolled_places"
+    assert "托位数" in over["message"]
+    for i, row in enumerate(rows):
+        if i not in (3, 4):
+            assert out[i] == library(row, lang="zh").model_dump_json().encode(), i
+
+
+@needs_server
+def test_the_other_routes_in_chinese(server: Server) -> None:
+    """``/compare``, ``/budget``, ``/allowance`` and ``/fee`` pass ``lang`` to the library and say which."""
+    facility = tr.Facility.model_validate(XIAMEN)
+    compared = server.call("POST", f"/compare?{Q}&lang=zh", {"facility": XIAMEN, "cities": ["hangzhou", "xiamen"]})
+    assert compared.headers["content-language"] == "zh"
+    assert compared.json() == tr.compare(facility, on=ON, cities=["hangzhou", "xiamen"], lang="zh").to_json_data()
+    rows = _rows(6)
+    budgeted = server.call("POST", f"/budget?{Q}&lang=zh", {"facilities": rows})
+    assert budgeted.headers["content-language"] == "zh"
+    want = tr.budget([tr.Facility.model_validate(r) for r in rows], on=ON, lang="zh")
+    assert budgeted.json() == want.model_dump(mode="json")
+    allowance = server.call("GET", "/allowance?birth=2024-05-01&lang=zh")
+    assert allowance.headers["content-language"] == "zh"
+    assert allowance.json() == tr.childcare_allowance(dt.date(2024, 5, 1), lang="zh").model_dump(mode="json")
+    fee = server.call("POST", "/fee?lang=zh", {"market_monthly": "1000", "share": "0.85", "allowance_monthly": 200})
+    assert fee.headers["content-language"] == "zh"
+    want_fee = tr.parent_fee("1000", share="0.85", allowance_monthly=200, lang="zh")
+    assert fee.json() == want_fee.model_dump(mode="json")
+    assert fee.json() != server.call("POST", "/fee", {"market_monthly": "1000", "share": "0.85"}).json()
+
+
 # -- /compare, /budget, /allowance, /fee -----------------------------------------------------------------------
 
 
@@ -469,6 +572,11 @@ def test_openapi_documents_every_endpoint_and_model(server: Server) -> None:
     }
     assert {"200", "400", "413", "422"} <= set(assess["responses"])
     assert "HTTPValidationError" not in schemas  # every 422 is the service's own ErrorBody
+    for path in ("/assess", "/assess/batch", "/compare", "/budget", "/fee"):
+        params = {p["name"]: p for p in doc["paths"][path]["post"]["parameters"]}
+        assert params["lang"]["schema"]["enum"] == ["zh", "en"], path
+    allowance = {p["name"]: p for p in doc["paths"]["/allowance"]["get"]["parameters"]}
+    assert allowance["lang"]["schema"]["default"] == "en"
     page = server.call("GET", "/docs")
     assert page.status == 200
     assert b"swagger" in page.body.lower()
@@ -527,6 +635,8 @@ def test_bearer_token(tmp_path: Path) -> None:
             guarded.call("GET", "/jurisdictions", headers={"Authorization": "Bearer nope"}), 401, "Authorization"
         )
         assert_error(guarded.call("GET", "/openapi.json"), 401, "Authorization")
+        refused = assert_error(guarded.call("POST", f"/assess?{Q}&lang=zh", XIAMEN), 401, "Authorization", lang="zh")
+        assert refused["problems"][0]["code"] == "server.token.missing"
         ok = guarded.call("POST", f"/assess?{Q}", XIAMEN, headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status == 200
         assert ok.body == library(XIAMEN).model_dump_json().encode()

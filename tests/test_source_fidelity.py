@@ -29,6 +29,7 @@ from pydantic import ValidationError
 import tuoyu_rules as tr
 from test_jurisdiction_pages import GEN  # tools/gen_docs.py, loaded once
 from tuoyu_rules.core.loading import build_policy, builtin_sources
+from tuoyu_rules.core.messages import Explanation
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -62,16 +63,18 @@ def test_a_successor_rate_on_a_2025_recognition_is_not_checked_against_300_900()
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.exactly(d("1000")))
     old = tr.assess(hangzhou(designation), on=dt.date(2026, 1, 31)).entitlement(PUHUI)
     assert (old.status, old.amount) == ("eligible", tr.AmountRange.of("300", "900"))
-    assert any("1000.00" in r and "range in force on 2026-01-31" in r and "not applied" in r for r in old.reasons)
+    outside = {"amount": "1000.00", "range": "300.00..900.00", "on": "2026-01-31"}
+    said = [x for x in old.explanation if x.code == "core.pin.designation_outside"]
+    assert len(said) == 1
+    assert outside.items() <= said[0].params.items()
+    assert any("range in force on 2026-01-31" in r and "not applied" in r for r in old.reasons)
 
 
-def _same_words(reason: str) -> str:
-    """A reason with the way the amount was given (pin or designation) named alike, for comparing the two."""
-    for way in ("the pinned amount (pins[hangzhou.puhui_subsidy])", "the designation's amount"):
-        reason = reason.replace(way, "GIVEN")
-    for field in ("pins[hangzhou.puhui_subsidy]", "designations[hangzhou.puhui].amount"):
-        reason = reason.replace(field, "FIELD")
-    return reason
+def _same_words(explained: Explanation) -> tuple[str, dict[str, str]]:
+    """A reason (its code and params) with the way the amount was given (pin or designation) named alike, for
+    comparing the two: the field it was given in aside, a designation's amount reads as a pin."""
+    params = {k: v for k, v in explained.params.items() if k != "field"}
+    return explained.code.replace("core.pin.designation_outside", "core.pin.outside"), params
 
 
 def _same_day(amount: str, day: dt.date) -> tuple[Any, Any]:
@@ -84,7 +87,7 @@ def _same_day(amount: str, day: dt.date) -> tuple[Any, Any]:
             e = tr.assess(hangzhou(designation), on=day, pins=pins).entitlement(PUHUI)
         except (ValidationError, tr.TuoyuError) as exc:
             return type(exc).__name__
-        reasons = tuple(_same_words(r) for r in e.reasons)
+        reasons = tuple(_same_words(x) for x in e.explanation)
         return e.status, e.amount, reasons, e.missing
 
     return run(by_pin=False), run(by_pin=True)

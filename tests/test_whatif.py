@@ -15,6 +15,7 @@ import tuoyu_rules as tr
 import tuoyu_rules.cli.app as cli
 from strategies import dates, facilities, rounding_modes
 from tuoyu_rules.core.amounts import AmountRange
+from tuoyu_rules.core.messages import package_catalog
 from tuoyu_rules.whatif import STRATEGIES, choose, city_ids, compare, pin, sweep, sweep_reforms
 
 DAY = dt.date(2024, 6, 1)
@@ -36,14 +37,15 @@ def test_choose_on_a_continuous_range(strategy: str, expected: str) -> None:
     value, rounded, note = choose(AmountRange.of("15000", "25000"), strategy)
     assert value == Decimal(expected)
     assert not rounded
-    assert strategy in note
+    assert note.code == f"whatif.pin.{strategy}"
 
 
 def test_mid_of_the_xiamen_tiers_is_the_allowed_value_nearest_the_midpoint() -> None:
     value, rounded, note = choose(TIERS, "mid")
     assert value == Decimal("80000.00")  # midpoint 75,000: 80,000 is 5,000 away, 50,000 is 25,000 away
     assert not rounded
-    assert "nearest the midpoint" in note
+    assert note.code == "whatif.pin.mid_allowed"
+    assert "nearest the midpoint" in package_catalog("tuoyu_rules.whatif").render(note, "en")
 
 
 def test_mid_tie_between_two_allowed_values_goes_to_the_lower() -> None:
@@ -59,14 +61,17 @@ def test_mid_rounds_once_to_the_fen_with_the_mode_and_says_so(mode: str, expecte
     value, rounded, note = choose(AmountRange.of("0.01", "0.02"), "mid", rounding=mode)
     assert value == Decimal(expected)
     assert rounded
-    assert mode in note
+    assert note.code == "whatif.pin.mid_rounded"
+    assert note.mapping["rounding"] == mode
+    assert mode in package_catalog("tuoyu_rules.whatif").render(note, "en")
 
 
 @pytest.mark.parametrize("strategy", ["mid", "high"])
 def test_an_unbounded_range_has_no_mid_or_high(strategy: str) -> None:
     value, _, note = choose(AmountRange.of("150000", None), strategy)
     assert value is None
-    assert "no upper bound" in note
+    assert note.code == "whatif.pin.no_upper_bound"
+    assert "no upper bound" in package_catalog("tuoyu_rules.whatif").render(note, "en")
 
 
 def test_low_of_an_unbounded_range_is_the_minimum_the_source_sets() -> None:

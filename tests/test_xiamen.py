@@ -82,11 +82,12 @@ def test_not_self_built_or_not_self_run_is_ineligible_with_zero(self_built: bool
     e = construction(facility(self_built=self_built, mode=mode, **ALL_MET))
     assert e.status == "ineligible"
     assert e.amount.low == e.amount.high == Decimal("0")
-    assert any("自建自办" in r for r in e.reasons)
-    if not self_built:
-        assert any("not self-built" in r for r in e.reasons)
-    if mode != "self_run":
-        assert any(f"the mode is {mode}" in r for r in e.reasons)
+    said = [(x.code, x.params) for x in e.explanation]
+    assert said[0] == ("xiamen.construction.for_zijian_ziban", {})
+    assert "自建自办" in e.explanation[0].en
+    assert "自建自办" in e.explanation[0].zh
+    assert (("xiamen.construction.not_self_built", {}) in said) == (not self_built)
+    assert (("xiamen.construction.not_self_run", {"mode": mode}) in said) == (mode != "self_run")
 
 
 def test_unsupplied_refinement_facts_are_missing_and_leave_the_status() -> None:
@@ -136,7 +137,9 @@ def test_pinning_an_allowed_tier_gives_that_exact_amount() -> None:
     e = construction(facility(), pins={CONSTRUCTION: "80000"})
     assert e.status == "eligible"
     assert e.amount.low == e.amount.high == Decimal("80000")
-    assert any("pinned at 80000.00" in r for r in e.reasons)
+    pinned = [x for x in e.explanation if x.code == "core.pin.applied"]
+    assert [x.params["amount"] for x in pinned] == ["80000.00"]
+    assert "pinned at 80,000 yuan" in pinned[0].en
 
 
 @pytest.mark.parametrize("tier", ["50000", "100000", Decimal("80000.00"), 80000])

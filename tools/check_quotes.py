@@ -18,9 +18,9 @@ def main() -> int:
     seeds = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "seeds"
     sources = tomllib.loads((DATA / "sources.toml").read_text("utf-8"))["sources"]
     texts = {
-        sid: (seeds / src["document"]).read_text("utf-8")
+        sid: (seeds / src["file"]).read_text("utf-8")
         for sid, src in sources.items()
-        if sid.startswith("seed") and (seeds / src["document"]).exists()
+        if "file" in src and (seeds / src["file"]).exists()
     }
     if not texts:
         print(f"no seed documents found in {seeds}", file=sys.stderr)
@@ -35,7 +35,7 @@ def main() -> int:
             checked += 1
             if cite.get("quote") not in text:
                 bad += 1
-                print(f"{path.name}: {cid}: quote not found verbatim in {sources[cite['source']]['document']}")
+                print(f"{path.name}: {cid}: quote not found verbatim in {sources[cite['source']]['file']}")
     print(f"{checked} seed quotes checked, {bad} not found")
     return 1 if bad else 0
 

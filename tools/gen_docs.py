@@ -1,8 +1,11 @@
 """Generate the documentation pages that come from data, not from hand-typed text.
 
 * one page per registered jurisdiction (``jurisdictions/<id>.md``), rendered from ``tr.get_policy(id)``:
-  identity, programmes, designations, payers, dated parameters, citations, assumptions and limitations;
+  identity, programmes, designations, payers, dated parameters, citations, the codes of its reasons with their
+  Chinese and English texts, assumptions and limitations;
 * the jurisdictions index (``jurisdictions/index.md``);
+* the glossary (``reference/glossary.md``), from ``src/tuoyu_rules/core/glossary.toml``: every term is
+  translated there once, and the page cannot differ from what the messages say;
 * one API reference page per public module (``reference/api/<module>.md``, rendered by mkdocstrings);
 * the JSON Schema files of the public models (``reference/schema/<Name>.schema.json``) and the page that
   lists them (``reference/schema.md``).
@@ -25,6 +28,7 @@ from typing import Any
 
 import tuoyu_rules as tr
 from tuoyu_rules.core.citations import Citation
+from tuoyu_rules.core.messages import Catalog, Lang, Segment, core_catalog, glossary
 from tuoyu_rules.core.parameters import Parameter
 from tuoyu_rules.core.policy import Policy, Program
 from tuoyu_rules.io import schema as tr_schema
@@ -35,6 +39,7 @@ JURISDICTIONS_DIR = "jurisdictions"
 API_DIR = "reference/api"
 SCHEMA_DIR = "reference/schema"
 SCHEMA_PAGE = "reference/schema.md"
+GLOSSARY_PAGE = "reference/glossary.md"
 
 LEVEL_ORDER = ("national", "province", "city", "district")
 
@@ -205,6 +210,10 @@ def _citation_section(c: Citation) -> list[str]:
         rows.append(("published", c.published.isoformat()))
     if c.where:
         rows.append(("where", esc(c.where)))
+    if c.number:
+        rows.append(("document number (文号)", esc(c.number)))
+    if c.url:
+        rows.append(("address", f"<{c.url}>"))
     out += table(("", ""), rows)
     out.append("")
     if c.quote:
@@ -312,6 +321,8 @@ def jurisdiction_page(policy: Policy, all_policies: Sequence[Policy]) -> str:
     else:
         lines += ["None.", ""]
 
+    lines += _messages_section(policy)
+
     lines += ["## Assumptions and limitations", ""]
     assumptions = [(p.id, a) for p in policy.programs for a in p.assumptions]
     if policy.limitations:
@@ -362,6 +373,116 @@ def jurisdictions_index(all_policies: Sequence[Policy]) -> str:
     ]
     lines += table(("id", "name (zh)", "name (en)", "level", "parent", "GB/T 2260", "programmes"), rows)
     return "\n".join(lines) + "\n"
+
+
+# -- reasons in both languages -----------------------------------------------------------------------------
+
+
+def template_cell(segments: Sequence[Segment], catalog: Catalog, lang: Lang) -> str:
+    """A message template as a table cell: its words, a glossary term (``{@term}``) in that language, and each
+    parameter as code (``{amount:range}``: filled in when the reason is given)."""
+    out: list[str] = []
+    for literal, name, spec in segments:
+        out.append(esc(literal))
+        if name is None:
+            continue
+        if name.startswith("@"):
+            out.append(esc(catalog.term(name[1:], lang) or name[1:]))
+        else:
+            out.append(code("{" + name + (f":{spec}" if spec else "") + "}"))
+    return "".join(out)
+
+
+def _messages_section(policy: Policy) -> list[str]:
+    out = ["## Reasons in Chinese and English {#reasons}", ""]
+    if not policy.messages:
+        return [*out, "No message of its own: its reasons, if any, are the library's (or plain text).", ""]
+    catalog = core_catalog().with_layers([policy.messages], [policy.terms])
+    out += [
+        "Every reason its rules give, by code: a result's `explanation` lists these codes with their parameters "
+        'and both texts, and `reasons` is the text in the language asked (`lang="zh"` or `"en"`). A part '
+        "in code, such as `{amount:range}`, is filled in from the facility and the rules.",
+        "",
+    ]
+    rows = [
+        (code(c), template_cell(entry.zh, catalog, "zh"), template_cell(entry.en, catalog, "en"))
+        for c, entry in sorted(policy.messages.items())
+    ]
+    return [*out, *table(("code", "中文", "English"), rows), ""]
+
+
+# -- glossary -----------------------------------------------------------------------------------------------
+
+GLOSSARY_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("", "Terms of the sources 来源术语", "The sources' own words. A message template names one as `{@key}`."),
+    (
+        "field",
+        "The facility's fields 机构字段",
+        "Each field of `Facility` (and of the options around it). A Chinese text names a field with its label "
+        "and its name, `托位数（places）`, so a reader of either language finds it in the input.",
+    ),
+    (
+        "mode",
+        "Operating modes 办托模式",
+        "The closed set of values of `Facility.mode`. Whether the employer built the premises is the separate "
+        "flag `self_built`.",
+    ),
+    ("status", "Statuses 状态", "An entry's `status`."),
+    ("basis", "Bases 计算基础", "How often an amount is paid: an entry's `basis`."),
+    ("kind", "Kinds of programme 项目类型", "A programme's `kind`."),
+    ("scaled", "Scaled amounts 折算金额", "What an amount was multiplied into, as a reason names it."),
+    ("rounding", "Rounding modes 舍入方式", "The decimal rounding modes `rounding=` takes."),
+)
+"""The glossary's sections, by the key's prefix (``mode.self_run`` is in ``mode``; a key without a dot is a term
+of the sources). A prefix not listed here gets a section of its own, after these, titled by the prefix."""
+
+MODE_WORDS: dict[str, str] = {
+    "self_run": "自办 / 单独办 / 独立办托",
+    "joint_run": "联办 / 联合办托",
+    "third_party": "用人单位+第三方联合办 / 委托第三方运营",
+    "purchased_places": "购买服务 / 购买学位",
+    "park_shared": "园区共享办 / 集中共建",
+    "community_co_built": "社区共建",
+    "union_venue": "工会阵地灵活托",
+}
+"""The words the sources use for each operating mode (the policy digest's vocabulary): how a reader of a source
+finds the mode's id. Its translations are the glossary's."""
+
+
+def glossary_page() -> str:
+    """The glossary, from ``core/glossary.toml``: each term's key, Chinese and English, section by section."""
+    terms = glossary()
+    by_section: dict[str, list[tuple[str, str, str]]] = {}
+    for key, (zh, en) in terms.items():
+        prefix, _, rest = key.rpartition(".")
+        by_section.setdefault(prefix, []).append((rest, zh, en))
+    known = [s[0] for s in GLOSSARY_SECTIONS]
+    sections = [*GLOSSARY_SECTIONS, *((p, p, "") for p in sorted(by_section) if p not in known)]
+    lines = [
+        "<!-- Generated from src/tuoyu_rules/core/glossary.toml by tools/gen_docs.py; do not edit. -->",
+        "",
+        "# Glossary 术语",
+        "",
+        "Every term the library's texts share, in Chinese and English, translated once: the reasons (in either "
+        "language), the error messages and these pages all take them from `src/tuoyu_rules/core/glossary.toml`. "
+        "A key in `code` is an identifier of the library (a field, a mode, a status) where the section says so.",
+        "",
+    ]
+    for prefix, title, intro in sections:
+        rows = by_section.get(prefix)
+        if not rows:
+            continue
+        anchor_id = prefix or "sources"
+        lines += [f"## {esc(title)} {{#{anchor_id}}}", ""]
+        if intro:
+            lines += [intro, ""]
+        if prefix == "mode":
+            mode_rows = [(code(k), esc(zh), esc(en), esc(MODE_WORDS.get(k, "-"))) for k, zh, en in rows]
+            lines += [*table(("mode", "中文", "English", "the sources also say"), mode_rows), ""]
+        else:
+            header = (prefix or "key", "中文", "English")
+            lines += [*table(header, [(code(k), esc(zh), esc(en)) for k, zh, en in rows]), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # -- API reference ------------------------------------------------------------------------------------------
@@ -464,6 +585,7 @@ def generated() -> dict[str, str]:
         files[f"{API_DIR}/{module}.md"] = api_page(module, title)
     files[SCHEMA_PAGE] = schema_page()
     files.update(schema_files())
+    files[GLOSSARY_PAGE] = glossary_page()
     return files
 
 

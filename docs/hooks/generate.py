@@ -1,4 +1,5 @@
-"""MkDocs hook: add the pages generated from data (jurisdictions, API reference, JSON Schema) at build time.
+"""MkDocs hook: add the pages generated from data (jurisdictions, API reference, JSON Schema, the glossary) at
+build time.
 
 The pages come from ``tools/gen_docs.py`` (see its docstring); they are built in memory and never written
 into ``docs/``, so they cannot go stale. In ``mkdocs.yml`` a nav entry whose page is

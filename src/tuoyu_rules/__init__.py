@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from .core.citations import Citation, Confidence
     from .core.context import RuleContext
     from .core.engine import assess
+    from .core.error_text import error_text
     from .core.errors import (
         AmountOutsideRange,
         InvalidData,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     )
     from .core.jsonio import JsonError
     from .core.loading import build_policy
+    from .core.messages import Explanation
     from .core.models import MODES, Designation, Facility, Mode
     from .core.money import CENT, DEFAULT_ROUNDING, parse_money
     from .core.parameters import ParameterUse
@@ -232,6 +234,8 @@ _LAZY: dict[str, str] = {
     "UnknownJurisdiction": "core.errors",
     "UnknownProgram": "core.errors",
     "assess": "core.engine",
+    "error_text": "core.error_text",
+    "Explanation": "core.messages",
     "build_policy": "core.loading",
     "chain": "core.registry",
     "get_policy": "core.registry",
@@ -267,6 +271,7 @@ __all__ = [
     "Designation",
     "DesignationSpec",
     "Entitlement",
+    "Explanation",
     "Facility",
     "FamilyCost",
     "FeeQuote",
@@ -327,6 +332,7 @@ __all__ = [
     "chengdu_target_progress",
     "childcare_allowance",
     "compare",
+    "error_text",
     "family_monthly_cost",
     "get_policy",
     "health_guidance_gaps",

@@ -73,7 +73,7 @@ def test_demonstration_subsidy_without_an_amount_is_undetermined() -> None:
     # so the payer is the joint payer of both (it was chengdu.union, standing for both).
     assert (entry.payer, entry.basis) == ("chengdu.union+chengdu.health_commission", "one_time")
     assert entry.citations[0].quote == "市总工会和市卫健委将给予示范点位一定的专项经费补助"
-    assert entry.citations[0].source == "003_19185ccd5e50f847.txt"
+    assert entry.citations[0].source == "成都市总工会: 关于积极推动有条件的用人单位为职工提供托育服务的工作方案"
     assert any("jointly" in r for r in entry.reasons)
     assert entry.parameters[0].value == "not stated in the sources"
 
@@ -108,7 +108,10 @@ def test_unregistered_or_unfiled_facility_is_ineligible(registered: bool, filed:
     entry = tr.assess(facility(site(amount="50000"), registered=registered, filed=filed), on=ON).entitlement(DEMO)
     assert entry.status == "ineligible"
     assert entry.amount.low == entry.amount.high == 0
-    assert any("登记、备案" in r and unmet in r for r in entry.reasons)
+    codes = [x.code for x in entry.explanation]
+    assert codes[0] == "chengdu.demonstration.registration_required"
+    assert f"chengdu.demonstration.not_{unmet}" in codes
+    assert "登记、备案" in entry.explanation[0].zh
     assert "chengdu.seed_registration" in {c.id for c in entry.citations}
 
 
@@ -155,7 +158,8 @@ def test_puhui_subsidy_is_200_per_full_day_child_month() -> None:
     assert (entry.payer, entry.basis, entry.jurisdiction) == ("sichuan.government", "per_child_month", "sichuan")
     assert rest.payer == "chengdu.government+chengdu.county_government"
     assert entry.missing == ()
-    assert any("600.00" in r for r in entry.reasons)  # the whole: 3 children * 200
+    whole = [x.params for x in entry.explanation if x.code == "sichuan.puhui.monthly"]
+    assert whole == [{"children": "3", "monthly": "600.00..600.00"}]  # the whole: 3 children * 200
     assert {"sichuan.puhui_amount", "sichuan.puhui_term", "sichuan.puhui_conditions"} <= {c.id for c in entry.citations}
     summarised = {"sichuan.puhui_amount", "sichuan.puhui_term", "sichuan.puhui_conditions"}
     assert all(c.quote is None and c.summary for c in entry.citations if c.id in summarised)
@@ -283,7 +287,8 @@ def test_union_fund_rules_one_citation_per_rule() -> None:
         "chengdu.fund_work_plan",
     } <= set(by_id)
     assert len(by_id) == len(program.citations) == 10
-    assert all(c.source == "003_19185ccd5e50f847.txt" and c.confidence == "official" for c in program.citations)
+    seed_003 = "成都市总工会: 关于积极推动有条件的用人单位为职工提供托育服务的工作方案"
+    assert all(c.source == seed_003 and c.confidence == "official" for c in program.citations)
 
 
 # -- what-if -------------------------------------------------------------------------------------------------
@@ -316,7 +321,8 @@ def test_moving_into_chengdu_brings_the_sichuan_subsidy() -> None:
     assert PUHUI not in {e.program for e in tr.assess(f, on=ON).entitlements}
     entry = tr.assess(f, jurisdiction="chengdu", on=ON).entitlement(PUHUI)
     assert entry.status == "eligible"
-    assert any("1,600.00" in r for r in entry.reasons)  # 8 children * 200
+    whole = [x.params["monthly"] for x in entry.explanation if x.code == "sichuan.puhui.monthly"]
+    assert whole == ["1600.00..1600.00"]  # 8 children * 200
 
 
 # -- properties ----------------------------------------------------------------------------------------------

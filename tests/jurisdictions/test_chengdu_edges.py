@@ -44,28 +44,37 @@ def test_a_designation_of_the_assessed_year_counts(year: int, status: str) -> No
     e = subsidy(year, registered=True, filed=True)
     assert e.status == status
     if status == "ineligible":
-        stated(e, r"the designation is of 2025, after the day assessed \(2024-06-01\)")
+        stated(e, r"the designation chengdu\.demonstration_site is of 2025, after the day assessed \(2024-06-01\)")
+        assert [x.code for x in e.explanation] == ["core.designation.after_day"]
 
 
 @pytest.mark.parametrize(
     ("facts", "failed"),
     [
-        ({"registered": False, "filed": True}, r"not registered \(登记\)"),
-        ({"registered": True, "filed": False}, r"not filed \(备案\)"),
-        ({"registered": False, "filed": False}, r"not registered \(登记\); not filed \(备案\)"),
-        ({"registered": False}, r"not registered \(登记\)"),
+        ({"registered": False, "filed": True}, ("not_registered",)),
+        ({"registered": True, "filed": False}, ("not_filed",)),
+        ({"registered": False, "filed": False}, ("not_registered", "not_filed")),
+        ({"registered": False}, ("not_registered",)),
     ],
 )
-def test_registration_and_filing_are_named_one_by_one(facts: dict[str, Any], failed: str) -> None:
+def test_registration_and_filing_are_named_one_by_one(facts: dict[str, Any], failed: tuple[str, ...]) -> None:
+    """A head reason (登记、备案 required), then one reason per fact not met."""
     e = subsidy(**facts)
     assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
-    stated(e, r"a demonstration site's facility must complete registration and filing \(登记、备案\): " + failed)
+    assert [x.code for x in e.explanation] == [
+        "chengdu.demonstration.registration_required",
+        *(f"chengdu.demonstration.{what}" for what in failed),
+    ]
+    stated(e, r"a demonstration site's facility must complete registration and filing \(登记、备案\)")
+    texts = {"not_registered": r"not registered \(登记\)", "not_filed": r"not filed \(备案\)"}
+    for what in failed:
+        stated(e, texts[what])
 
 
 def test_registered_and_filed_is_undetermined_with_two_reasons() -> None:
     e = subsidy(registered=True, filed=True)
     assert (e.status, e.amount, e.missing) == ("undetermined", tr.AmountRange.unknown(), (FIELD,))
-    assert len(e.reasons) == 2
+    assert [x.code for x in e.explanation] == ["chengdu.demonstration.site", "chengdu.demonstration.amount_not_stated"]
     stated(
         e,
         r"city-level demonstration site \(2023\): the municipal union and the municipal health commission give a "
@@ -83,6 +92,8 @@ def test_unsupplied_registration_or_filing_is_listed(facts: dict[str, Any], unsu
     assert e.status == "undetermined"
     assert e.missing == (FIELD, *unsupplied)
     assert len(e.reasons) == 3
+    assert e.explanation[-1].code == "chengdu.demonstration.registration_missing"
+    assert e.explanation[-1].params["fields"] == ",".join(unsupplied)
     stated(
         e,
         r"registration and filing \(登记、备案\) not supplied: " + ", ".join(unsupplied) + r"; the designation "

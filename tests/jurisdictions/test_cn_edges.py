@@ -5,8 +5,9 @@ Seed 000: "以每个用人单位10万元的标准" and "省级工会进行不低
 2024-04-04 (2023 batch, at least 150,000 jointly); Inner Mongolia Daily 2025-03-28 (2024 batch, per-unit
 amount not stated); Economic Daily 2025-11-28 (2025 scheme: 10,000 per qualifying project since 2025).
 
-A reason is matched against a pattern that pins the facts it must state (the batch year, the designation
-id, the Chinese term, the amount) at its start and end.
+A reason is read by its message code and parameters (the batch year, the designation id, the amount to the
+fen), or, where the wording is the point, its rendered ``en`` or ``zh`` text is matched against a pattern that
+pins the facts it must state (the Chinese term, the amount) at its start and end.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.core.context import RuleContext
+from tuoyu_rules.core.messages import Message, core_catalog
 from tuoyu_rules.jurisdictions import cn
 
 AWARD = "cn.caring_employer_award"
@@ -44,6 +46,11 @@ def project(year: int | None, mode: str = "self_run", reform: tr.Reform | None =
 def stated(e: tr.Entitlement, pattern: str) -> None:
     """One reason matches ``pattern`` from its first character to its last."""
     assert any(re.fullmatch(pattern, r) for r in e.reasons), f"no reason matches {pattern!r}: {e.reasons}"
+
+
+def said(e: tr.Entitlement) -> list[tuple[str, dict[str, str]]]:
+    """What ``e`` says: each message's code and parameters, in order."""
+    return [(x.code, x.params) for x in e.explanation]
 
 
 # -- caring-employer award --------------------------------------------------------------------------------
@@ -76,7 +83,9 @@ def test_the_2024_batch_reason_carries_its_note() -> None:
     """Inner Mongolia Daily 2025-03-28: 7.5 million in total for 125 units, per-unit amount not stated."""
     e = award(2024)
     assert e.status == "undetermined"
-    stated(e, r"2024 batch: ACFTU 7\.5 million in total for 125 units; per-unit amount not stated\.")
+    assert [x.code for x in e.explanation] == ["cn.award.note_2024"]
+    stated(e, r"2024 batch: ACFTU 7\.5 million in total for 125 units; per-unit amount not stated")
+    assert e.explanation[0].zh == "2024年度：全国总工会为125家单位共安排750万元；每家单位金额未载明"
 
 
 def test_a_not_stated_batch_without_a_note_says_so() -> None:
@@ -84,7 +93,8 @@ def test_a_not_stated_batch_without_a_note_says_so() -> None:
     e = award(2022, reform=reform)
     assert e.status == "undetermined"
     assert e.amount == tr.AmountRange.unknown()
-    stated(e, r"2022 batch: per-unit amount not stated")
+    assert [x.code for x in e.explanation] == ["cn.award.batch_not_stated", "core.what_if"]
+    assert said(e)[0] == ("cn.award.batch_not_stated", {"year": "2022"})
 
 
 def test_a_batch_note_is_a_reason_of_its_own_naming_the_province() -> None:
@@ -93,11 +103,16 @@ def test_a_batch_note_is_a_reason_of_its_own_naming_the_province() -> None:
     e = award(2023)
     assert e.status == "eligible"
     assert len(e.reasons) == 2
-    stated(e, r"2023 batch of national caring employers: >= 150000\.00 yuan per unit")
-    note = e.reasons[1]
-    assert "150,000" in note
-    assert "fujian.union" in note
-    assert "{province}" not in note
+    assert said(e) == [
+        ("cn.award.batch", {"year": "2023", "amount": "150000.00.."}),
+        ("cn.award.note_2023", {"union": "fujian.union"}),
+    ]
+    stated(e, r"2023 batch of national caring employers: at least 150,000 yuan per unit")
+    note = e.explanation[1]
+    assert "150,000" in note.en
+    assert "fujian.union" in note.en
+    assert "福建省总工会" in note.zh
+    assert "{" not in note.en + note.zh
 
 
 def test_a_batch_note_without_a_province_layer_leaves_no_placeholder() -> None:
@@ -109,10 +124,16 @@ def test_a_batch_note_without_a_province_layer_leaves_no_placeholder() -> None:
     )
     outcome = cn.caring_employer_award(ctx)
     assert outcome.status == "eligible"
-    assert all("{" not in r and "fujian" not in r for r in outcome.reasons)
-    note = outcome.reasons[1]
-    assert "150,000" in note
-    assert re.search(r"\(the provincial union\)", note), note
+    messages = [m for m in outcome.reasons if isinstance(m, Message)]
+    assert len(messages) == len(outcome.reasons)
+    # the batch's note would name the provincial union: it is left out, and no_province says why the joint sum is
+    # listed under the ACFTU alone
+    assert [m.code for m in messages] == ["cn.award.batch", "cn.award.no_province"]
+    catalog = core_catalog().with_layers([x.messages for x in ctx.chain], [x.terms for x in ctx.chain])
+    texts = [catalog.explain(m) for m in messages]
+    assert all("{" not in x.en + x.zh and "fujian" not in x.en and "福建" not in x.zh for x in texts)
+    assert "150,000" in texts[0].en
+    assert "cannot be named" in texts[1].en
 
 
 @pytest.mark.parametrize(
@@ -125,7 +146,11 @@ def test_a_designation_of_the_assessed_year_counts(year: int, on: dt.date, statu
 def test_a_designation_after_the_day_names_the_batch_and_the_day() -> None:
     e = award(2023, dt.date(2022, 12, 31))
     assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
-    stated(e, r"the designation is of the 2023 batch, after the day assessed \(2022-12-31\)")
+    assert said(e)[0] == (
+        "core.designation.after_day",
+        {"designation": "cn.caring_employer", "year": "2023", "on": "2022-12-31"},
+    )
+    stated(e, r"the designation cn\.caring_employer is of 2023, after the day assessed \(2022-12-31\)")
 
 
 # -- provincial match -------------------------------------------------------------------------------------
@@ -185,6 +210,10 @@ def test_either_parameter_missing_leaves_no_amount_in_force(removed: str) -> Non
 def test_a_park_project_says_it_counts_as_an_employer_project() -> None:
     e = project(2025, "park_shared")
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.exactly(Decimal("10000")))
-    stated(e, r"qualifying 2025 project under the 2025 scheme: 10,000\.00 per project \(one-time\)")
+    assert said(e) == [
+        ("cn.project.eligible", {"year": "2025", "amount": "10000.00..10000.00"}),
+        ("cn.project.park", {}),
+    ]
+    stated(e, r"qualifying 2025 project under the 2025 scheme: 10,000 yuan per project \(one-time\)")
     stated(e, r"an industrial-park project counts as an employer project")
     assert len(project(2025).reasons) == 1

@@ -65,7 +65,7 @@ def test_purchased_places_only_for_employers_that_buy_places(mode: str) -> None:
     """The subsidy is for an employer that buys places (购买托位), not for one that runs a facility."""
     e = assess(mode=mode, staff_children=10).entitlement(PURCHASED)
     assert e.status == "ineligible"
-    assert mode in e.reasons[0]
+    assert (e.explanation[0].code, e.explanation[0].params) == ("fujian.purchased.not_purchased_places", {"mode": mode})
 
 
 def test_purchased_places_pin_at_the_ceiling_and_one_fen_over() -> None:
@@ -145,10 +145,11 @@ def test_siming_allowance_100_per_child_month() -> None:
     assert (e.status, e.payer, e.basis) == ("eligible", "siming.union", "per_child_month")
     assert e.amount.low == e.amount.high == Decimal("100")
     assert e.missing == ()
-    text = " ".join(e.reasons)
-    assert "600.00 a month" in text  # 6 children x 100
-    assert "1800.00 a quarter" in text  # 3 months x 600
-    assert "quarterly" in text
+    totals = next(x for x in e.explanation if x.code == "siming.allowance.totals")
+    assert totals.params["monthly"] == "600.00..600.00"  # 6 children x 100
+    assert totals.params["quarterly"] == "1800.00..1800.00"  # 3 months x 600
+    assert "siming.allowance.rate" in [x.code for x in e.explanation]  # 100 per child per month, paid quarterly
+    assert "quarterly" in e.reasons[0]
 
 
 @pytest.mark.parametrize(("fact", "value"), [("filed", False), ("union_dues_paid", False)])

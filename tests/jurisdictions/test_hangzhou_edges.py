@@ -21,6 +21,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.core.context import RuleContext
+from tuoyu_rules.core.messages import msg
 from tuoyu_rules.core.parameters import Parameter
 from tuoyu_rules.jurisdictions import hangzhou
 
@@ -102,12 +103,18 @@ def test_filed_eligible_states_the_range_the_reading_and_the_filing() -> None:
         "per_child_month",
         (),
     )
-    assert len(e.reasons) == 3
+    assert [x.code for x in e.explanation] == [
+        "hangzhou.puhui.eligible_per_child",
+        "hangzhou.puhui.rate_until",
+        "hangzhou.puhui.reading_per_child",
+        "hangzhou.puhui.filed",
+    ]
     stated(
         e,
-        r"embedded facility recognised as 普惠 \(2023\): 300\.00-900\.00 yuan per child per month \(.*2026-01-31\); "
+        r"embedded facility recognised as 普惠 \(2023\): 300 to 900 yuan per child per month; "
         r"nothing published says who sets the rate inside the range",  # issue 13: "the bureau sets" was unsourced
     )
+    stated(e, r"this rate is in force until 2026-01-31")
     stated(e, DEFAULT_READING)
     stated(e, FILED_YES)
 
@@ -175,7 +182,7 @@ def test_a_day_without_any_amount_in_the_data_is_undetermined(filed: bool | None
     assert outcome.status == "undetermined"
     assert outcome.amount == tr.AmountRange.unknown()
     assert outcome.missing == missing
-    assert outcome.reasons == ("no 普惠 subsidy amount is in force on this day",)
+    assert outcome.reasons == (msg("hangzhou.puhui.no_amount", on=ON),)
 
 
 # -- demonstration award ---------------------------------------------------------------------------------
@@ -197,7 +204,8 @@ def test_selected_in_the_assessed_year_is_eligible() -> None:
     assert len(e.reasons) == 1
     stated(
         e,
-        r"selected as a city demonstration employer-embedded facility \(2024\): one-time award of 5万.*15万元; "
+        r"selected as a city demonstration employer-embedded facility \(2024\): one-time award of 50,000 to "
+        r"150,000 yuan; "
         r"reading: the granting body decides the sum inside the range \(the seed names neither the body nor how it "
         r"decides\)",  # issue 13: "the city decides" rested on no source
     )
@@ -207,7 +215,8 @@ def test_demonstration_without_an_amount_in_force_is_ineligible() -> None:
     reform = tr.Reform.of("no-award").set(f"{DEMO}.amount", kind="not_stated").build()
     e = entry(DEMO, facility(tr.Designation("hangzhou.demonstration", 2023)), reform=reform)
     assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
-    stated(e, r"no demonstration award amount is in force on this day")
+    stated(e, r"no demonstration award amount is in force on 2024-06-01")
+    assert e.explanation[0].code == "hangzhou.demonstration.no_amount"
 
 
 def test_a_selected_facility_given_as_not_embedded_is_noted() -> None:

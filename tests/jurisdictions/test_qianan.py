@@ -67,7 +67,7 @@ def test_caring_unit_subsidy_is_a_range_up_to_70000() -> None:
     assert (entry.amount.low, entry.amount.high) == (Decimal("0.00"), Decimal("70000.00"))
     assert (entry.payer, entry.basis, entry.missing) == ("qianan.union", "one_time", ())
     assert entry.citations[0].quote == "对爱心托育单位给予最高不超过7万元/家的资金补贴"
-    assert entry.citations[0].source == "001_5cab603ce49ea5b0.txt"
+    assert entry.citations[0].source == "迁安市委改革办: 河北迁安:爱心托育 化解职工“带娃焦虑”, 2024-01-24"  # seed 001
     assert entry.parameters[0].name == "qianan.caring_unit_subsidy.amount"
 
 
@@ -163,7 +163,7 @@ def test_non_money_programmes_cite_seed_001(program: str, kind: str, quotes: tup
     p = tr.get_policy("qianan").program(program)
     assert p.kind == kind
     assert tuple(c.quote for c in p.citations) == quotes
-    assert all(c.source == "001_5cab603ce49ea5b0.txt" for c in p.citations)
+    assert all(c.source == "迁安市委改革办: 河北迁安:爱心托育 化解职工“带娃焦虑”, 2024-01-24" for c in p.citations)
     a = tr.assess(facility(caring_unit()), on=ON)
     assert program not in {e.program for e in a.entitlements}
 

@@ -45,16 +45,17 @@ def test_a_designation_of_the_assessed_year_counts(year: int, status: str) -> No
     e = subsidy(year)
     assert e.status == status
     if status == "ineligible":
-        stated(e, r"the designation is of 2025, after the day assessed \(2024-06-01\)")
+        stated(e, r"the designation qianan\.caring_unit is of 2025, after the day assessed \(2024-06-01\)")
+        assert [x.code for x in e.explanation] == ["core.designation.after_day"]
 
 
 def test_the_reason_states_the_ceiling_and_who_decides() -> None:
     e = subsidy()
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.of("0", "70000"))
-    assert len(e.reasons) == 1
+    assert [x.code for x in e.explanation] == ["qianan.caring_unit.up_to"]
     stated(
         e,
-        r"designated a Qian'an caring unit \(2023\): one-time subsidy of at most 7.*\(最高不超过.*/家\); "
+        r"designated a Qian'an caring unit \(2023\): one-time subsidy of at most 70,000 yuan \(最高不超过.*/家\); "
         r"reading: the granting body decides the amount \(the source states the ceiling only\)",  # issue 13
     )
 
@@ -62,15 +63,23 @@ def test_the_reason_states_the_ceiling_and_who_decides() -> None:
 def test_without_an_amount_in_force_it_is_ineligible() -> None:
     e = subsidy(reform=amount(kind="not_stated"))
     assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
-    stated(e, r"no caring-unit subsidy amount is in force on this day")
+    stated(e, r"no caring-unit subsidy amount is in force on 2024-06-01")
+    assert e.explanation[0].code == "qianan.caring_unit.no_amount"
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "says"),
-    [("0", "80000", r"at most 8万元"), ("10000", "70000", r"1万元 – 7万元"), ("0", None, r"≥ 0元")],
+    ("low", "high", "code", "says"),
+    [
+        ("0", "80000", "qianan.caring_unit.up_to", r"at most 80,000 yuan"),
+        ("10000", "70000", "qianan.caring_unit.designated", r"10,000 to 70,000 yuan"),
+        ("0", None, "qianan.caring_unit.designated", r"an amount not stated"),
+    ],
 )
-def test_a_what_if_range_is_stated_as_a_ceiling_only_from_zero(low: str, high: str | None, says: str) -> None:
+def test_a_what_if_range_is_stated_as_a_ceiling_only_from_zero(
+    low: str, high: str | None, code: str, says: str
+) -> None:
     value = {"kind": "range", "low": low} if high is None else {"kind": "range", "low": low, "high": high}
     e = subsidy(reform=amount(**value))
     assert e.status == "eligible"
+    assert e.explanation[0].code == code
     stated(e, r"designated a Qian'an caring unit \(2023\): one-time subsidy of " + says + r" .*")

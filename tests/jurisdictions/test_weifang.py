@@ -73,7 +73,8 @@ def test_seed_quotes_are_cited_verbatim() -> None:
     p = tr.get_policy("weifang")
     assert p.program(AWARD).citations[0].quote == SEED_AWARD
     assert p.program(MATCH).citations[0].quote == SEED_MATCH
-    assert p.program(AWARD).citations[0].source == "000_c1cdc2b76565fa65.txt"
+    seed_000 = "全国总工会女职工部特约刊登: 全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会"
+    assert p.program(AWARD).citations[0].source == seed_000
 
 
 # -- the city award ------------------------------------------------------------------------------------------

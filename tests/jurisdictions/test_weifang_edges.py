@@ -47,16 +47,17 @@ def test_a_selection_of_the_assessed_year_counts(year: int, status: str) -> None
     e = tr.assess(facility(year=year), on=DAY).entitlement(AWARD)
     assert e.status == status
     if status == "ineligible":
-        stated(e.reasons, r"the selection is of 2025, after the day assessed \(2024-06-01\)")
+        stated(e.reasons, r"the designation weifang\.caring_employer is of 2025, after the day assessed \(2024-06-01\)")
+        assert [x.code for x in e.explanation] == ["core.designation.after_day"]
 
 
 def test_the_award_reason_gives_the_year_the_range_and_who_decides() -> None:
     e = tr.assess(facility(), on=DAY).entitlement(AWARD)
     assert (e.status, e.amount) == ("eligible", tr.AmountRange.of("30000", "50000"))
-    assert len(e.reasons) == 2
+    assert [x.code for x in e.explanation] == ["weifang.award.selected", "weifang.award.mode_self_run"]
     stated(
         e.reasons,
-        r"selected as a Weifang caring employer \(2023\): one-time special subsidy of 3万.*5万元; "
+        r"selected as a Weifang caring employer \(2023\): one-time special subsidy of 30,000 to 50,000 yuan; "
         r"reading: the union decides the sum inside the range \(the seed states the range, not who picks the sum\)",
     )  # issue 13: who decides is a reading, not the seed's words
     stated(e.reasons, r"mode self_run: 用人单位单独办 \(self-run\), one of the 三办一托 modes the city promotes")
@@ -71,6 +72,7 @@ def test_a_mode_outside_三办一托_is_noted_and_stays_eligible() -> None:
         r"park_shared, union_venue\); the seed does not restrict selection to them, and the unit was selected, so "
         r"it stays eligible",
     )
+    assert e.explanation[-1].code == "weifang.award.mode_other_note"
 
 
 def test_the_county_match_says_a_pinned_award_pins_it() -> None:
@@ -82,7 +84,7 @@ def test_the_county_match_says_a_pinned_award_pins_it() -> None:
         Decimal(1),
         True,
     )
-    assert len(m.reasons) == 2
+    assert [x.code for x in m.explanation] == ["core.match.exact", "weifang.match.pinned_award"]
     stated(m.reasons, r"按1:1: a pinned city award pins the county match to the same sum")
 
 
@@ -91,7 +93,8 @@ def test_without_an_award_amount_in_force_it_is_ineligible_and_unmatched() -> No
     a = tr.assess(facility(), on=DAY, reform=reform)
     e = a.entitlement(AWARD)
     assert (e.status, e.amount) == ("ineligible", tr.AmountRange.zero())
-    stated(e.reasons, r"no award amount is in force on this day")
+    stated(e.reasons, r"no award amount is in force on 2024-06-01")
+    assert e.explanation[0].code == "weifang.award.no_amount"
     assert all(o.program != MATCH for o in a.obligations)
 
 

@@ -93,6 +93,7 @@ CALLS: dict[str, Call] = {
     "read_jsonl": (_list(tr.read_jsonl), ([JSON_ROW],), {}),
     "assess_rows": (_list(tr.assess_rows), ([ROW],), {"on": ON, "output": "assessment", "input_format": None}),
     "get_policy": (tr.get_policy, ("xiamen",), {}),
+    "error_text": (tr.error_text, (tr.InvalidInput("places", "must be 0 or more"),), {"lang": "zh"}),
     "chain": (tr.chain, ("xiamen",), {}),
     "resolve_jurisdiction": (tr.resolve_jurisdiction, ("350200",), {}),
     "parse_money": (tr.parse_money, ("1.50",), {"field": "amount"}),

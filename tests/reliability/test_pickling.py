@@ -27,6 +27,7 @@ from tuoyu_rules.batch.fen import RowError as BatchRowError
 from tuoyu_rules.batch.stream import TallyError
 from tuoyu_rules.cli.common import BadInput
 from tuoyu_rules.core.jsonio import JsonError
+from tuoyu_rules.core.messages import msg
 from tuoyu_rules.io.readers import Row, read_jsonl
 from tuoyu_rules.io.readers import RowError as ReaderRowError
 from tuoyu_rules.io.readers import RowProblem as ReaderRowProblem
@@ -178,6 +179,11 @@ def _values() -> dict[str, object]:
         "Payer": next(iter(xiamen.payers.values())),
         "DesignationSpec": tr.get_policy("cn").designations[0],
         "Outcome": tr.Outcome("eligible", tr.AmountRange.of("1", "2"), ("a reason",)),
+        "Outcome (messages)": tr.Outcome(  # issue 14: a rule's reasons are messages
+            "eligible", tr.AmountRange.of("1", "2"), (msg("xiamen.operating.class", size=5, amount=Decimal("15000")),)
+        ),
+        "Message": msg("xiamen.construction.eligible", amount=tr.AmountRange.of("50000", "100000")),  # issue 14
+        "Explanation": assessment.entitlements[0].explanation[0],  # issue 14
         "Budget": tr.budget([facility, _weifang()], on=ON, strategy="mid"),
         "Projection": projection,
         "YearPayerTotal": projection.totals()[0],

@@ -25,7 +25,7 @@ import pytest
 import tuoyu_rules as tr
 import tuoyu_rules.cli.app as cli
 from plugin_policies import plugin_data, serve_plugins
-from tuoyu_rules.core import engine, registry
+from tuoyu_rules.core import boundary, registry
 
 ON = dt.date(2024, 6, 1)
 
@@ -69,8 +69,14 @@ BAD_RULES: dict[str, tuple[Callable[[tr.RuleContext], object], str]] = {
     "a-dict": (lambda ctx: {"status": "eligible"}, r"returned a dict, not a tuoyu_rules\.Outcome"),
     "none-for-a-grant": (lambda ctx: None, r"returned None, not a tuoyu_rules\.Outcome"),
     "unknown-status": (lambda ctx: tr.Outcome("maybe", GOOD, ("r",)), r"status 'maybe', not one of"),  # type: ignore[arg-type]
-    "reasons-a-list": (lambda ctx: tr.Outcome("eligible", GOOD, ["r"]), r"reasons that are not a tuple of str"),  # type: ignore[arg-type]
-    "reasons-not-str": (lambda ctx: tr.Outcome("eligible", GOOD, (1,)), r"reasons that are not a tuple of str"),  # type: ignore[arg-type]
+    "reasons-a-list": (
+        lambda ctx: tr.Outcome("eligible", GOOD, ["r"]),  # type: ignore[arg-type]
+        r"reasons that are not a tuple of messages \(or str\)",
+    ),
+    "reasons-not-str": (
+        lambda ctx: tr.Outcome("eligible", GOOD, (1,)),  # type: ignore[arg-type]
+        r"reasons that are not a tuple of messages \(or str\)",
+    ),
     "unknown-basis": (
         lambda ctx: tr.Outcome("eligible", GOOD, ("r",), basis="weekly"),  # type: ignore[arg-type]
         r"basis 'weekly', not one of",
@@ -137,7 +143,7 @@ def test_the_float_never_reaches_a_command(serve: Callable[..., None], tmp_path:
 def test_a_built_in_rule_is_blamed_on_the_built_in_not_on_a_plugin() -> None:
     xiamen = tr.get_policy("xiamen")
     program = xiamen.program("xiamen.operating_subsidy")
-    error = engine._rule_error(program, xiamen, "returned a float, not a tuoyu_rules.Outcome")
+    error = boundary.rule_error(program, xiamen, "returned a float, not a tuoyu_rules.Outcome")
     assert type(error) is tr.PolicyDataError
     assert str(error) == "rule xiamen.operating_subsidy of 'xiamen' returned a float, not a tuoyu_rules.Outcome"
 
@@ -147,9 +153,9 @@ def test_a_matching_duty_may_still_not_arise() -> None:
     xiamen = tr.get_policy("xiamen")
     duty = next(p for layer in tr.chain("xiamen") for p in layer.programs if p.kind == "obligation")
     grant = xiamen.program("xiamen.operating_subsidy")
-    assert engine._outcome_problem(None, duty) is None
-    assert engine._outcome_problem(None, grant) == "returned None, not a tuoyu_rules.Outcome"
-    assert engine._outcome_problem(dataclasses.replace(tr.Outcome("eligible", GOOD, ())), grant) is None
+    assert boundary.outcome_problem(None, duty) is None
+    assert boundary.outcome_problem(None, grant) == "returned None, not a tuoyu_rules.Outcome"
+    assert boundary.outcome_problem(dataclasses.replace(tr.Outcome("eligible", GOOD, ())), grant) is None
 
 
 # -- compare and whatif skip a broken plugin ---------------------------------------------------------------------

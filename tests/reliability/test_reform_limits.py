@@ -153,7 +153,7 @@ def test_an_obligation_above_the_money_cap_is_an_error_naming_the_programme() ->
         enrolled=20,
         designations=[tr.Designation("weifang.caring_employer", 2023)],
     )
-    with pytest.raises(tr.MoneyError, match=r"^weifang\.county_match matching amount: .* largest accepted amount"):
+    with pytest.raises(tr.MoneyError, match=r"^weifang\.county_match matching_amount: .* largest accepted amount"):
         tr.assess(f, on=ON, reform=huge)
     with pytest.raises(tr.MoneyError, match="largest accepted amount"):
         tr.AmountRange.exactly("1000000000000").scale(Decimal("1.01"))

@@ -56,16 +56,18 @@ from ..core.jsonio import loads
 from ..core.models import Designation, Facility
 from ..core.money import DEFAULT_ROUNDING
 from ..core.reforms import Reform
-from ..core.results import Assessment
+from ..core.results import Assessment, Entitlement, Obligation
+from ..io.readers import Row as ReaderRow
 from .fen import FenEntry
 from .trace import _FIELDS, _SCALED, _WHOLE, _key, _path, _run
 from .trie import _Flat, _grow, _Leaf, _stored, _Trie
 
-_ASSESS_OPTIONS = frozenset({"reform", "pins"})
+_ASSESS_OPTIONS = frozenset({"reform", "pins", "lang"})
 """The options of :func:`~tuoyu_rules.assess` a cache passes on besides the day, jurisdiction and rounding."""
 
-Row = Mapping[str, Any] | Facility | str | bytes
-"""A row: JSON data (a mapping), JSON text (one line of NDJSON, say) or an already validated Facility."""
+Row = Mapping[str, Any] | Facility | str | bytes | ReaderRow
+"""A row: JSON data (a mapping), JSON text (one line of NDJSON, say), an already validated Facility, or a reader's
+:class:`~tuoyu_rules.io.Row` (a line of a CSV or JSON Lines file, a DataFrame's row)."""
 
 
 class RuleCache:
@@ -182,6 +184,13 @@ class RuleCache:
         """
         if isinstance(row, Facility):
             return row
+        if isinstance(row, ReaderRow):  # a reader's row (a file's, a DataFrame's): validated already, or its problem
+            if row.facility is not None:
+                return row.facility
+            problem = row.problem
+            raise InvalidInput(
+                problem.field if problem else "(row)", problem.message if problem else "no facility"
+            ) from None
         data: Any = loads(row, field="row") if isinstance(row, str | bytes) else row
         raw = data.get("designations") if type(data) is dict else None
         if not raw:
@@ -241,6 +250,12 @@ class RuleCache:
     def assessment(self, facility: Facility) -> Assessment:
         """The :class:`~tuoyu_rules.Assessment` of ``facility``, equal to ``tr.assess(facility, on=...)``."""
         return Assessment(facility=facility, **self.leaf(facility).rest)
+
+    def entries(self, facility: Facility) -> tuple[tuple[Entitlement, ...], tuple[Obligation, ...]]:
+        """The entitlements and obligations of ``facility``'s assessment, equal to those of ``tr.assess`` with the
+        cache's options, without building the :class:`~tuoyu_rules.Assessment` (what a budget adds up)."""
+        rest = self.leaf(facility).rest
+        return rest["entitlements"], rest["obligations"]
 
     def ndjson(self, facility: Facility) -> str:
         """``Assessment.model_dump_json()`` of ``facility``, built from the stored result's JSON."""

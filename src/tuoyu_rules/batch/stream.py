@@ -25,6 +25,7 @@ option that differs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,6 +35,8 @@ from ..core.errors import InvalidData, InvalidInput, TuoyuError, WrongType
 from ..core.jsonio import loads
 from ..core.models import Facility, facility_key
 from ..core.money import DEFAULT_ROUNDING, in_money_context
+from ..io.portfolio import Source, is_portfolio_source, portfolio_rows
+from ..io.readers import Row as ReaderRow
 from .cache import Row, RuleCache, _cache_for
 from .fen import RowError, Totals, _counted_totals
 
@@ -46,14 +49,16 @@ OnError = Literal["raise", "yield"]
 
 class TallyError(InvalidInput):
     """A row :func:`tally` could not validate or assess: ``index`` is its position in the rows given (from 0,
-    as ``rows[index]``), ``problem`` what is wrong; the original error is its ``__cause__``."""
+    as ``rows[index]``), ``problem`` what is wrong; the original error is its ``__cause__``. A row of a file is
+    named by its line instead (``line``: the line its record starts on, the CSV header being line 1)."""
 
-    def __init__(self, index: int, problem: str) -> None:
+    def __init__(self, index: int, problem: str, line: int | None = None) -> None:
         self.index = index
-        super().__init__(f"rows[{index}]", problem)
+        self.line = line
+        super().__init__(f"rows[{index}]" if line is None else f"line {line}", problem)
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickles: (index, problem), not InvalidInput's (field, problem)
-        return type(self), (self.index, self.problem)
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles: (index, problem, line), not InvalidInput's (field, problem)
+        return type(self), (self.index, self.problem, self.line)
 
 
 def row_key(row: Row) -> str | None:
@@ -69,10 +74,18 @@ def row_key(row: Row) -> str | None:
     return facility_key(data.get("id")) if isinstance(data, Mapping) else None
 
 
-def _iterable(rows: Iterable[Row]) -> Iterable[Row]:
-    """``rows`` if it is an iterable of rows (:class:`~tuoyu_rules.core.errors.WrongType` naming ``rows`` if not)."""
+def _iterable(rows: Iterable[Row] | Source) -> Iterable[Row]:
+    """``rows`` if it is an iterable of rows; the rows of a portfolio given whole (a CSV or JSON Lines path or
+    stream, a pandas DataFrame: :func:`tuoyu_rules.io.portfolio.portfolio_rows`, each a reader's row numbered as
+    the user counts it); else :class:`~tuoyu_rules.core.errors.WrongType` naming ``rows``."""
+    if is_portfolio_source(rows):
+        return portfolio_rows(rows)
     if not isinstance(rows, Iterable) or isinstance(rows, str | bytes | Mapping):
-        raise WrongType("rows", f"an iterable of rows (mappings, JSON texts, Facilities), not {type(rows).__name__}")
+        raise WrongType(
+            "rows",
+            "an iterable of rows (mappings, JSON texts, Facilities), a CSV or JSON Lines path, or a DataFrame, "
+            f"not {type(rows).__name__}",
+        )
     return rows
 
 
@@ -89,7 +102,7 @@ def _problem(exc: Exception) -> str:
 
 @in_money_context
 def assess_many(
-    rows: Iterable[Row],
+    rows: Iterable[Row] | Source,
     *,
     on: dt.date,
     jurisdiction: str | None = None,
@@ -136,7 +149,7 @@ def assess_many(
 
 
 def assess_partition(
-    rows: Iterable[Row],
+    rows: Iterable[Row] | Source,
     *,
     on: dt.date,
     jurisdiction: str | None = None,
@@ -152,7 +165,7 @@ def assess_partition(
 
 @in_money_context
 def tally(
-    rows: Iterable[Row],
+    rows: Iterable[Row] | Source,
     *,
     on: dt.date,
     jurisdiction: str | None = None,
@@ -173,10 +186,12 @@ def tally(
     )
     counts: dict[_Leaf, int] = {}
     leaf, validate = rc.leaf, rc.facility
+    from_file = isinstance(rows, str | os.PathLike) or hasattr(rows, "read")  # its rows are named by their line
     for index, row in enumerate(_iterable(rows)):
         try:
             found = leaf(validate(row))
         except (ValidationError, TuoyuError, ValueError) as exc:
-            raise TallyError(index, _problem(exc)) from exc
+            line = row.number if from_file and isinstance(row, ReaderRow) else None
+            raise TallyError(index, _problem(exc), line) from exc
         counts[found] = counts.get(found, 0) + 1
     return _counted_totals((found.fen, n) for found, n in counts.items())

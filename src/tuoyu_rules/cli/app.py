@@ -13,6 +13,10 @@ encode it, e.g. ``PYTHONIOENCODING=ascii``, or writing failed, e.g. a full disk)
 at the end, so a failed write leaves no half table behind (except ``assess-many``, whose output grows with its
 input: it is written as it goes, :class:`_Spool`). A reader that closes the pipe early (``| head``)
 ends the command quietly, with the status it would have had (0 when it succeeded).
+
+Every command takes ``--lang zh|en`` (added to each by :func:`_parser`): the language of its output and of its
+error lines; without it, ``TUOYU_LANG``, else the locale's language (:mod:`~tuoyu_rules.cli.lang`). An error
+the parser finds is said in the language ``--lang`` names, when it names one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from typing import Any, Protocol, TextIO
 from pydantic import ValidationError
 
 from .. import __version__
+from ..core.error_text import error_text
 from ..core.errors import TuoyuError
+from ..core.messages import Lang, Message, msg
 from . import assess, batch, compliance, families, schema, serve, whatif
 from .common import (
     EXIT_BAD_INPUT,
@@ -38,15 +44,18 @@ from .common import (
     Command,
     Parser,
     one_line,
+    os_problem,
     validation_line,
 )
+from .lang import LANG_HELP, asked_lang, current, default_lang, env_problem, lang_arg, said, speaking
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_OUTPUT_ERROR", "EXIT_STATUSES", "BadInput", "main"]
 
 EXIT_STATUSES = f"""exit status: {EXIT_OK} done; {EXIT_OUTPUT_ERROR} the output could not be written (standard output \
 cannot encode it, e.g. PYTHONIOENCODING=ascii: use UTF-8; or a write failed, e.g. a full disk); {EXIT_BAD_INPUT} bad \
 input. Errors are one line on standard error. A reader closing the pipe early (| head) ends the command quietly \
-with the status it would have had."""
+with the status it would have had. Every command takes --lang zh|en, the language of its output and its errors \
+(default: $TUOYU_LANG, else zh when the locale's language (LC_ALL, LC_MESSAGES or LANG) starts with zh, else en)."""
 """The exit statuses, as ``tuoyu --help`` prints them."""
 
 
@@ -66,10 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="tuoyu", description="Employer childcare policy (用人单位托育服务), exact and cited.", epilog=EXIT_STATUSES
     )
     parser.add_argument("--version", action="version", version=f"tuoyu_rules {__version__}")
+    parser.add_argument("--lang", dest="lang_of_all", type=lang_arg, metavar="zh|en", help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     assess.add_commands(sub)
     for module in _EXTENSION_MODULES if _EXTENSIONS is None else _EXTENSIONS:
         module.add_commands(sub)
+    for command in sub.choices.values():  # every command speaks either language
+        if not any("--lang" in action.option_strings for action in command._actions):
+            command.add_argument("--lang", type=lang_arg, metavar="zh|en", help=LANG_HELP)
     return parser
 
 
@@ -87,12 +100,25 @@ def main(
     """
     err = stderr or sys.stderr
     target = stdout or sys.stdout
-    buffer = _Spool(target, err)
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(err):
-        status = _run(argv, buffer, err, stdin or sys.stdin)
-    if buffer.stopped is not None:  # a spilled write failed: the rest is not written
-        return status if buffer.stopped == _READER_GONE else buffer.stopped
-    return _deliver(buffer.getvalue(), target, err, status)
+    args = list(sys.argv[1:] if argv is None else argv)
+    asked = asked_lang(args)
+    with speaking(asked or default_lang()):
+        problem = None if asked is not None else env_problem()
+        if problem is not None:  # TUOYU_LANG names no language, and --lang does not say one
+            err.write(_error_line(problem))
+            return EXIT_BAD_INPUT
+        buffer = _Spool(target, err)
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(err):
+            status = _run(args, buffer, err, stdin or sys.stdin)
+        if buffer.stopped is not None:  # a spilled write failed: the rest is not written
+            return status if buffer.stopped == _READER_GONE else buffer.stopped
+        return _deliver(buffer.getvalue(), target, err, status)
+
+
+def _error_line(problem: Message | str, lang: Lang | None = None) -> str:
+    """``tuoyu: error: <problem>``, one line, in the language asked."""
+    words = problem if isinstance(problem, str) else said(problem, lang)
+    return said(msg("cli.error", command="tuoyu", problem=one_line(words)), lang) + "\n"
 
 
 class _Spool(io.StringIO):
@@ -121,20 +147,26 @@ class _Spool(io.StringIO):
         return self.stopped is None
 
 
-def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO, inp: TextIO) -> int:
+def _run(argv: Sequence[str], out: TextIO, err: TextIO, inp: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
-        handler: Command = args.func
-        return handler(args, out, inp)
     except SystemExit as exc:  # --help and --version print, then exit 0
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    except BadInput as exc:
-        err.write(f"tuoyu: error: {one_line(str(exc))}\n")
-    except ValidationError as exc:
-        err.write(f"tuoyu: error: {one_line(validation_line(exc))}\n")
-    except TuoyuError as exc:
-        err.write(f"tuoyu: error: {one_line(str(exc))}\n")
-    return EXIT_BAD_INPUT
+    except BadInput as exc:  # a usage error, said in the language --lang names (or the default)
+        err.write(_error_line(str(exc)))
+        return EXIT_BAD_INPUT
+    with speaking(args.lang or args.lang_of_all or current()):  # tuoyu COMMAND --lang, or tuoyu --lang COMMAND
+        args.lang = current()
+        handler: Command = args.func
+        try:
+            return handler(args, out, inp)
+        except BadInput as exc:
+            err.write(_error_line(str(exc)))
+        except ValidationError as exc:
+            err.write(_error_line(validation_line(exc) if args.lang == "en" else error_text(exc, args.lang)))
+        except TuoyuError as exc:
+            err.write(_error_line(error_text(exc, args.lang)))
+        return EXIT_BAD_INPUT
 
 
 _READER_GONE = -1
@@ -153,7 +185,7 @@ def _write(text: str, out: TextIO | None, err: TextIO) -> int | None:
     """Write ``text``: None when written; :data:`_READER_GONE` when the reader closed the pipe (quiet); else
     :data:`EXIT_OUTPUT_ERROR`, said in one line on ``err``."""
     if out is None:  # the process was started with standard output closed
-        err.write("tuoyu: error: cannot write standard output: it is closed\n")
+        err.write(_error_line(msg("cli.output.closed")))
         return EXIT_OUTPUT_ERROR
     try:
         encoding = getattr(out, "encoding", None)
@@ -163,17 +195,15 @@ def _write(text: str, out: TextIO | None, err: TextIO) -> int | None:
         out.flush()
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start]
-        err.write(
-            f"tuoyu: error: standard output uses the encoding {exc.encoding!r}, which cannot show U+{ord(bad):04X}; "
-            "use UTF-8 (e.g. PYTHONIOENCODING=utf-8)\n"
-        )
+        char, fix = f"U+{ord(bad):04X}", "PYTHONIOENCODING=utf-8"
+        err.write(_error_line(msg("cli.output.encoding", encoding=repr(exc.encoding), char=char, fix=fix)))
         return EXIT_OUTPUT_ERROR
     except BrokenPipeError:  # the reader stopped reading (e.g. `| head`): quiet
         _discard_stdout(out)
         return _READER_GONE
     except OSError as exc:
         _discard_stdout(out)
-        err.write(f"tuoyu: error: cannot write standard output: {one_line(exc.strerror or str(exc))}\n")
+        err.write(_error_line(msg("cli.output.failed", problem=os_problem(exc))))
         return EXIT_OUTPUT_ERROR
     return None
 

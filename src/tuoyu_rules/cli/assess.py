@@ -4,6 +4,9 @@
 facilities or prints one; ``tuoyu assess FILE --on YYYY-MM-DD`` assesses a facility given as JSON (``-`` reads
 standard input; ``--example NAME`` uses a bundled example); ``tuoyu compare FILE --on YYYY-MM-DD`` assesses the
 same facility moved to every city.
+
+Tables speak the language asked (``--lang``): ids and English in English, as they always did; Chinese names and
+terms in Chinese (:mod:`~tuoyu_rules.cli.words`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any, TextIO
 
 from ..core.engine import assess
 from ..core.errors import TuoyuError
+from ..core.messages import msg
 from ..core.models import Facility
 from ..core.registry import get_policy, list_jurisdictions, plugin_problems
 from ..core.results import Assessment
@@ -26,6 +30,7 @@ from .common import (
     add_rounding,
     amount_cells,
     cited,
+    confidence,
     date_arg,
     emit,
     example_file,
@@ -37,6 +42,8 @@ from .common import (
     warn,
     write_json,
 )
+from .lang import said
+from .words import heads, jurisdiction, level, payer, program, term, zh
 
 _SUFFIX = ".json"
 """The bundled example facilities are ``<name>.json``."""
@@ -52,11 +59,11 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     e.add_argument("name", nargs="?", help="print this example's JSON")
     e.set_defaults(func=_cmd_examples)
 
-    for name, text in (
+    for name, what in (
         ("assess", "assess one facility (JSON file, '-' for stdin)"),
         ("compare", "assess one facility moved to every city"),
     ):
-        a = sub.add_parser(name, help=text)
+        a = sub.add_parser(name, help=what)
         add_file_or_example(
             a,
             "facility JSON file, or - for standard input",
@@ -76,44 +83,49 @@ def _example_text(name: str) -> str:
 
 
 def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
-    source = file_or_example(
-        args, _SUFFIX, "example", "give a facility JSON FILE ('-' for standard input) or --example NAME"
-    )
+    missing = msg("cli.file.no_facility", file="FILE", stdin="'-'", option="--example")
+    source = file_or_example(args, _SUFFIX, "example", missing)
     raw = read_json(source, stdin) if isinstance(source, str) else json.loads(source.read_text(encoding="utf-8"))
     return Facility.model_validate(raw)
 
 
 def _print_assessment(a: Assessment, out: TextIO) -> None:
     f = a.facility
-    say(out, f"Facility: {f.name or '(unnamed)'}")
-    say(out, f"Rules of: {' > '.join(a.layers)} on {a.on.isoformat()} (rounding {a.rounding})")
+    say(out, said(msg("cli.assess.facility", name=f.name or said(msg("cli.assess.unnamed")))))
+    layers = " > ".join(jurisdiction(layer) for layer in a.layers)
+    say(out, said(msg("cli.assess.rules", layers=layers, on=a.on, rounding=a.rounding)))
     say(out)
-    sections = (("Entitlements", a.entitlements), ("Matching obligations (配套)", a.obligations))
+    sections = ((msg("cli.assess.entitlements"), a.entitlements), (msg("cli.assess.obligations"), a.obligations))
     for title, entries in sections:
-        say(out, title)
+        say(out, said(title))
         if not entries:
-            say(out, "  (none)")
+            say(out, said(msg("cli.none")))
             say(out)
             continue
-        rows = [["programme", "name", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
-        for entry in entries:
-            yuan, wan = amount_cells(entry.amount)
-            rows.append(
-                [entry.program, f"{entry.name_zh} / {entry.name_en}", entry.payer, entry.basis, entry.status, yuan, wan]
-            )
+        if zh():  # Chinese names and terms only
+            rows = [heads("programme", "payer", "basis", "status", "amount_yuan", "amount_wan")]
+            for entry in entries:
+                names = [entry.name_zh or entry.program, payer(entry.payer, entry.payer_zh), term("basis", entry.basis)]
+                rows.append([*names, term("status", entry.status), *amount_cells(entry.amount)])
+        else:
+            rows = [heads("programme", "name", "payer", "basis", "status", "amount_yuan", "amount_wan")]
+            for entry in entries:
+                names = [entry.program, f"{entry.name_zh} / {entry.name_en}", entry.payer, entry.basis]
+                rows.append([*names, entry.status, *amount_cells(entry.amount)])
         table(rows, out)
         say(out)
-    say(out, "Why")
+    say(out, said(msg("cli.assess.why")))
     for e in (*a.entitlements, *a.obligations):
-        say(out, f"* {e.program} [{e.status}; confidence {e.confidence}]")
+        shown = program(e.program, e.name_zh)
+        say(out, said(msg("cli.assess.entry", program=shown, status=e.status, confidence=confidence(e.confidence))))
         for r in e.reasons:
             say(out, f"    - {r}")
         if e.missing:
-            say(out, f"    missing facts: {', '.join(e.missing)}")
+            say(out, said(msg("cli.assess.missing", fields=e.missing)))
         for c in e.citations:
-            say(out, f"    cites: {cited(c)}")
+            say(out, said(msg("cli.assess.cites", citation=cited(c))))
     for note in a.notes:
-        say(out, f"note: {note}")
+        say(out, said(msg("cli.assess.note", note=note)))
 
 
 def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -140,8 +152,15 @@ def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
         ]
         write_json(data, out)
         return EXIT_OK
-    rows = [["id", "name_zh", "name_en", "level", "parent", "code"]]
-    rows += [[p.id, p.name_zh, p.name_en, p.level, p.parent or "", p.division_code] for p in policies]
+    if zh():
+        names = {p.id: p.name_zh for p in policies}
+        rows = [heads("id", "name", "level", "parent", "code")]
+        for p in policies:
+            parent = names.get(p.parent or "", p.parent or "")
+            rows.append([p.id, p.name_zh, level(p.level), parent, p.division_code])
+    else:
+        rows = [heads("id", "name_zh", "name_en", "level", "parent", "code")]
+        rows += [[p.id, p.name_zh, p.name_en, p.level, p.parent or "", p.division_code] for p in policies]
     table(rows, out)
     return EXIT_OK
 
@@ -161,21 +180,23 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     pins = dict(args.pin)
     if args.command == "compare":
         return _compare(facility, args, pins, out)
-    result = assess(facility, jurisdiction=args.jurisdiction, on=args.on, rounding=args.rounding, pins=pins)
+    result = assess(
+        facility, jurisdiction=args.jurisdiction, on=args.on, rounding=args.rounding, pins=pins, lang=args.lang
+    )
     return emit(result, args.format, out, _print_assessment)
 
 
 def _compare(facility: Facility, args: argparse.Namespace, pins: dict[str, str], out: TextIO) -> int:
-    result = compare(facility, on=args.on, rounding=args.rounding, pins=pins)
+    result = compare(facility, on=args.on, rounding=args.rounding, pins=pins, lang=args.lang)
     for reason in result.skipped.values():  # a plugin that fails to load or whose rule fails: skipped, and said
         warn(reason)
     if args.format == "json":
         write_json(result.to_json_data(), out)
         return EXIT_OK
-    rows = [["city", "programme", "payer", "basis", "status", "amount (yuan)", "amount (万元)"]]
+    rows = [heads("city", "programme", "payer", "basis", "status", "amount_yuan", "amount_wan")]
     for city, a in result.assessments.items():
         for e in (*a.entitlements, *a.obligations):
-            yuan, wan = amount_cells(e.amount)
-            rows.append([city, e.program, e.payer, e.basis, e.status, yuan, wan])
+            names = [jurisdiction(city), program(e.program, e.name_zh), payer(e.payer, e.payer_zh)]
+            rows.append([*names, term("basis", e.basis), term("status", e.status), *amount_cells(e.amount)])
     table(rows, out)
     return EXIT_OK

@@ -16,7 +16,8 @@ Then, after all of standard output, one summary line on standard error:
 rows included (they are in the output and the summary); with ``--strict``, 2 when any row could not be
 assessed. Bad arguments, a file that cannot be read or a wrong CSV header: 2 and one error line, as every
 command. Rows stream in and results stream out (the output is written as it goes, a million characters at a
-time), so memory stays flat however long the file.
+time), so memory stays flat however long the file. With ``--lang zh`` the CSV headers and the summary line are in
+Chinese (the cells and the JSON are the same in both languages, reasons aside).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from ..io.export import csv_cell, csv_writer
+from ..core.messages import Lang, msg
+from ..io.export import csv_cell, csv_writer, headers
 from ..whatif.rows import ROW_COLUMNS, AssessedRow, InputFormat, assess_rows
 from .common import EXIT_BAD_INPUT, EXIT_OK, BadInput, add_file_or_example, add_rounding, date_arg, file_or_example
+from .lang import said
 
 _SUFFIX = ".jsonl"
 """The bundled example portfolios are ``<name>.jsonl``."""
@@ -65,16 +68,16 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 @contextmanager
 def _source(args: argparse.Namespace, stdin: TextIO) -> Iterator[tuple[Any, InputFormat | None]]:
     """The portfolio to read and its format, if known (a bundled example is opened and closed here)."""
-    source = file_or_example(
-        args, _SUFFIX, "portfolio", "give a portfolio FILE (.csv or .jsonl; '-' for standard input) or --example NAME"
-    )
+    missing = msg("cli.file.no_portfolio", file="FILE", csv=".csv", jsonl=".jsonl", stdin="'-'", option="--example")
+    source = file_or_example(args, _SUFFIX, "portfolio", missing)
     if not isinstance(source, str):
         with source.open(encoding="utf-8") as stream:
             yield stream, "jsonl"
         return
     if source == "-":
         if args.input is None:
-            raise BadInput("reading standard input (-) needs --input-format csv or --input-format jsonl")
+            first, second = "--input-format csv", "--input-format jsonl"
+            raise BadInput(msg("cli.file.stdin_format", stdin="-", first=first, second=second))
         yield stdin, args.input
         return
     yield source, args.input
@@ -91,9 +94,10 @@ def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
             rounding=args.rounding,
             input_format=kind,
             output="json" if ndjson else "assessment",
+            lang=args.lang,
         )
         text_of = _ndjson_text if ndjson else _CsvText().text
-        pending: list[str] = [] if ndjson else [_CsvText.header()]
+        pending: list[str] = [] if ndjson else [_CsvText.header(args.lang)]
         size = 0
         for row in rows:
             read += 1
@@ -109,13 +113,9 @@ def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
     if not _spill(out, "".join(pending)):
         return EXIT_OK
     errors = read - assessed
-    summary = f"{_count(read, 'row')} read, {assessed} assessed, {_count(errors, 'error')}"
-    sys.stderr.write(f"tuoyu: assess-many: {summary}\n")
+    counts = {"read": read, "assessed": assessed, "errors": errors}
+    sys.stderr.write(said(msg("cli.assess_many.summary", command="tuoyu", name="assess-many", **counts)) + "\n")
     return EXIT_BAD_INPUT if args.strict and errors else EXIT_OK
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _ndjson_text(row: AssessedRow) -> str:
@@ -146,9 +146,9 @@ class _CsvText:
         self._memo: dict[tuple[object, ...], tuple[tuple[object, ...], list[list[str]], list[str] | None]] = {}
 
     @staticmethod
-    def header() -> str:
-        """The header line."""
-        return _CsvText()._text([[csv_cell(c) for c in ROW_COLUMNS]])
+    def header(lang: Lang) -> str:
+        """The header line, in ``lang``."""
+        return _CsvText()._text([[csv_cell(c) for c in headers(ROW_COLUMNS, lang)]])
 
     def text(self, row: AssessedRow) -> str:
         """The CSV lines of one result: its :meth:`~tuoyu_rules.whatif.rows.AssessedRow.table_rows`."""

@@ -11,12 +11,16 @@
   printer writes goes through them, so a name, a description, a reason or an error message read from input
   can neither start a new line nor send a terminal escape;
 * error text on one line (:func:`one_line`, :func:`validation_line`) and warnings (:func:`warn`).
+
+Every sentence and header is said in the language of the command being run (``--lang``: see
+:mod:`~tuoyu_rules.cli.lang`), from the command line's catalog ``cli/messages.toml``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import re
 import sys
@@ -30,10 +34,13 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.amounts import AmountRange
 from ..core.citations import Citation
-from ..core.jsonio import MAX_CHARS, JsonError, loads
+from ..core.error_text import error_text
+from ..core.jsonio import MAX_CHARS, loads
+from ..core.messages import Message, msg
 from ..core.models import Facility
 from ..core.money import ROUNDING_MODES, format_wan, format_yuan
 from ..io import write_csv
+from .lang import current, said, usage_message
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -48,7 +55,17 @@ _EXAMPLES = "tuoyu_rules.examples"
 
 
 class BadInput(Exception):
-    """Raise this from a command handler for an input problem: one line on stderr, exit status 2."""
+    """Raise this from a command handler for an input problem: one line on stderr, exit status 2.
+
+    ``problem`` is a coded message of ``cli/messages.toml``, said in the language asked (a text is said as it is).
+    """
+
+    def __init__(self, problem: Message | str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem if isinstance(self.problem, str) else said(self.problem)
 
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
@@ -59,7 +76,7 @@ class Parser(argparse.ArgumentParser):
     """The ``tuoyu`` parser and its subcommands' parsers: a usage error is a :class:`BadInput`."""
 
     def error(self, message: str) -> NoReturn:  # one line on stderr, exit 2 (argparse prints usage too)
-        raise BadInput(message)
+        raise BadInput(usage_message(message))
 
 
 # -- arguments ---------------------------------------------------------------------------------------------
@@ -72,14 +89,16 @@ def date_arg(text: str) -> dt.date:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(said(msg("cli.date.bad", value=repr(text)))) from None
 
 
 def pin_arg(text: str) -> tuple[str, str]:
     """argparse type for PROGRAM=AMOUNT."""
     program, sep, amount = text.partition("=")
     if not sep or not program or not amount:
-        raise argparse.ArgumentTypeError(f"{text!r} is not PROGRAM=AMOUNT (e.g. xiamen.construction_subsidy=80000)")
+        raise argparse.ArgumentTypeError(
+            said(msg("cli.pin.bad", value=repr(text), example="xiamen.construction_subsidy=80000"))
+        )
     return program, amount
 
 
@@ -117,19 +136,24 @@ def examples(suffix: str) -> list[str]:
     )
 
 
+_UNKNOWN_EXAMPLE = {"example": "cli.example.unknown", "portfolio": "cli.example.unknown_portfolio"}
+"""What an unknown ``--example`` is said to be, by the kind of example asked for."""
+
+
 def example_file(name: str, suffix: str, kind: str) -> Traversable:
-    """The bundled example ``name`` (``kind`` names it in the message when there is none)."""
+    """The bundled example ``name`` (``kind``, ``example`` or ``portfolio``, names it when there is none)."""
     names = examples(suffix)
     if name not in names:
-        raise BadInput(f"--example: unknown {kind} {name!r}; bundled: {', '.join(names)}")
+        code = _UNKNOWN_EXAMPLE.get(kind, "cli.example.unknown")
+        raise BadInput(Message(code, (("option", "--example"), ("name", repr(name)), ("known", ", ".join(names)))))
     return resources.files(_EXAMPLES).joinpath(f"{name}{suffix}")
 
 
-def file_or_example(args: argparse.Namespace, suffix: str, kind: str, missing: str) -> str | Traversable:
+def file_or_example(args: argparse.Namespace, suffix: str, kind: str, missing: Message | str) -> str | Traversable:
     """The bundled example ``--example`` names, else ``FILE`` (``missing``: the message when neither is given)."""
     if args.example is not None:
         if args.file is not None:
-            raise BadInput("give FILE or --example, not both")
+            raise BadInput(msg("cli.file.file_or_example", file="FILE", option="--example"))
         return example_file(args.example, suffix, kind)
     if args.file is None:
         raise BadInput(missing)
@@ -141,7 +165,7 @@ def read_json(path: str, stdin: TextIO) -> Any:
     """Read JSON from ``path`` (``-``: standard input) for a command, by the library's one JSON policy
     (:func:`tuoyu_rules.core.jsonio.loads`: numbers with a fraction exact ``Decimal``, a key given twice,
     NaN and Infinity refused, size and depth bounded); every problem is one :class:`BadInput` line."""
-    label = "standard input" if path == "-" else path
+    label = said(msg("cli.stdin")) if path == "-" else path
     try:
         if path == "-":
             text = stdin.read(MAX_CHARS + 1)  # never more than the policy reads
@@ -149,13 +173,39 @@ def read_json(path: str, stdin: TextIO) -> Any:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read(MAX_CHARS + 1)
     except OSError as exc:
-        raise BadInput(f"{label}: cannot read: {exc.strerror or exc}") from None
+        raise BadInput(cannot_read(label, exc)) from None
     except UnicodeDecodeError:
-        raise BadInput(f"{label}: not UTF-8 text") from None
-    try:
-        return loads(text, field=label)
-    except JsonError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInput(not_utf8(label)) from None
+    return loads(text, field=label)  # a JsonError is said as every error of the library is
+
+
+_OS_PROBLEMS: dict[int, str] = {
+    errno.ENOENT: "cli.os.not_found",
+    errno.EACCES: "cli.os.permission",
+    errno.EPERM: "cli.os.permission",
+    errno.EISDIR: "cli.os.is_directory",
+    errno.ENOTDIR: "cli.os.not_directory",
+    errno.ENOSPC: "cli.os.no_space",
+}
+"""The operating system's errors the command line says in Chinese (any other is given as the system says it)."""
+
+
+def os_problem(exc: OSError) -> str:
+    """What the operating system said: in English as it said it; in Chinese where the command line knows it."""
+    code = None if exc.errno is None else _OS_PROBLEMS.get(exc.errno)
+    if code is None or current() == "en":
+        return exc.strerror or str(exc)
+    return said(Message(code))
+
+
+def cannot_read(path: str, exc: OSError) -> Message:
+    """``path: cannot read: <the system's reason>``."""
+    return msg("cli.file.cannot_read", path=path, problem=os_problem(exc))
+
+
+def not_utf8(path: str) -> Message:
+    """``path: not UTF-8 text``."""
+    return msg("cli.file.not_utf8", path=path, encoding="UTF-8")
 
 
 def read_facility(path: str, stdin: TextIO) -> Facility:
@@ -172,12 +222,12 @@ def write_json(data: Any, out: TextIO) -> None:
 
 
 def emit(result: BaseModel, fmt: str, out: TextIO, printer: Callable[[Any, TextIO], None]) -> int:
-    """Print ``result`` as ``fmt``: ``json`` its ``model_dump(mode="json")``, ``csv`` its tables, ``table``
-    through ``printer``; return :data:`EXIT_OK`."""
+    """Print ``result`` as ``fmt``: ``json`` its ``model_dump(mode="json")``, ``csv`` its tables (headers in the
+    language asked), ``table`` through ``printer`` (which speaks the language asked); return :data:`EXIT_OK`."""
     if fmt == "json":
         write_json(result.model_dump(mode="json"), out)
     elif fmt == "csv":
-        write_csv(result, out)
+        write_csv(result, out, lang=current())
     else:
         printer(result, out)
     return EXIT_OK
@@ -249,14 +299,29 @@ def yuan_cell(amount: AmountRange, open_count: int = 0) -> str:
     """An amount in yuan, and how many facilities it leaves open (undetermined), if any."""
     text = _range_text(amount, format_yuan)
     if open_count:
-        text += f" (+{open_count} open)"
+        text += said(msg("cli.amount.open", count=open_count))
     return text
 
 
+CONFIDENCES = {"official": "cli.confidence.official", "secondary": "cli.confidence.secondary"}
+"""How sure a citation is (:data:`~tuoyu_rules.core.citations.Confidence`), as said."""
+
+
+def confidence(value: str) -> str:
+    """A citation's confidence (``official``, ``secondary``) as said in the language asked."""
+    code = CONFIDENCES.get(value)
+    return value if code is None else said(Message(code))
+
+
 def cited(c: Citation) -> str:
-    """A citation on one line: source, clause, confidence, and its quoted words (or its summary)."""
-    words = f"「{c.quote}」" if c.quote else f"(summary) {c.summary}"
-    return f"{c.source}, {c.clause} [{c.confidence}]: {words}"
+    """A citation on one line: source, clause, confidence, and its quoted words (or, in English, its summary: a
+    summary is our own words in English, and Chinese output names the source as reported, unquoted)."""
+    sure = confidence(c.confidence)
+    if c.quote:
+        return said(msg("cli.cite.quote", source=c.source, clause=c.clause, confidence=sure, quote=c.quote))
+    if current() == "zh":
+        return said(msg("cli.cite.reported", source=c.source, confidence=sure))
+    return said(msg("cli.cite.summary", source=c.source, clause=c.clause, confidence=sure, summary=c.summary or ""))
 
 
 # -- errors ------------------------------------------------------------------------------------------------
@@ -268,10 +333,22 @@ def one_line(message: str) -> str:
     return printable(message)
 
 
+def problem_text(problem: object) -> str:
+    """A problem in the language asked: a coded message said, an error of the library in words
+    (:func:`~tuoyu_rules.core.error_text.error_text`), anything else as it is."""
+    if isinstance(problem, Message):
+        return said(problem)
+    if isinstance(problem, BadInput):
+        return str(problem)
+    if isinstance(problem, BaseException):
+        return error_text(problem, current())
+    return str(problem)
+
+
 def warn(problem: object) -> None:
     """One ``tuoyu: warning:`` line on standard error (:func:`one_line`) for a problem the command goes on
     without, such as a broken jurisdiction plugin left out of a listing or a comparison of every city."""
-    sys.stderr.write(f"tuoyu: warning: {one_line(str(problem))}\n")
+    sys.stderr.write(said(msg("cli.warning", command="tuoyu", problem=one_line(problem_text(problem)))) + "\n")
 
 
 def validation_line(exc: ValidationError) -> str:

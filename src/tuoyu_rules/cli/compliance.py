@@ -12,7 +12,7 @@
 ``FILE`` is a JSON file or ``-`` for standard input; JSON numbers with a fraction are read as exact
 decimals. Every command takes ``--format json|table`` (table by default); ``json`` prints the report's
 ``model_dump(mode="json")``. The exit status is 0 when the check ran, whatever its findings (findings are
-data, not errors), and 2 for bad input.
+data, not errors), and 2 for bad input. ``--lang zh`` says the findings, the headers and the verdict in Chinese.
 """
 
 from __future__ import annotations
@@ -32,8 +32,24 @@ from ..compliance import (
     chengdu_target_progress,
     health_guidance_gaps,
 )
+from ..core.messages import Message, msg
 from ..core.models import Count
 from .common import EXIT_OK, Command, add_format, cited, date_arg, read_json, say, table, write_json
+from .lang import said
+from .words import heads
+
+VERDICTS = {True: "cli.check.compliant", False: "cli.check.not_compliant", None: "cli.check.not_confirmed"}
+"""A report's ``compliant`` -> the code of its verdict."""
+
+OUTCOMES = {
+    "ok": "cli.outcome.ok",
+    "breach": "cli.outcome.breach",
+    "cannot_check": "cli.outcome.cannot_check",
+    "in_progress": "cli.outcome.in_progress",
+    "warning": "cli.outcome.warning",
+    "not_applicable": "cli.outcome.not_applicable",
+}
+"""A finding's outcome -> its code (``ok``, ``breach`` ... in English, as they always were)."""
 
 
 class TargetsInput(BaseModel):
@@ -52,14 +68,14 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
             data = {**extra, **data}
         write_json(data, out)
         return
-    verdict = {True: "compliant", False: "NOT compliant", None: "compliance not confirmed"}[report.compliant]
-    say(out, f"Check: {report.check}: {verdict}")
+    verdict = said(Message(VERDICTS[report.compliant]))
+    say(out, said(msg("cli.check.head", check=report.check, verdict=verdict)))
     say(out)
-    rows = [["rule", "outcome", "concerns", "message"]]
-    rows += [[f.rule, f.outcome, f.concerns or "", f.message] for f in report.findings]
+    rows = [heads("rule", "outcome", "concerns", "message")]
+    rows += [[f.rule, said(Message(OUTCOMES[f.outcome])), f.concerns or "", f.message] for f in report.findings]
     table(rows, out)
     say(out)
-    say(out, "Citations")
+    say(out, said(msg("cli.check.citations")))
     seen: set[str] = set()
     for f in report.findings:
         for c in f.citations:
@@ -68,36 +84,36 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
             seen.add(c.id)
             say(out, f"  {c.id}: {cited(c)}")
     for note in report.notes:
-        say(out, f"note: {note}")
+        say(out, said(msg("cli.assess.note", note=note)))
 
 
 def _cmd_spending(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     plan = UnionSpendingPlan.model_validate(read_json(args.file, stdin))
-    _write_report(check_union_spending(plan), args.format, out)
+    _write_report(check_union_spending(plan, lang=args.lang), args.format, out)
     return EXIT_OK
 
 
 def _cmd_standards(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     data = StandardsInput.model_validate(read_json(args.file, stdin))
-    _write_report(check_standards(data, on=args.on), args.format, out)
+    _write_report(check_standards(data, on=args.on, lang=args.lang), args.format, out)
     return EXIT_OK
 
 
 def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     visits = list(args.visits)
-    gaps = health_guidance_gaps(visits, start=args.start, end=args.end)
-    report = check_health_guidance(visits, start=args.start, end=args.end)
+    gaps = health_guidance_gaps(visits, start=args.start, end=args.end, lang=args.lang)
+    report = check_health_guidance(visits, start=args.start, end=args.end, lang=args.lang)
     if args.format == "json":
         _write_report(report, "json", out, {"gaps": [g.model_dump(mode="json") for g in gaps]})
         return EXIT_OK
     if gaps:
-        rows = [["after", "due by", "until", "closed", "days overdue"]]
+        rows = [heads("after", "due_by", "until", "closed", "days_overdue")]
         rows += [
             [
                 g.after.isoformat(),
                 g.due.isoformat(),
                 g.until.isoformat(),
-                "yes" if g.closed else "no (end)",
+                said(msg("cli.yes") if g.closed else msg("cli.check.open_at_end")),
                 str(g.days_overdue),
             ]
             for g in gaps
@@ -111,7 +127,7 @@ def _cmd_gaps(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 def _cmd_targets(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     data = TargetsInput.model_validate(read_json(args.file, stdin))
     report = chengdu_target_progress(
-        data.sites_by_district, city_demonstration_sites=data.city_demonstration_sites, on=args.on
+        data.sites_by_district, city_demonstration_sites=data.city_demonstration_sites, on=args.on, lang=args.lang
     )
     _write_report(report, args.format, out)
     return EXIT_OK

@@ -15,13 +15,16 @@ Amounts and shares are parsed exactly (never as floats); bad input exits with st
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from typing import Any, TextIO
 
 from ..core.engine import assess
+from ..core.messages import Message, msg
 from ..core.money import format_yuan
 from ..core.results import Entitlement
 from ..families import Allowance, FamilyCost, FeeQuote, childcare_allowance, family_monthly_cost, parent_fee
 from .common import BadInput, add_format, add_rounding, cited, date_arg, emit, read_facility, say
+from .lang import said
 
 
 def _fee_arguments(p: argparse.ArgumentParser) -> None:
@@ -102,26 +105,40 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _citations(model: FeeQuote | FamilyCost | Allowance, out: TextIO) -> None:
     for c in model.citations:
-        say(out, f"cites: {cited(c)}")
+        say(out, said(msg("cli.cites", citation=cited(c))))
 
 
 def _steps(steps: tuple[str, ...], out: TextIO) -> None:
-    say(out, "Steps")
+    say(out, said(msg("cli.steps")))
     for n, step in enumerate(steps, 1):
         say(out, f"  {n}. {step}")
 
 
+def _monthly(code: str, amount: Decimal) -> str:
+    """A line ``<label> <amount> a month``: ``code`` says it (cli.fee.*, cli.cost.*)."""
+    return said(Message(code, (("amount", format_yuan(amount)),)))
+
+
+def _yes_no(value: bool) -> str:
+    return said(msg("cli.yes" if value else "cli.no"))
+
+
+def _months(n: int) -> str:
+    """``12 months`` (`` 1 month `` padded, as the tables align it)."""
+    return said(msg("cli.allowance.months_of", pad=" " if n < 10 else "", months=n))
+
+
 def _cmd_fee(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    quote = parent_fee(args.market, allowance_monthly=args.allowance, **_fee_terms(args))
+    quote = parent_fee(args.market, allowance_monthly=args.allowance, **_fee_terms(args), lang=args.lang)
     return emit(quote, args.format, out, _print_fee)
 
 
 def _print_fee(quote: FeeQuote, out: TextIO) -> None:
-    say(out, f"fee        {format_yuan(quote.fee)} a month")
-    say(out, f"allowance  {format_yuan(quote.allowance_monthly)} a month")
-    say(out, f"net        {format_yuan(quote.net)} a month")
-    cap = "no cap given" if quote.cap is None else f"cap {format_yuan(quote.cap)}"
-    say(out, f"within cap {'yes' if quote.within_cap else 'no'} ({cap})")
+    say(out, _monthly("cli.fee.fee", quote.fee))
+    say(out, _monthly("cli.fee.allowance", quote.allowance_monthly))
+    say(out, _monthly("cli.fee.net", quote.net))
+    cap = said(msg("cli.fee.no_cap") if quote.cap is None else msg("cli.fee.cap", amount=format_yuan(quote.cap)))
+    say(out, said(msg("cli.fee.within_cap", answer=_yes_no(quote.within_cap), cap=cap)))
     _steps(quote.steps, out)
     _citations(quote, out)
 
@@ -129,26 +146,28 @@ def _print_fee(quote: FeeQuote, out: TextIO) -> None:
 def _cmd_allowance(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     applied = args.applied if args.applied is not None or args.as_of is None else []
     allowance = childcare_allowance(
-        args.birth, prc_national=not args.not_prc_national, applied=applied, as_of=args.as_of
+        args.birth, prc_national=not args.not_prc_national, applied=applied, as_of=args.as_of, lang=args.lang
     )
     return emit(allowance, args.format, out, _print_allowance)
 
 
 def _print_allowance(allowance: Allowance, out: TextIO) -> None:
-    say(out, f"National childcare allowance (育儿补贴) for a child born {allowance.birth.isoformat()}")
-    say(out, f"months     {allowance.months}")
-    rate = "-" if allowance.per_month is None else format_yuan(allowance.per_month)
-    say(out, f"per month  {rate}")
-    say(out, f"total      {format_yuan(allowance.total)}")
+    say(out, said(msg("cli.allowance.head", birth=allowance.birth)))
+    say(out, said(msg("cli.allowance.months", months=allowance.months)))
+    rate = allowance.per_month
+    per_month = msg("cli.allowance.no_rate") if rate is None else msg("cli.allowance.rate", amount=format_yuan(rate))
+    say(out, said(per_month))
+    say(out, said(msg("cli.allowance.total", amount=format_yuan(allowance.total))))
     if allowance.first_month is not None and allowance.last_month is not None:
-        say(out, f"months     {allowance.first_month:%Y-%m} to {allowance.last_month:%Y-%m}")
+        first, last = f"{allowance.first_month:%Y-%m}", f"{allowance.last_month:%Y-%m}"
+        say(out, said(msg("cli.allowance.span", first=first, last=last)))
     if allowance.by_year:
-        say(out, "By year")
+        say(out, said(msg("cli.allowance.by_year")))
         for year in allowance.by_year:
-            unit = "month " if year.months == 1 else "months"
-            say(out, f"  {year.year}  {year.months:>2} {unit}  {format_yuan(year.amount):>10}")
+            amount = f"{format_yuan(year.amount):>10}"
+            say(out, said(msg("cli.allowance.year", year=year.year, months=_months(year.months), amount=amount)))
     _print_claims(allowance, out)
-    say(out, "Why")
+    say(out, said(msg("cli.assess.why")))
     for reason in allowance.reasons:
         say(out, f"  - {reason}")
     _citations(allowance, out)
@@ -157,25 +176,42 @@ def _print_allowance(allowance: Allowance, out: TextIO) -> None:
 def _print_claims(allowance: Allowance, out: TextIO) -> None:
     if not allowance.claims:
         return
-    say(out, "Claims (each year's application; by year above is a calendar attribution)")
+    say(out, said(msg("cli.allowance.claims")))
     for c in allowance.claims:
         year = str(c.year) if c.year is not None else "/".join(map(str, c.years))
-        unit = "month " if c.months == 1 else "months"
-        by = f"apply by {c.apply_by}" if c.apply_by is not None else "no last day yet"
-        status = "" if c.status is None else f"  {c.status}" + (f" {c.application}" if c.application else "")
-        say(out, f"  {c.number}  {year:<9}  {c.months:>2} {unit}  {format_yuan(c.amount):>10}  {by:<19}{status}")
+        last = msg("cli.allowance.no_last_day") if c.apply_by is None else msg("cli.allowance.apply_by", day=c.apply_by)
+        by = said(last)
+        status = "" if c.status is None else f"  {_claim_status(c.status)}"
+        status += f" {c.application}" if c.status is not None and c.application else ""
+        amount = f"{format_yuan(c.amount):>10}"
+        line = msg("cli.allowance.claim", number=c.number, year=f"{year:<9}", months=_months(c.months), amount=amount)
+        say(out, said(line) + f"  {by:<19}{status}")
     if allowance.forfeited is not None:
-        say(out, f"forfeited  {format_yuan(allowance.forfeited)}")
+        say(out, said(msg("cli.allowance.forfeited", amount=format_yuan(allowance.forfeited))))
+
+
+CLAIM_STATUSES = {
+    "applied": "cli.claim.applied",
+    "open": "cli.claim.open",
+    "forfeited": "cli.claim.forfeited",
+    "undetermined": "cli.claim.undetermined",
+}
+"""A claim's status -> its code."""
+
+
+def _claim_status(status: str) -> str:
+    code = CLAIM_STATUSES.get(status)
+    return status if code is None else said(Message(code))
 
 
 def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Entitlement, ...]:
     if not args.pass_on:
         if args.facility is not None:
-            raise BadInput("--facility is read only to pass entitlements on: give --pass-on PROGRAM")
+            raise BadInput(msg("cli.cost.facility_alone", facility="--facility", option="--pass-on"))
         return ()
     if args.facility is None or args.on is None:
-        raise BadInput("--pass-on needs --facility FILE and --on YYYY-MM-DD to assess the facility")
-    assessment = assess(read_facility(args.facility, stdin), on=args.on)
+        raise BadInput(msg("cli.cost.pass_on_needs", option="--pass-on", facility="--facility", on="--on"))
+    assessment = assess(read_facility(args.facility, stdin), on=args.on, lang=args.lang)
     entries = []
     for program in args.pass_on:
         try:
@@ -183,7 +219,7 @@ def _passed_on(args: argparse.Namespace, stdin: TextIO) -> tuple[Entitlement, ..
         except KeyError:
             present = ", ".join(e.program for e in assessment.entitlements)
             raise BadInput(
-                f"--pass-on: {program!r} is not an entitlement of the facility; present: {present}"
+                msg("cli.cost.not_an_entitlement", option="--pass-on", program=repr(program), present=present)
             ) from None
     return tuple(entries)
 
@@ -197,17 +233,18 @@ def _cmd_family_cost(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
         birth=args.birth,
         prc_national=not args.not_prc_national,
         **_fee_terms(args),
+        lang=args.lang,
     )
     return emit(cost, args.format, out, _print_family_cost)
 
 
 def _print_family_cost(cost: FamilyCost, out: TextIO) -> None:
-    say(out, f"fee                 {format_yuan(cost.fee)} a month")
-    say(out, f"employer allowance  {format_yuan(cost.employer_allowance)} a month")
-    say(out, f"district allowance  {format_yuan(cost.district_allowance)} a month")
-    say(out, f"net cost            {format_yuan(cost.net)} a month")
+    say(out, _monthly("cli.cost.fee", cost.fee))
+    say(out, _monthly("cli.cost.employer_allowance", cost.employer_allowance))
+    say(out, _monthly("cli.cost.district_allowance", cost.district_allowance))
+    say(out, _monthly("cli.cost.net", cost.net))
     if cost.national_allowance_per_month is not None:
-        say(out, f"national allowance  {format_yuan(cost.national_allowance_per_month)} a month (not subtracted)")
-    say(out, f"within cap          {'yes' if cost.quote.within_cap else 'no'}")
+        say(out, _monthly("cli.cost.national_allowance", cost.national_allowance_per_month))
+    say(out, said(msg("cli.cost.within_cap", answer=_yes_no(cost.quote.within_cap))))
     _steps(cost.steps, out)
     _citations(cost, out)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from ..core.messages import msg
 from ..io import schema
-from .common import EXIT_OK, BadInput, say
+from .common import EXIT_OK, BadInput, os_problem, say
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -26,13 +27,17 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 def _cmd_schema(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     names = schema.model_names()
     if args.model is not None and args.model not in names:
-        raise BadInput(f"--model: unknown model {args.model!r}; known: {', '.join(names)}")
+        raise BadInput(
+            msg("cli.schema.unknown_model", option="--model", model=repr(args.model), known=", ".join(names))
+        )
     chosen = names if args.model is None else (args.model,)
     if args.out is not None:
         try:
             paths = schema.write(args.out, chosen)
         except OSError as exc:
-            raise BadInput(f"--out: cannot write to {args.out}: {exc.strerror or exc}") from None
+            raise BadInput(
+                msg("cli.schema.cannot_write", option="--out", path=args.out, problem=os_problem(exc))
+            ) from None
         for path in paths:
             say(out, str(path))
         return EXIT_OK

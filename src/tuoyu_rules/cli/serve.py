@@ -18,6 +18,7 @@ import os
 from typing import Any, TextIO
 
 from ..core.errors import InvalidInput
+from ..core.messages import msg
 from ..server.settings import (
     DEFAULT_MAX_BATCH_BYTES,
     DEFAULT_MAX_BATCH_ROWS,
@@ -25,12 +26,14 @@ from ..server.settings import (
     TOKEN_ENV,
     Settings,
 )
-from .common import EXIT_OK, BadInput, warn
+from .common import EXIT_OK, BadInput, os_problem, warn
 
 APP = "tuoyu_rules.server.app:create_app"
 """What uvicorn builds in each worker (a factory: settings come from the environment)."""
 
-MISSING_EXTRA = "the HTTP service needs the extra 'server' (FastAPI, uvicorn): pip install 'tuoyu_rules[server]'"
+MISSING_EXTRA = msg(
+    "cli.serve.missing_extra", extra="'server'", what="FastAPI, uvicorn", fix="pip install 'tuoyu_rules[server]'"
+)
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -85,11 +88,16 @@ def _token(args: argparse.Namespace) -> str | None:
         with open(args.token_file, encoding="utf-8") as handle:
             token = handle.read(4096).strip()
     except OSError as exc:
-        raise BadInput(f"--token-file: cannot read {args.token_file}: {exc.strerror or exc}") from None
+        problem = os_problem(exc)
+        raise BadInput(
+            msg("cli.serve.token_unreadable", option="--token-file", path=args.token_file, problem=problem)
+        ) from None
     except UnicodeDecodeError:
-        raise BadInput(f"--token-file: {args.token_file} is not UTF-8 text") from None
+        raise BadInput(
+            msg("cli.serve.token_not_utf8", option="--token-file", path=args.token_file, encoding="UTF-8")
+        ) from None
     if not token:
-        raise BadInput(f"--token-file: {args.token_file} is empty")
+        raise BadInput(msg("cli.serve.token_empty", option="--token-file", path=args.token_file))
     return token
 
 
@@ -104,9 +112,10 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             max_batch_bytes=args.max_batch_bytes,
         )
     except InvalidInput as exc:
-        raise BadInput(f"{'--token-file' if exc.field == 'token' else exc.field}: {exc.problem}") from None
+        field = "--token-file" if exc.field == "token" else exc.field
+        raise BadInput(msg("cli.serve.bad_setting", field=field, problem=exc.problem)) from None
     if args.host not in LOOPBACK and settings.token is None:
-        warn(f"serving on {args.host} with no bearer token: anyone who reaches this port can use the service")
+        warn(msg("cli.serve.no_token", host=args.host))
     os.environ.update(settings.to_env())  # each worker builds the app from the environment
     uvicorn = importlib.import_module("uvicorn")
     try:
@@ -122,5 +131,5 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         )
     except SystemExit as exc:  # uvicorn could not start (the port is taken, say): its log line said why
         if exc.code:
-            raise BadInput(f"could not serve on {args.host}:{args.port} (see the line above)") from None
+            raise BadInput(msg("cli.serve.could_not_serve", host=args.host, port=args.port)) from None
     return EXIT_OK

@@ -5,8 +5,9 @@ The ``tuoyu_rules.cli.app`` parser adds them through ``add_commands(sub)``. Each
 sweeps).
 
 * ``tuoyu budget FILE --on D [--reform R ...] [--strategy low|mid|high] [--errors raise|collect]
-  [--format table|json|csv]``: a portfolio (CSV or JSON Lines, streamed row by row; ``-`` is standard input
-  and needs ``--input``), baseline and reforms side by side, by payer and by programme.
+  [--chart FILE.png|FILE.svg] [--format table|json|csv]``: a portfolio (CSV or JSON Lines, streamed row by row;
+  ``-`` is standard input and needs ``--input``), baseline and reforms side by side, by payer and by programme;
+  ``--chart`` also draws it (the extra ``charts``).
 * ``tuoyu project FILE --start D --end D [--enrolment N] [--prorate] [--one-time-on D] [--reform R]
   [--pin P=A ...] [--format table|json|csv]``: one facility's money by year and payer over a period.
 * ``tuoyu whatif FILE --on D --reform R [--cities ID ... | --all-cities] [--strategy S]
@@ -25,11 +26,12 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from ..core.errors import PluginError
+from ..core.messages import Message, check_lang, msg
 from ..core.models import Facility
 from ..core.reforms import Reform
 from ..io import tables
-from ..io.export import csv_cell, csv_writer
-from ..whatif import Budget, Projection, budget, project, read_csv, read_jsonl, sweep
+from ..io.export import csv_cell, csv_writer, headers
+from ..whatif import Budget, budget, charts, project, read_csv, read_jsonl, sweep
 from ..whatif.comparison import usable_cities
 from ..whatif.rows import input_format_of
 from .common import (
@@ -38,16 +40,18 @@ from .common import (
     add_format,
     add_pins,
     add_rounding,
+    cannot_read,
     date_arg,
     emit,
     file_or_example,
+    not_utf8,
     read_facility,
-    say,
-    table,
     warn,
     write_json,
-    yuan_cell,
 )
+from .whatif_tables import print_budget as _print_budget
+from .whatif_tables import print_projection as _print_projection
+from .whatif_tables import print_whatif
 
 _STRATEGIES = ("low", "mid", "high")
 
@@ -57,7 +61,7 @@ _SUFFIX = ".jsonl"
 _EXAMPLE_HELP = "use a bundled example portfolio (e.g. portfolio_xiamen)"
 
 
-def _bad(message: str) -> NoReturn:
+def _bad(message: Message | str) -> NoReturn:
     raise BadInput(message)
 
 
@@ -92,6 +96,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     b.add_argument(
         "--errors", choices=("raise", "collect"), default="raise", help="stop at a bad row, or skip and list it"
     )
+    b.add_argument("--chart", metavar="FILE", help="also draw the budget into FILE.png or FILE.svg (extra charts)")
     _output(b)
     b.set_defaults(func=_cmd_budget)
 
@@ -139,16 +144,15 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 @contextmanager
 def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any]]:
     """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time)."""
-    source = file_or_example(
-        args, _SUFFIX, "portfolio", "give a portfolio FILE (.csv or .jsonl; '-' for standard input) or --example NAME"
-    )
+    missing = msg("cli.file.no_portfolio", file="FILE", csv=".csv", jsonl=".jsonl", stdin="'-'", option="--example")
+    source = file_or_example(args, _SUFFIX, "portfolio", missing)
     if not isinstance(source, str):
         with source.open(encoding="utf-8") as f:
             yield read_jsonl(f)
         return
     kind = getattr(args, "input", None) or _kind(source)
     if kind not in ("csv", "jsonl"):
-        _bad(f"{source}: cannot tell the format from the name; give --input csv or --input jsonl")
+        _bad(msg("cli.file.unknown_format", path=source, first="--input csv", second="--input jsonl"))
     reader = read_csv if kind == "csv" else read_jsonl
     if source == "-":
         yield reader(stdin)
@@ -156,12 +160,12 @@ def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any
     try:
         stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as exc:
-        _bad(f"{source}: cannot read: {exc.strerror or exc}")
+        _bad(cannot_read(source, exc))
     with stream:
         try:
             yield reader(stream)
         except UnicodeDecodeError:
-            _bad(f"{source}: not UTF-8 text")
+            _bad(not_utf8(source))
 
 
 def _kind(path: str) -> str | None:
@@ -170,82 +174,11 @@ def _kind(path: str) -> str | None:
     return "json" if Path(path).suffix.lower() == ".json" else input_format_of(path)
 
 
-# -- output ----------------------------------------------------------------------------------------------
-
-
-def _print_budget(b: Budget, out: TextIO) -> None:
-    names = [s.name for s in b.scenarios]
-    counts = ", ".join(f"{s.name}: {s.facilities}" for s in b.scenarios)
-    say(out, f"Portfolio budget on {b.on.isoformat()} (rounding {b.rounding}); facilities {counts}")
-    if b.strategy:
-        say(out, f"Ranges pinned by strategy {b.strategy!r} where the sources allow; the rest stay open")
-    else:
-        say(out, "Ranges kept as ranges: the granting bodies decide inside them")
-    say(out)
-    say(out, "By payer (one-time, yearly and monthly sums are never added together; per-child rates are counted as")
-    say(out, "monthly sums, rate times the children each rule counts)")
-    rows = [["payer", "basis", *names]]
-    for row in b.side_by_side():
-        rows.append([row["payer"], row["basis"], *(yuan_cell(*row[n]) for n in names)])
-    table(rows, out)
-    for s in b.scenarios:
-        say(out)
-        say(out, f"By programme: {s.name}")
-        prog_rows = [
-            ["programme", "payer", "basis", "children", "eligible", "ineligible", "undetermined", "amount (yuan)"]
-        ]
-        for t in s.by_program:
-            prog_rows.append(
-                [
-                    t.program,
-                    t.payer,
-                    t.basis,
-                    "" if t.children is None else str(t.children),
-                    str(t.eligible),
-                    str(t.ineligible),
-                    str(t.undetermined),
-                    yuan_cell(t.amount),
-                ]
-            )
-        table(prog_rows, out)
-        for t in s.by_program:
-            for r in t.open_reasons:
-                say(out, f"  open: {t.program}: {r.count} undetermined, missing {r.reason}")
-    say(out)  # both counts always: what was summed and what was left out, even when nothing was
-    say(out, f"Facilities summed: {b.facilities}")
-    say(out, f"Rows left out: {b.error_count}")
-    for e in b.errors:
-        say(out, f"  {e}")
-    if b.error_count > len(b.errors):
-        say(out, f"  ... and {b.error_count - len(b.errors)} more")
-
-
-def _print_projection(p: Projection, out: TextIO) -> None:
-    say(out, f"Projection {p.start.isoformat()} to {p.end.isoformat()} ({p.jurisdiction}; rounding {p.rounding})")
-    for note in p.notes:
-        say(out, f"  {note}")
-    say(out)
-    say(out, "By year and payer")
-    rows = [["year", "payer", "amount (yuan)"]]
-    rows += [[str(t.year), t.payer, yuan_cell(t.amount, t.undetermined)] for t in p.totals()]
-    table(rows, out)
-    say(out)
-    say(out, "By programme")
-    rows = [["year", "programme", "payer", "basis", "paid", "amount (yuan)"]]
-    rows += [
-        [str(ln.year), ln.program, ln.payer, ln.basis, ln.paid_units, yuan_cell(ln.amount, ln.undetermined)]
-        for ln in p.lines
-    ]
-    table(rows, out)
-    for ln in p.lines:
-        for r in ln.open_reasons:
-            say(out, f"  open: {ln.year} {ln.program}: {r}")
-
-
 # -- commands --------------------------------------------------------------------------------------------
 
 
 def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    chart = _chart_target(args.chart)
     reforms = [Reform.load(r) for r in args.reform]
     with _portfolio(args, stdin) as rows:
         result = budget(
@@ -256,8 +189,28 @@ def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             rounding=args.rounding,
             strategy=args.strategy,
             errors=args.errors,
+            lang=args.lang,
         )
+    if chart is not None:
+        _save_chart(result, chart, getattr(args, "lang", None) or "en")
     return emit(result, args.format, out, _print_budget)
+
+
+def _chart_target(path: str | None) -> Path | None:
+    """``--chart FILE``, checked before the budget is made: a .png or .svg suffix, the extra installed (exit 2)."""
+    if path is None:
+        return None
+    try:
+        return charts.check_target(path)
+    except ImportError as exc:
+        raise BadInput(f"--chart: {exc}") from None
+
+
+def _save_chart(result: Budget, target: Path, lang: str) -> None:
+    try:
+        charts.save(result.plot(lang=check_lang(lang)), target)
+    except OSError as exc:
+        raise BadInput(f"--chart: cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -273,6 +226,7 @@ def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         rounding=args.rounding,
         pins=dict(args.pin) or None,
         reform=None if args.reform is None else Reform.load(args.reform),
+        lang=args.lang,
     )
     return emit(result, args.format, out, _print_projection)
 
@@ -281,7 +235,7 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     facility = read_facility(args.file, stdin)
     reform = Reform.load(args.reform)
     if args.all_cities and args.cities:
-        _bad("give --cities or --all-cities, not both")
+        _bad(msg("cli.whatif.cities_or_all", first="--cities", second="--all-cities"))
     cities, broken = usable_cities() if args.all_cities else ((*(args.cities or [facility.jurisdiction]),), ())
     for exc in broken:  # a broken plugin is reported and skipped, as `tuoyu compare` does
         warn(exc)
@@ -290,7 +244,7 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
         try:
             results[city] = budget(
-                [moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy
+                [moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy, lang=args.lang
             )
         except PluginError as exc:  # a plugin whose rule fails: skipped with --all-cities, an error for --cities
             if not args.all_cities:
@@ -305,19 +259,12 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         for city, b in results.items():
             t = tables(b)[0]
             if not header_done:
-                writer.writerow([csv_cell(c) for c in ("city", *t.columns)])
+                writer.writerow([csv_cell(c) for c in headers(("city", *t.columns), args.lang)])
                 header_done = True
             for row in t.rows:
                 writer.writerow([csv_cell(city), *(csv_cell(c) for c in row)])
         return 0
-    say(out, f"What-if {reform.name!r} on {args.on.isoformat()}: {reform.description}")
-    rows = [["city", "payer", "basis", "baseline", reform.name]]
-    for city, b in results.items():
-        for srow in b.side_by_side():
-            rows.append(
-                [city, srow["payer"], srow["basis"], yuan_cell(*srow["baseline"]), yuan_cell(*srow[reform.name])]
-            )
-    table(rows, out)
+    print_whatif(reform, args.on, results, out)
     return 0
 
 
@@ -340,4 +287,5 @@ def _sweep(facilities: Facility | Iterator[Any], args: argparse.Namespace) -> Bu
         values=args.values,
         rounding=args.rounding,
         strategy=args.strategy,
+        lang=args.lang,
     )

@@ -13,6 +13,9 @@ One import for every check and model:
 
 Each returns a :class:`ComplianceReport` of :class:`Finding` entries (or, for ``health_guidance_gaps``, the
 gaps themselves). See :mod:`tuoyu_rules.compliance.findings` for the outcomes and how ``compliant`` is decided.
+Each takes ``lang="zh"`` or ``"en"`` (the default): the language of a finding's ``message`` and of the report's
+``notes``; their ``explanation`` is the same as data (a stable code ``compliance.<topic>.<what>``, its parameters
+and both texts, from ``compliance/messages.toml``).
 
 Modules: :mod:`~tuoyu_rules.compliance.findings` (findings, reports and what the checks share);
 :mod:`~tuoyu_rules.compliance.union_plan` (the spending plan) and :mod:`~tuoyu_rules.compliance.spending` (its

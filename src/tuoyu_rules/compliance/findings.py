@@ -25,22 +25,30 @@ Outcomes (a closed set):
 ``cannot_check`` or ``in_progress`` (compliance cannot be confirmed); otherwise ``True``. Warnings and
 not-applicable findings do not change it.
 
+Every text is a coded message (``compliance.<topic>.<what>``, in ``compliance/messages.toml``): a finding's
+``message`` is its text in the language asked (``lang="zh"`` or ``"en"``, English by default) and its
+``explanation`` the same as data (code, parameters, both texts); a report's ``notes`` and ``explanation``
+likewise.
+
 The module also holds what the checks share: reading a citation or a count parameter from the data
-(:func:`citation`, :func:`count_parameter`, :func:`require_count`), exact areas (:data:`SquareMetres`), and
-the text helpers :func:`plural` and :func:`finding`.
+(:func:`citation`, :func:`count_parameter`, :func:`require_count`), exact areas (:data:`SquareMetres`), a
+finding before it is rendered (:func:`finding`, a :class:`Draft`) and the report made of drafts
+(:func:`report`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, computed_field
 from pydantic_core import PydanticCustomError
 
 from ..core.citations import Citation, Confidence, lowest_confidence
 from ..core.errors import PolicyDataError
+from ..core.messages import Explanation, Lang, Message, package_catalog, pick
 from ..core.money import as_decimal
 from ..core.parameters import ParameterUse
 from ..core.registry import get_policy
@@ -63,6 +71,11 @@ class Finding(BaseModel):
     rule: str = Field(min_length=1)
     outcome: FindingOutcome
     message: str = Field(min_length=1)
+    """What was found, as text in the language asked (``lang=``, English by default): ``explanation`` in it."""
+    explanation: Explanation | None = None
+    """The message as data: its stable ``code`` (``compliance.<topic>.<what>``), its ``params`` (strings) and both
+    texts, ``zh`` and ``en``; the same whatever the language asked. Every check of the library sets it (None
+    only for a finding built by hand, or stored before it existed)."""
     concerns: str | None = None
     citations: tuple[Citation, ...] = Field(min_length=1)
     parameters: tuple[ParameterUse, ...] = ()
@@ -87,6 +100,9 @@ class ComplianceReport(BaseModel):
     check: str = Field(min_length=1)
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
+    """Notes on the check as a whole, in the language asked."""
+    explanation: tuple[Explanation, ...] = ()
+    """The notes as data, parallel to ``notes``: code, params, ``zh`` and ``en``."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -167,7 +183,7 @@ def _exact_decimal(value: Any) -> Decimal:
         )
     number = as_decimal(value)
     if number is None and isinstance(value, str):
-        raise PydanticCustomError("exact_decimal", "{text!r} is not a number", {"text": value})
+        raise PydanticCustomError("exact_decimal", "'{text}' is not a number", {"text": value[:40]})
     if number is None:
         raise PydanticCustomError("exact_decimal", "{kind} is not a number", {"kind": type(value).__name__})
     if not number.is_finite() or number <= 0 or number > Decimal(10) ** 9:
@@ -185,18 +201,46 @@ SquareMetres = Annotated[
 """An exact positive area in square metres (m²): int, str or Decimal; floats and bools are refused."""
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 visit``, ``2 visits``; ``many`` is the plural when it is not ``word`` + s (``children``)."""
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+class Draft(NamedTuple):
+    """A finding before it is rendered: its message is a :class:`~tuoyu_rules.core.messages.Message`."""
+
+    rule: str
+    outcome: FindingOutcome
+    message: Message
+    cites: tuple[Citation, ...]
+    concerns: str | None = None
+    uses: tuple[ParameterUse, ...] = ()
 
 
 def finding(
     rule: str,
     outcome: FindingOutcome,
-    message: str,
+    message: Message,
     cites: tuple[Citation, ...],
     concerns: str | None,
     uses: tuple[ParameterUse, ...] = (),
-) -> Finding:
-    """A :class:`Finding`, its fields given in order (the facility standards checks build many)."""
-    return Finding(rule=rule, outcome=outcome, message=message, concerns=concerns, citations=cites, parameters=uses)
+) -> Draft:
+    """A :class:`Draft`, its fields given in order (the facility standards checks build many)."""
+    return Draft(rule, outcome, message, cites, concerns, uses)
+
+
+def report(check: str, drafts: Iterable[Draft], notes: Iterable[Message], lang: Lang) -> ComplianceReport:
+    """The report of ``check``: each draft rendered (``message`` in ``lang``, ``explanation`` in both), and the
+    notes likewise, from the catalog ``compliance/messages.toml``."""
+    catalog = package_catalog("tuoyu_rules.compliance")
+    findings: list[Finding] = []
+    for d in drafts:
+        explained = catalog.explain(d.message)
+        findings.append(
+            Finding(
+                rule=d.rule,
+                outcome=d.outcome,
+                message=explained.text(lang),
+                explanation=explained,
+                concerns=d.concerns,
+                citations=d.cites,
+                parameters=d.uses,
+            )
+        )
+    noted = tuple(catalog.explain(n) for n in notes)
+    return ComplianceReport(check=check, findings=tuple(findings), notes=pick(noted, lang), explanation=noted)

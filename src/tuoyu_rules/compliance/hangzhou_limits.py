@@ -15,10 +15,24 @@ jurisdiction is Hangzhou or a district under it, on or after the parameters' sta
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
+from ..core.messages import Message, msg
 from ..core.registry import chain
-from .findings import Finding, citation, count_parameter, finding, plural
+from .findings import Draft, FindingOutcome, citation, count_parameter, finding
 from .standards_input import StandardsInput
+
+_EACH_OVER: Final[dict[tuple[str, bool], str]] = {
+    ("children", True): "compliance.hangzhou.children_exceeded",
+    ("classes", True): "compliance.hangzhou.classes_exceeded",
+    ("children", False): "compliance.hangzhou.children_exceeded_classes_not_given",
+}
+"""Under ``each_limit``, one figure over its limit: the message by that figure and whether the classes are given."""
+_EITHER_OVER: Final[dict[str, str]] = {
+    "children": "compliance.hangzhou.either.children_exceeded",
+    "classes": "compliance.hangzhou.either.classes_exceeded",
+}
+"""Under ``either_limit``, one figure over its limit and the other within: the warning by that figure."""
 
 
 def _in_hangzhou(jurisdiction: str | None) -> bool:
@@ -27,7 +41,39 @@ def _in_hangzhou(jurisdiction: str | None) -> bool:
     return any(p.id == "hangzhou" for p in chain(jurisdiction))
 
 
-def hangzhou_findings(data: StandardsInput, on: dt.date) -> list[Finding]:
+def _judge(data: StandardsInput, max_kids: int, max_classes: int) -> tuple[FindingOutcome, Message, str | None]:
+    """The outcome, the message and the field concerned, for the figures given and the reading asked."""
+    n_kids = data.total_children
+    if n_kids is None:  # no children given, hence no classes either
+        nothing = "compliance.hangzhou.nothing_given"
+        if data.hangzhou_reading == "either_limit":
+            nothing = "compliance.hangzhou.either.nothing_given"
+        return "cannot_check", msg(nothing), "children"
+    figures: dict[str, object] = {"children": n_kids, "max_children": max_kids}
+    kids_over = n_kids > max_kids
+    if not data.classes:  # the children are known, the classes not
+        if data.hangzhou_reading == "either_limit":
+            if kids_over:
+                return "cannot_check", msg("compliance.hangzhou.either.classes_decide", **figures), "classes"
+            return "ok", msg("compliance.hangzhou.either.within_classes_not_given", **figures), None
+        if kids_over:
+            return "breach", msg(_EACH_OVER["children", False], **figures, other_reading="either_limit"), "children"
+        return "cannot_check", msg("compliance.hangzhou.classes_not_given", **figures), "classes"
+    figures |= {"classes": len(data.classes), "max_classes": max_classes}
+    classes_over = len(data.classes) > max_classes
+    if kids_over and classes_over:
+        return "breach", msg("compliance.hangzhou.both_exceeded", **figures), None
+    over = "children" if kids_over else "classes" if classes_over else None
+    if data.hangzhou_reading == "each_limit":
+        if over is not None:
+            return "breach", msg(_EACH_OVER[over, True], **figures, other_reading="either_limit"), over
+        return "ok", msg("compliance.hangzhou.within", **figures), None
+    if over is not None:  # either_limit: kept when at least one figure is within its limit
+        return "warning", msg(_EITHER_OVER[over], **figures), over
+    return "ok", msg("compliance.hangzhou.either.within", **figures), None
+
+
+def hangzhou_findings(data: StandardsInput, on: dt.date) -> list[Draft]:
     """Hangzhou's size limits for a facility in Hangzhou (none elsewhere, or for a family point), on ``on``."""
     rule = "hangzhou.facility_limits"
     if data.setting != "facility" or not _in_hangzhou(data.jurisdiction):
@@ -36,84 +82,7 @@ def hangzhou_findings(data: StandardsInput, on: dt.date) -> list[Finding]:
     kids = count_parameter("hangzhou", f"{rule}.max_children", on)
     classes = count_parameter("hangzhou", f"{rule}.max_classes", on)
     if kids is None or classes is None:
-        return [
-            finding(
-                rule,
-                "not_applicable",
-                f"Hangzhou's facility size limits are not in force on {on.isoformat()}",
-                cites,
-                None,
-            )
-        ]
+        return [finding(rule, "not_applicable", msg("compliance.hangzhou.not_in_force", on=on), cites, None)]
     (max_kids, u1), (max_classes, u2) = kids, classes
-    uses = (u1, u2)
-    n_kids = data.total_children
-    n_classes = len(data.classes) if data.classes else None
-    flags = (
-        ("children", None if n_kids is None else n_kids > max_kids),
-        ("classes", None if n_classes is None else n_classes > max_classes),
-    )
-    stated = "; ".join(
-        (
-            f"{plural(n_kids, 'child', 'children')} (limit {max_kids})" if n_kids is not None else "children not given",
-            f"{plural(n_classes, 'class', 'classes')} (limit {max_classes})"
-            if n_classes is not None
-            else "classes not given",
-        )
-    )
-    over = [name for name, flag in flags if flag]
-    within = [name for name, flag in flags if flag is False]
-    unknown = [name for name, flag in flags if flag is None]
-    if len(over) == 2:
-        return [finding(rule, "breach", f"{stated}: both Hangzhou limits are exceeded", cites, None, uses)]
-    if data.hangzhou_reading == "each_limit":
-        if over:
-            return [
-                finding(
-                    rule,
-                    "breach",
-                    f"{stated}: the {over[0]} limit is exceeded. Read as 'each limit binds' (one cap on scale, in two "
-                    "units); under the reading 'either limit suffices' (hangzhou_reading='either_limit') it "
-                    "would not be a breach",
-                    cites,
-                    over[0],
-                    uses,
-                )
-            ]
-        if unknown:
-            return [
-                finding(
-                    rule,
-                    "cannot_check",
-                    f"{stated}: the {' and '.join(unknown)} limit cannot be checked",
-                    cites,
-                    unknown[0],
-                    uses,
-                )
-            ]
-        return [finding(rule, "ok", f"{stated}: within both Hangzhou limits", cites, None, uses)]
-    # either_limit: kept when at least one figure is known to be within its limit.
-    if over and within:
-        return [
-            finding(
-                rule,
-                "warning",
-                f"{stated}: only the {over[0]} limit is exceeded. Under the reading 'either limit suffices' this is "
-                "allowed; under the reading 'each limit binds' (the default) it is a breach",
-                cites,
-                over[0],
-                uses,
-            )
-        ]
-    if within:
-        return [finding(rule, "ok", f"{stated}: within the limit (either limit suffices)", cites, None, uses)]
-    return [
-        finding(
-            rule,
-            "cannot_check",
-            f"{stated}: under the reading 'either limit suffices' the {' and '.join(unknown)} decide it",
-            cites,
-            unknown[0],
-            uses,
-        )
-    ]
+    outcome, message, concerns = _judge(data, max_kids, max_classes)
+    return [finding(rule, outcome, message, cites, concerns, (u1, u2))]

@@ -26,11 +26,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from ..core.messages import Message, msg
 from ..core.parameters import ParameterUse
-from .findings import Finding, citation, finding, plural, require_count
+from .findings import Draft, citation, finding, require_count
 from .standards_input import ChildcareClass, ClassKind, StandardsInput
 
 _ZH: Final[dict[str, str]] = {"infant": "乳儿班", "small": "托小班", "large": "托大班", "mixed": "混龄班"}
+"""The standard's name of each class kind: the parameter ``kind`` of the class messages, in both languages."""
+_NAMED: Final[dict[str, str]] = {
+    "compliance.class.size_over": "compliance.class.size_over.named",
+    "compliance.class.size_ok": "compliance.class.size_ok.named",
+    "compliance.class.ratio_not_given": "compliance.class.ratio_not_given.named",
+    "compliance.class.ratio_short": "compliance.class.ratio_short.named",
+    "compliance.class.ratio_ok": "compliance.class.ratio_ok.named",
+    "compliance.class.ages_not_given": "compliance.class.ages_not_given.named",
+    "compliance.class.ages_outside": "compliance.class.ages_outside.named",
+    "compliance.class.ages_outside_mixed": "compliance.class.ages_outside_mixed.named",
+    "compliance.class.ages_ok": "compliance.class.ages_ok.named",
+}
+"""Each class message and its twin naming the class (a class without a name is named by its index only)."""
 
 
 def _cn(name: str, on: dt.date) -> tuple[int, ParameterUse]:
@@ -50,172 +64,87 @@ def _age_band(kind: ClassKind, on: dt.date) -> tuple[int, int, tuple[ParameterUs
     return lo, hi, (u1, u2)
 
 
-def class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Finding]:
+def _class_msg(code: str, i: int, c: ChildcareClass, **params: object) -> Message:
+    """A class's message: ``index``, ``kind`` (乳儿班…) and, when the class has one, ``name`` (the twin code)."""
+    if c.name:
+        return msg(_NAMED[code], index=i, name=c.name, kind=_ZH[c.kind], **params)
+    return msg(code, index=i, kind=_ZH[c.kind], **params)
+
+
+def class_findings(i: int, c: ChildcareClass, on: dt.date) -> list[Draft]:
     """Class ``i``'s size, carer ratio and age band against the national standard in force on ``on``."""
     cites = (citation("cn", "cn.facility_standard"),)
-    zh = _ZH[c.kind]
-    label = f"class {i} ({c.name + ', ' if c.name else ''}{zh})"
     base = "cn.facility_standard"
-    out: list[Finding] = []
+    out: list[Draft] = []
     prefix = "infant_class" if c.kind == "infant" else f"{c.kind}_class"
 
     most, use = _cn(f"{prefix}.max_children", on)
+    where = f"classes[{i}].children"
     if c.children > most:
-        out.append(
-            finding(
-                f"{base}.class_size",
-                "breach",
-                f"{label} has {plural(c.children, 'child', 'children')}; a {zh} takes at most {most}",
-                cites,
-                f"classes[{i}].children",
-                (use,),
-            )
-        )
+        over = _class_msg("compliance.class.size_over", i, c, children=c.children, most=most)
+        out.append(finding(f"{base}.class_size", "breach", over, cites, where, (use,)))
     else:
-        out.append(
-            finding(
-                f"{base}.class_size",
-                "ok",
-                f"{label} has {plural(c.children, 'child', 'children')}, at most {most}",
-                cites,
-                f"classes[{i}].children",
-                (use,),
-            )
-        )
+        kept = _class_msg("compliance.class.size_ok", i, c, children=c.children, most=most)
+        out.append(finding(f"{base}.class_size", "ok", kept, cites, where, (use,)))
 
+    where = f"classes[{i}].carers"
     if c.kind == "mixed":
-        out.append(
-            finding(
-                f"{base}.carer_ratio",
-                "cannot_check",
-                f"{label}: the sources give no carer ratio for mixed-age classes (混龄班)",
-                cites,
-                f"classes[{i}].carers",
-            )
-        )
+        unknown = _class_msg("compliance.class.ratio_not_given", i, c)
+        out.append(finding(f"{base}.carer_ratio", "cannot_check", unknown, cites, where))
     else:
         per, use = _cn(f"{prefix}.children_per_carer", on)
+        counts = {"children": c.children, "carers": c.carers, "per": per}
         if c.children > c.carers * per:
-            need = -(-c.children // per)
-            out.append(
-                finding(
-                    f"{base}.carer_ratio",
-                    "breach",
-                    f"{label} has {plural(c.children, 'child', 'children')} and {plural(c.carers, 'carer')}; "
-                    f"a {zh} needs at least 1 carer per {per} children ({plural(need, 'carer')})",
-                    cites,
-                    f"classes[{i}].carers",
-                    (use,),
-                )
-            )
+            short = _class_msg("compliance.class.ratio_short", i, c, **counts, need=-(-c.children // per))
+            out.append(finding(f"{base}.carer_ratio", "breach", short, cites, where, (use,)))
         else:
-            out.append(
-                finding(
-                    f"{base}.carer_ratio",
-                    "ok",
-                    f"{label} has {plural(c.children, 'child', 'children')} and {plural(c.carers, 'carer')}, "
-                    f"within 1:{per}",
-                    cites,
-                    f"classes[{i}].carers",
-                    (use,),
-                )
-            )
+            kept = _class_msg("compliance.class.ratio_ok", i, c, **counts)
+            out.append(finding(f"{base}.carer_ratio", "ok", kept, cites, where, (use,)))
 
     lo, hi, uses = _age_band(c.kind, on)
-    band = f"{lo} to under {hi} months"
+    rule = f"{base}.age_band"
     if c.youngest_months is None or c.oldest_months is None:
-        out.append(
-            finding(
-                f"{base}.age_band",
-                "cannot_check",
-                f"{label}: ages not given (youngest_months, oldest_months); a {zh} takes children of {band}",
-                cites,
-                f"classes[{i}]",
-                uses,
-            )
-        )
-    elif c.youngest_months < lo or c.oldest_months >= hi:
-        out.append(
-            finding(
-                f"{base}.age_band",
-                "breach",
-                f"{label} has children of {c.youngest_months} to {c.oldest_months} months; a {zh} takes children "
-                f"of {band}" + (" (mixed-age classes only from 18 months)" if c.kind == "mixed" else ""),
-                cites,
-                f"classes[{i}].youngest_months" if c.youngest_months < lo else f"classes[{i}].oldest_months",
-                uses,
-            )
-        )
+        fields = ("youngest_months", "oldest_months")
+        unknown = _class_msg("compliance.class.ages_not_given", i, c, fields=fields, low=lo, high=hi)
+        out.append(finding(rule, "cannot_check", unknown, cites, f"classes[{i}]", uses))
+        return out
+    ages = {"youngest": c.youngest_months, "oldest": c.oldest_months, "low": lo, "high": hi}
+    if c.youngest_months < lo or c.oldest_months >= hi:
+        if c.kind == "mixed":
+            outside = _class_msg("compliance.class.ages_outside_mixed", i, c, **ages)
+        else:
+            outside = _class_msg("compliance.class.ages_outside", i, c, **ages)
+        where = f"classes[{i}].youngest_months" if c.youngest_months < lo else f"classes[{i}].oldest_months"
+        out.append(finding(rule, "breach", outside, cites, where, uses))
     else:
-        out.append(
-            finding(
-                f"{base}.age_band",
-                "ok",
-                f"{label} has children of {c.youngest_months} to {c.oldest_months} months, within {band}",
-                cites,
-                f"classes[{i}]",
-                uses,
-            )
-        )
+        kept = _class_msg("compliance.class.ages_ok", i, c, **ages)
+        out.append(finding(rule, "ok", kept, cites, f"classes[{i}]", uses))
     return out
 
 
-def family_point_findings(data: StandardsInput, on: dt.date) -> list[Finding]:
+def family_point_findings(data: StandardsInput, on: dt.date) -> list[Draft]:
     """A family childcare point's children and carer ratio against its limits in force on ``on``."""
     cites = (citation("cn", "cn.family_childcare_point"),)
     base = "cn.family_childcare_point"
     children = data.children or 0
     most, use = require_count("cn", f"{base}.max_children", on)
     per, use2 = require_count("cn", f"{base}.children_per_carer", on)
-    out: list[Finding] = []
+    out: list[Draft] = []
     if children > most:
-        out.append(
-            finding(
-                f"{base}.max_children",
-                "breach",
-                f"a family childcare point (家庭托育点) takes at most {most} infants, not {children}; a setting taking "
-                f"more than {most} must register as a childcare facility (托育机构)",
-                cites,
-                "children",
-                (use,),
-            )
-        )
+        over = msg("compliance.family_point.over", most=most, children=children)
+        out.append(finding(f"{base}.max_children", "breach", over, cites, "children", (use,)))
     else:
-        out.append(
-            finding(f"{base}.max_children", "ok", f"{children} infants, at most {most}", cites, "children", (use,))
-        )
+        within = msg("compliance.family_point.within", children=children, most=most)
+        out.append(finding(f"{base}.max_children", "ok", within, cites, "children", (use,)))
+    rule = f"{base}.carer_ratio"
     if data.carers is None:
-        out.append(
-            finding(
-                f"{base}.carer_ratio",
-                "cannot_check",
-                f"carers not given: each carer at a family childcare point looks after at most {per} infants",
-                cites,
-                "carers",
-                (use2,),
-            )
-        )
+        unknown = msg("compliance.family_point.carers_not_given", per=per)
+        out.append(finding(rule, "cannot_check", unknown, cites, "carers", (use2,)))
     elif children > data.carers * per:
-        out.append(
-            finding(
-                f"{base}.carer_ratio",
-                "breach",
-                f"{children} infants and {plural(data.carers, 'carer')}: each carer looks after at most {per} "
-                f"({plural(-(-children // per), 'carer')} needed)",
-                cites,
-                "carers",
-                (use2,),
-            )
-        )
+        need = -(-children // per)
+        short = msg("compliance.family_point.ratio_short", children=children, carers=data.carers, per=per, need=need)
+        out.append(finding(rule, "breach", short, cites, "carers", (use2,)))
     else:
-        out.append(
-            finding(
-                f"{base}.carer_ratio",
-                "ok",
-                f"{children} infants and {plural(data.carers, 'carer')}, at most {per} each",
-                cites,
-                "carers",
-                (use2,),
-            )
-        )
+        kept = msg("compliance.family_point.ratio_ok", children=children, carers=data.carers, per=per)
+        out.append(finding(rule, "ok", kept, cites, "carers", (use2,)))
     return out

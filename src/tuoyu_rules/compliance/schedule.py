@@ -39,14 +39,23 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.errors import InvalidInput, PolicyDataError
+from ..core.messages import Lang, Message, check_lang, msg
 from ..core.models import MAX_PLACES
 from ..core.money import in_money_context
-from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural, require_count
+from .findings import ComplianceReport, Draft, FindingOutcome, citation, report, require_count
 
 CHENGDU_TARGET_DEADLINE: Final = dt.date(2025, 12, 31)
 """到2025年底 (chengdu.seed_target_sites): the end of 2025."""
 
 _MAX_VISITS = 100_000
+
+_GAP: Final[dict[tuple[bool, bool], str]] = {
+    (True, True): "compliance.guidance.gap_after_visit",
+    (False, True): "compliance.guidance.gap_after_start",
+    (True, False): "compliance.guidance.open_after_visit",
+    (False, False): "compliance.guidance.open_after_start",
+}
+"""A gap's message by (it starts from a visit, a visit closed it)."""
 
 
 class GuidanceGap(BaseModel):
@@ -101,16 +110,20 @@ def _check_dates(visits: Sequence[dt.date], start: dt.date, end: dt.date) -> lis
 
 
 @in_money_context
-def health_guidance_gaps(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> tuple[GuidanceGap, ...]:
+def health_guidance_gaps(
+    visits: Sequence[dt.date], *, start: dt.date, end: dt.date, lang: Lang = "en"
+) -> tuple[GuidanceGap, ...]:
     """Every stretch of more than two months without a visit in ``[start, end]`` (Hangzhou's 每2个月至少…1次).
 
-    See the module docstring for the exact definition at the edges.
+    See the module docstring for the exact definition at the edges. A gap holds dates, not text: ``lang`` is
+    checked (``"zh"`` or ``"en"``) like every check's, and :func:`check_health_guidance` says each gap in it.
 
     >>> import datetime as dt
     >>> gaps = health_guidance_gaps([dt.date(2024, 3, 1)], start=dt.date(2023, 12, 31), end=dt.date(2024, 4, 30))
     >>> [(g.after.isoformat(), g.due.isoformat(), g.until.isoformat()) for g in gaps]
     [('2023-12-31', '2024-02-29', '2024-03-01')]
     """
+    check_lang(lang)
     days = _check_dates(visits, start, end)
     months, _ = _guidance_figures(start)
     step = relativedelta(months=months)
@@ -136,8 +149,12 @@ def health_guidance_gaps(visits: Sequence[dt.date], *, start: dt.date, end: dt.d
 
 
 @in_money_context
-def check_health_guidance(visits: Sequence[dt.date], *, start: dt.date, end: dt.date) -> ComplianceReport:
-    """Hangzhou's on-site health guidance as findings: one breach per gap, or one ``ok`` finding."""
+def check_health_guidance(
+    visits: Sequence[dt.date], *, start: dt.date, end: dt.date, lang: Lang = "en"
+) -> ComplianceReport:
+    """Hangzhou's on-site health guidance as findings: one breach per gap, or one ``ok`` finding. ``lang`` is the
+    language of each finding's ``message``, ``"zh"`` or ``"en"`` (the default); its ``explanation`` has both."""
+    lang = check_lang(lang)
     gaps = health_guidance_gaps(visits, start=start, end=end)
     months, _ = _guidance_figures(start)
     rule = "hangzhou.health_guidance.interval"
@@ -145,38 +162,21 @@ def check_health_guidance(visits: Sequence[dt.date], *, start: dt.date, end: dt.
     uses = tuple(
         require_count("hangzhou", f"hangzhou.health_guidance.{n}", start)[1] for n in ("interval_months", "min_visits")
     )
-    findings: list[Finding] = []
+    drafts: list[Draft] = []
     for gap in gaps:
-        since = f"the visit of {gap.after.isoformat()}" if gap.after_visit else f"the start, {gap.after.isoformat()}"
-        if gap.closed:
-            text = f"no visit from {since} until {gap.until.isoformat()}"
-        else:
-            text = f"no visit from {since} to the end of the period, {gap.until.isoformat()}"
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome="breach",
-                message=f"{text}: the next visit was due by {gap.due.isoformat()} "
-                f"({plural(gap.days_overdue, 'day')} late); "
-                f"on-site guidance is due at least once every {months} months (每{months}个月至少…技术指导1次)",
-                concerns="visits",
-                citations=cites,
-                parameters=uses,
-            )
+        message = msg(
+            _GAP[gap.after_visit, gap.closed],
+            after=gap.after,
+            until=gap.until,
+            due=gap.due,
+            late=gap.days_overdue,
+            months=months,
         )
-    if not findings:
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome="ok",
-                message=f"{plural(len(set(visits)), 'visit')} from {start.isoformat()} to {end.isoformat()}: no "
-                f"stretch of more than {months} months without on-site guidance",
-                concerns="visits",
-                citations=cites,
-                parameters=uses,
-            )
-        )
-    return ComplianceReport(check="health_guidance", findings=tuple(findings))
+        drafts.append(Draft(rule, "breach", message, cites, "visits", uses))
+    if not drafts:
+        kept = msg("compliance.guidance.kept", visits=len(set(visits)), start=start, end=end, months=months)
+        drafts.append(Draft(rule, "ok", kept, cites, "visits", uses))
+    return report("health_guidance", drafts, (), lang)
 
 
 # -- Chengdu's targets -----------------------------------------------------------------------------------
@@ -192,17 +192,19 @@ def _count_arg(name: str, value: object) -> int:
 
 @in_money_context
 def chengdu_target_progress(
-    sites_by_district: Mapping[str, int], *, city_demonstration_sites: int, on: dt.date
+    sites_by_district: Mapping[str, int], *, city_demonstration_sites: int, on: dt.date, lang: Lang = "en"
 ) -> ComplianceReport:
     """Progress on ``on`` against Chengdu's targets: at least 10 city demonstration sites by the end of 2025,
     and at least one employer pilot promoted by each district or county union (``sites_by_district``: district
     or county union -> pilots). Before or on 2025-12-31 a shortfall is ``in_progress``; after it, a breach.
+    ``lang`` is the language of the findings' messages and the notes, ``"zh"`` or ``"en"`` (the default).
 
     >>> import datetime as dt
     >>> r = chengdu_target_progress({"武侯区": 1, "锦江区": 0}, city_demonstration_sites=10, on=dt.date(2026, 1, 1))
     >>> [(f.concerns, f.outcome) for f in r.findings]
     [('city_demonstration_sites', 'ok'), ('sites_by_district[武侯区]', 'ok'), ('sites_by_district[锦江区]', 'breach')]
     """
+    lang = check_lang(lang)
     if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
         raise InvalidInput("on", f"{on!r} is not a date (YYYY-MM-DD)")
     city = _count_arg("city_demonstration_sites", city_demonstration_sites)
@@ -219,72 +221,44 @@ def chengdu_target_progress(
     pilots_cite = citation("chengdu", "chengdu.seed_target_pilots")
     late = on > CHENGDU_TARGET_DEADLINE
     short: FindingOutcome = "breach" if late else "in_progress"
-    when = (
-        f"the deadline {CHENGDU_TARGET_DEADLINE.isoformat()} (到2025年底) has passed"
-        if late
-        else f"the deadline {CHENGDU_TARGET_DEADLINE.isoformat()} (到2025年底) has not passed"
-    )
-    findings: list[Finding] = []
+    deadline = CHENGDU_TARGET_DEADLINE
+    drafts: list[Draft] = []
     rule = "chengdu.targets.demonstration_sites"
+    where = "city_demonstration_sites"
     if city >= target_sites:
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome="ok",
-                message=f"{city} city demonstration sites (市级爱心托育示范点), target at least {target_sites}",
-                concerns="city_demonstration_sites",
-                citations=(deadline_cite,),
-                parameters=(use_sites,),
-            )
-        )
+        met = msg("compliance.targets.sites_met", city=city, target=target_sites)
+        drafts.append(Draft(rule, "ok", met, (deadline_cite,), where, (use_sites,)))
     else:
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome=short,
-                message=f"{city} city demonstration sites (市级爱心托育示范点), {target_sites - city} short of "
-                f"the target of at least {target_sites}; {when}",
-                concerns="city_demonstration_sites",
-                citations=(deadline_cite,),
-                parameters=(use_sites,),
-            )
-        )
+        figures = {"city": city, "short": target_sites - city, "target": target_sites, "deadline": deadline}
+        if late:
+            behind = msg("compliance.targets.sites_short_late", **figures)
+        else:
+            behind = msg("compliance.targets.sites_short", **figures)
+        drafts.append(Draft(rule, short, behind, (deadline_cite,), where, (use_sites,)))
     rule = "chengdu.targets.pilots_per_district"
     for name in sorted(districts):
         n = districts[name]
+        message: Message
         if n >= target_pilots:
             outcome: FindingOutcome = "ok"
-            text = f"{name}: {plural(n, 'employer pilot')} (爱心托育服务试点), target at least {target_pilots}"
+            message = msg("compliance.targets.pilots_met", district=name, pilots=n, target=target_pilots)
+        elif late:
+            outcome = short
+            message = msg(
+                "compliance.targets.pilots_short_late", district=name, pilots=n, target=target_pilots, deadline=deadline
+            )
         else:
             outcome = short
-            text = (
-                f"{name}: {plural(n, 'employer pilot')} (爱心托育服务试点), short of at least {target_pilots}; {when}"
+            message = msg(
+                "compliance.targets.pilots_short", district=name, pilots=n, target=target_pilots, deadline=deadline
             )
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome=outcome,
-                message=text,
-                concerns=f"sites_by_district[{name}]",
-                citations=(pilots_cite, deadline_cite),
-                parameters=(use_pilots,),
-            )
-        )
+        where = f"sites_by_district[{name}]"
+        drafts.append(Draft(rule, outcome, message, (pilots_cite, deadline_cite), where, (use_pilots,)))
     if not districts:
-        findings.append(
-            Finding(
-                rule=rule,
-                outcome="cannot_check",
-                message="no district or county union given: the pilot target "
-                "(每个区（市）县总工会…至少1个) cannot be checked",
-                concerns="sites_by_district",
-                citations=(pilots_cite,),
-                parameters=(use_pilots,),
-            )
-        )
+        unknown = msg("compliance.targets.no_districts")
+        drafts.append(Draft(rule, "cannot_check", unknown, (pilots_cite,), "sites_by_district", (use_pilots,)))
     notes = (
-        "The deadline 2025-12-31 is stated for the demonstration sites (到2025年底); the pilots target sits in the "
-        "same task list of the same plan, and the same deadline is used for it (a reading).",
-        "Districts and county unions not given are not checked: the sources do not list them.",
+        msg("compliance.targets.note.deadline", deadline=deadline),
+        msg("compliance.targets.note.districts"),
     )
-    return ComplianceReport(check="chengdu_targets", findings=tuple(findings), notes=notes)
+    return report("chengdu_targets", drafts, notes, lang)

@@ -48,8 +48,9 @@ from typing import Any, Final, NamedTuple
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, reports_invalid_data
-from ..core.money import format_yuan, in_money_context
-from .findings import ComplianceReport, Finding, FindingOutcome, citation, plural
+from ..core.messages import Lang, Message, check_lang, msg
+from ..core.money import in_money_context
+from .findings import ComplianceReport, Draft, FindingOutcome, citation, report
 from .union_plan import SpendingItem, UnionSpendingPlan
 
 PROGRAM: Final = "chengdu.union_fund_rules"
@@ -58,11 +59,29 @@ _NOT_CHILDCARE: Final[frozenset[str]] = frozenset(
     {"equipment", "office", "bonus", "allowance", "communication_equipment", "direct_subsidy_to_workers"}
 )
 _OFFICE_LIKE: Final[dict[str, str]] = {
-    "office": "office costs (办公费)",
-    "bonus": "bonuses (奖金)",
-    "allowance": "allowances and subsidies (津补贴)",
-    "communication_equipment": "communication equipment (通讯设备)",
+    "office": "compliance.spending.office_costs",
+    "bonus": "compliance.spending.bonus",
+    "allowance": "compliance.spending.allowance",
+    "communication_equipment": "compliance.spending.communication_equipment",
 }
+"""The message of each category the funds must never pay for."""
+_DESCRIBED: Final[dict[str, str]] = {
+    "compliance.spending.not_childcare": "compliance.spending.not_childcare.described",
+    "compliance.spending.childcare_equipment": "compliance.spending.childcare_equipment.described",
+    "compliance.spending.other_category": "compliance.spending.other_category.described",
+    "compliance.spending.cash": "compliance.spending.cash.described",
+    "compliance.spending.commercial_prepaid_card": "compliance.spending.commercial_prepaid_card.described",
+    "compliance.spending.prepaid_card": "compliance.spending.prepaid_card.described",
+    "compliance.spending.other_settlement": "compliance.spending.other_settlement.described",
+    "compliance.spending.office_costs": "compliance.spending.office_costs.described",
+    "compliance.spending.bonus": "compliance.spending.bonus.described",
+    "compliance.spending.allowance": "compliance.spending.allowance.described",
+    "compliance.spending.communication_equipment": "compliance.spending.communication_equipment.described",
+    "compliance.spending.disguised_allowance": "compliance.spending.disguised_allowance.described",
+    "compliance.spending.direct_subsidy": "compliance.spending.direct_subsidy.described",
+    "compliance.spending.paid_to_worker": "compliance.spending.paid_to_worker.described",
+}
+"""Each item message and its twin naming the item's description (an item without one has no parentheses)."""
 
 
 def _cites(*ids: str) -> tuple[Citation, ...]:
@@ -71,19 +90,19 @@ def _cites(*ids: str) -> tuple[Citation, ...]:
 
 
 def _finding(
-    rule: str, outcome: FindingOutcome, message: str, cites: tuple[str, ...], concerns: str | None = None
-) -> Finding:
-    return Finding(
-        rule=f"{PROGRAM}.{rule}", outcome=outcome, message=message, concerns=concerns, citations=_cites(*cites)
-    )
+    rule: str, outcome: FindingOutcome, message: Message, cites: tuple[str, ...], concerns: str | None = None
+) -> Draft:
+    return Draft(f"{PROGRAM}.{rule}", outcome, message, _cites(*cites), concerns)
 
 
-def _label(i: int, item: SpendingItem) -> str:
-    what = f" ({item.description})" if item.description else ""
-    return f"item {i}{what}, {format_yuan(item.amount)} yuan"
+def _item(code: str, i: int, item: SpendingItem, **params: object) -> Message:
+    """An item's message: ``item``, ``amount`` and, when the item has one, ``description`` (the twin code)."""
+    if item.description:
+        return msg(_DESCRIBED[code], item=i, description=item.description, amount=item.amount, **params)
+    return msg(code, item=i, amount=item.amount, **params)
 
 
-Judgement = tuple[FindingOutcome, str, str]
+Judgement = tuple[FindingOutcome, Message, str]
 """What a per-item rule finds about one item it does not pass: the outcome, the message, the field concerned."""
 
 
@@ -93,99 +112,61 @@ class _ItemRule(NamedTuple):
     rule: str
     cites: tuple[str, ...]
     judge: Callable[[int, SpendingItem], Judgement | None]
-    ok_message: str
+    ok_message: Message
 
 
-def _per_item(plan: UnionSpendingPlan, rule: _ItemRule) -> list[Finding]:
+def _per_item(plan: UnionSpendingPlan, rule: _ItemRule) -> list[Draft]:
     """One finding per item the rule does not pass, in item order; a single ``ok`` finding when every item does."""
     judged = [j for i, item in enumerate(plan.items) if (j := rule.judge(i, item)) is not None]
     if not judged:
         return [_finding(rule.rule, "ok", rule.ok_message, rule.cites, "items")]
-    return [_finding(rule.rule, outcome, msg, rule.cites, where) for outcome, msg, where in judged]
+    return [_finding(rule.rule, outcome, message, rule.cites, where) for outcome, message, where in judged]
 
 
 def _earmarked(i: int, item: SpendingItem) -> Judgement | None:
-    label = _label(i, item)
     where = f"items[{i}].category"
     if item.category in _NOT_CHILDCARE:
-        return (
-            "breach",
-            f"{label} is {item.category}, not a childcare service: the special funds are earmarked "
-            "(专款专用) and must not be diverted or used beyond their purpose (不得改变用途，不得随意扩大使用范围)",
-            where,
-        )
+        return ("breach", _item("compliance.spending.not_childcare", i, item, category=item.category), where)
     if item.category == "childcare_equipment":
-        return (
-            "cannot_check",
-            f"{label} is equipment for the childcare service: the sources do not say whether the earmarked "
-            "funds (专款专用) may pay for it; check it against the work plan and 工女字〔2023〕7号",
-            where,
-        )
+        return ("cannot_check", _item("compliance.spending.childcare_equipment", i, item), where)
     if item.category == "other":
-        return (
-            "cannot_check",
-            f"{label} has category 'other': whether it is a childcare service (专款专用) cannot be checked; "
-            "give its category",
-            where,
-        )
+        return ("cannot_check", _item("compliance.spending.other_category", i, item, category=item.category), where)
     return None
 
 
 def _no_cash(i: int, item: SpendingItem) -> Judgement | None:
-    label = _label(i, item)
     where = f"items[{i}].settlement"
     if item.settlement == "cash":
-        return ("breach", f"{label} is settled in cash (直接发放现金), which is banned", where)
+        return ("breach", _item("compliance.spending.cash", i, item), where)
     if item.settlement == "commercial_prepaid_card":
-        return ("breach", f"{label} is settled with a commercial prepaid card (商业预付卡), which is banned", where)
+        return ("breach", _item("compliance.spending.commercial_prepaid_card", i, item), where)
     if item.settlement == "prepaid_card":
-        return (
-            "cannot_check",
-            f"{label} is settled with a prepaid card of unstated kind: commercial prepaid cards (商业预付卡) are "
-            "banned; say whether this card is one (settlement 'commercial_prepaid_card')",
-            where,
-        )
+        message = _item("compliance.spending.prepaid_card", i, item, banned="commercial_prepaid_card")
+        return ("cannot_check", message, where)
     if item.settlement == "other":
-        return (
-            "cannot_check",
-            f"{label} has settlement 'other': whether it is cash or a commercial prepaid card cannot be checked",
-            where,
-        )
+        message = _item("compliance.spending.other_settlement", i, item, settlement=item.settlement)
+        return ("cannot_check", message, where)
     return None
 
 
 def _no_office_costs(i: int, item: SpendingItem) -> Judgement | None:
-    what = _OFFICE_LIKE.get(item.category)
-    if what is None:
+    code = _OFFICE_LIKE.get(item.category)
+    if code is None:
         return None
-    return ("breach", f"{_label(i, item)} pays for {what}, which the funds must never pay for", f"items[{i}].category")
+    return ("breach", _item(code, i, item), f"items[{i}].category")
 
 
 def _no_disguised_allowances(i: int, item: SpendingItem) -> Judgement | None:
     if item.category != "childcare_service" or item.payee != "worker":
         return None
-    return (
-        "breach",
-        f"{_label(i, item)} buys childcare services but pays the worker, not the provider: buying "
-        "childcare services must not become a disguised allowance or subsidy (变相为滥发津贴、补贴)",
-        f"items[{i}].payee",
-    )
+    return ("breach", _item("compliance.spending.disguised_allowance", i, item), f"items[{i}].payee")
 
 
 def _no_direct_subsidies(i: int, item: SpendingItem) -> Judgement | None:
     if item.category == "direct_subsidy_to_workers":
-        return (
-            "breach",
-            f"{_label(i, item)} is a subsidy paid directly to workers from union funds (直接为职工发放补贴)",
-            f"items[{i}].category",
-        )
+        return ("breach", _item("compliance.spending.direct_subsidy", i, item), f"items[{i}].category")
     if item.payee == "worker":
-        return (
-            "breach",
-            f"{_label(i, item)} is paid to a worker: union funds must not pay workers subsidies directly "
-            "(不得直接用工会经费为职工发放补贴)",
-            f"items[{i}].payee",
-        )
+        return ("breach", _item("compliance.spending.paid_to_worker", i, item), f"items[{i}].payee")
     return None
 
 
@@ -194,125 +175,82 @@ _ITEM_RULES: Final[tuple[_ItemRule, ...]] = (
         "earmarked",
         ("chengdu.fund_earmarked", "chengdu.fund_no_diverting"),
         _earmarked,
-        "every item pays for childcare services (专款专用)",
+        msg("compliance.spending.ok.earmarked"),
     ),
     _ItemRule(
         "no_cash",
         ("chengdu.fund_no_cash_or_prepaid_cards",),
         _no_cash,
-        "no item is settled in cash or with a commercial prepaid card (现金、商业预付卡)",
+        msg("compliance.spending.ok.no_cash"),
     ),
     _ItemRule(
         "no_office_costs",
         ("chengdu.fund_no_office_costs",),
         _no_office_costs,
-        "no item pays for office costs, bonuses, allowances or communication equipment "
-        "(办公费、奖金、津补贴、通讯设备)",
+        msg("compliance.spending.ok.no_office_costs"),
     ),
     _ItemRule(
         "no_disguised_allowances",
         ("chengdu.fund_no_disguised_allowances",),
         _no_disguised_allowances,
-        "no childcare-service item is paid to a worker (no disguised allowance, 变相津贴、补贴)",
+        msg("compliance.spending.ok.no_disguised_allowances"),
     ),
     _ItemRule(
         "no_direct_subsidies",
         ("chengdu.fund_no_direct_subsidies",),
         _no_direct_subsidies,
-        "no item pays a subsidy to workers directly (不得直接为职工发放补贴)",
+        msg("compliance.spending.ok.no_direct_subsidies"),
     ),
 )
 """The per-item rules, in report order."""
 
 
-def _budget(plan: UnionSpendingPlan) -> Finding:
+def _budget(plan: UnionSpendingPlan) -> Draft:
     total = plan.total
     cites = ("chengdu.fund_budget",)
     if plan.budget is None:
         if total > 0:
-            return _finding(
-                "budget",
-                "breach",
-                f"{format_yuan(total)} yuan is planned with no budget: no spending without a budget (不得无预算支出)",
-                cites,
-                "budget",
-            )
-        return _finding("budget", "ok", "nothing is spent, so no budget is needed (不得无预算支出)", cites, "budget")
+            return _finding("budget", "breach", msg("compliance.spending.no_budget", total=total), cites, "budget")
+        return _finding("budget", "ok", msg("compliance.spending.nothing_spent"), cites, "budget")
     if total > plan.budget:
-        over = total - plan.budget
-        return _finding(
-            "budget",
-            "breach",
-            f"items total {format_yuan(total)} yuan, {format_yuan(over)} over the budget of "
-            f"{format_yuan(plan.budget)} (不得超预算支出)",
-            cites,
-            "budget",
-        )
-    return _finding(
-        "budget",
-        "ok",
-        f"items total {format_yuan(total)} yuan, within the budget of {format_yuan(plan.budget)} "
-        "(不得无预算、超预算支出)",
-        cites,
-        "budget",
-    )
+        over = msg("compliance.spending.over_budget", total=total, over=total - plan.budget, budget=plan.budget)
+        return _finding("budget", "breach", over, cites, "budget")
+    within = msg("compliance.spending.within_budget", total=total, budget=plan.budget)
+    return _finding("budget", "ok", within, cites, "budget")
 
 
-def _procedure(plan: UnionSpendingPlan) -> list[Finding]:
+def _procedure(plan: UnionSpendingPlan) -> list[Draft]:
     cites = ("chengdu.fund_work_plan",)
     if plan.work_plan:
-        work = _finding(
-            "work_plan",
-            "ok",
-            "a written work plan states the childcare items and standards (工作方案，明确托育服务的项目、标准)",
-            cites,
-            "work_plan",
-        )
+        work = _finding("work_plan", "ok", msg("compliance.spending.work_plan"), cites, "work_plan")
     else:
-        work = _finding(
-            "work_plan",
-            "breach",
-            "no written work plan stating the childcare items and standards "
-            "(应制定具体的工作方案，明确托育服务的项目、标准)",
-            cites,
-            "work_plan",
-        )
+        work = _finding("work_plan", "breach", msg("compliance.spending.no_work_plan"), cites, "work_plan")
+    where = "collective_decision"
     if plan.collective_decision:
-        decision = _finding(
-            "collective_decision",
-            "ok",
-            "the union committee decided the spending collectively (基层工会委员会集体决策)",
-            cites,
-            "collective_decision",
-        )
+        decision = _finding(where, "ok", msg("compliance.spending.collective_decision"), cites, where)
     else:
-        decision = _finding(
-            "collective_decision",
-            "breach",
-            "the union committee did not decide the spending collectively (应经基层工会委员会集体决策等程序)",
-            cites,
-            "collective_decision",
-        )
+        decision = _finding(where, "breach", msg("compliance.spending.no_collective_decision"), cites, where)
     return [work, decision]
 
 
-def _eight_prohibitions() -> Finding:
+def _eight_prohibitions() -> Draft:
     return _finding(
         "eight_prohibitions",
         "cannot_check",
-        "the plan must respect the 八不准 (eight prohibitions on using union funds); the sources name them without "
-        "listing them, so they cannot be checked item by item here",
+        msg("compliance.spending.eight_prohibitions"),
         ("chengdu.fund_eight_prohibitions",),
     )
 
 
 @in_money_context
 @reports_invalid_data  # issue 15: a bad plan is a TuoyuError too (and still a ValidationError)
-def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any]) -> ComplianceReport:
+def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any], *, lang: Lang = "en") -> ComplianceReport:
     """Check a union's childcare spending plan against Chengdu's rules on union funds (seed 003, 四（四）).
 
     ``plan`` is a :class:`UnionSpendingPlan` or a mapping of its fields (validated; bad input raises
-    pydantic ``ValidationError`` naming the field). Pure: the findings depend only on ``plan``.
+    pydantic ``ValidationError`` naming the field). Pure: the findings depend only on ``plan``. ``lang`` is the
+    language of each finding's ``message`` and the report's ``notes``, ``"zh"`` or ``"en"`` (the default); their
+    ``explanation`` has both.
 
     The report is never ``compliant=True``: the 八不准 cannot be checked item by item (their items are not
     in the sources), so at best it is ``None``; ``report.breaches`` lists what the checks did find.
@@ -326,19 +264,19 @@ def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any]) -> Complia
     >>> report.compliant is None, [f.rule for f in report.breaches]
     (True, [])
     """
+    lang = check_lang(lang)
     if isinstance(plan, Mapping):
         plan = UnionSpendingPlan.model_validate(plan)
     elif not isinstance(plan, UnionSpendingPlan):
         raise InvalidInput("plan", f"a UnionSpendingPlan or a mapping of its fields, not {type(plan).__name__}")
-    findings: list[Finding] = [
+    drafts: list[Draft] = [
         *(f for rule in _ITEM_RULES for f in _per_item(plan, rule)),
         _budget(plan),
         *_procedure(plan),
         _eight_prohibitions(),
     ]
     notes = (
-        f"{plural(len(plan.items), 'item')} totalling {format_yuan(plan.total)} yuan.",
-        "Rules quoted by the Chengdu work plan (seed 003, 四（四）), which says the funds follow 工女字〔2023〕7号; "
-        "the text of that notice is not in the sources.",
+        msg("compliance.spending.note.total", items=len(plan.items), total=plan.total),
+        msg("compliance.spending.note.source"),
     )
-    return ComplianceReport(check="union_spending", findings=tuple(findings), notes=notes)
+    return report("union_spending", drafts, notes, lang)

@@ -23,74 +23,70 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.errors import WrongType, reports_invalid_data
+from ..core.messages import Lang, Message, check_lang, msg
 from ..core.money import in_money_context
-from .findings import ComplianceReport, Finding, citation, finding
+from .findings import ComplianceReport, Draft, citation, finding, report
 from .hangzhou_limits import hangzhou_findings
 from .national_standards import class_findings, family_point_findings
-from .standards_input import HENAN_COLLEGE_AREA, ChildcareClass, HangzhouReading, Setting, StandardsInput
+from .standards_input import (
+    HENAN_COLLEGE_AREA,
+    HENAN_COLLEGE_MIN_AREA_PER_PLACE,
+    ChildcareClass,
+    HangzhouReading,
+    Setting,
+    StandardsInput,
+)
 
 
-def _area(data: StandardsInput) -> list[Finding]:
+def _area(data: StandardsInput) -> list[Draft]:
     rule = "area_per_place"
     cites = (HENAN_COLLEGE_AREA,)
     if data.building_area_m2 is None and data.min_area_per_place_m2 is None:
         return []
     if data.min_area_per_place_m2 is None:
-        return [
-            finding(
-                rule,
-                "cannot_check",
-                "no national minimum area per place is in the sources; supply min_area_per_place_m2 (the Henan "
-                "Health Cadre College's own standard is 12 m² of building area per place, "
-                "每托位建筑面积不少于12平方米)",
-                cites,
-                "min_area_per_place_m2",
-            )
-        ]
+        example = format(HENAN_COLLEGE_MIN_AREA_PER_PLACE, "f")
+        no_minimum = msg("compliance.area.no_minimum", field="min_area_per_place_m2", example=example)
+        return [finding(rule, "cannot_check", no_minimum, cites, "min_area_per_place_m2")]
     if data.building_area_m2 is None or data.places is None:
         missing = "building_area_m2" if data.building_area_m2 is None else "places"
-        return [
-            finding(rule, "cannot_check", f"{missing} not given: the area per place cannot be checked", cites, missing)
-        ]
+        return [finding(rule, "cannot_check", msg("compliance.area.not_given", field=missing), cites, missing)]
     need = data.min_area_per_place_m2 * data.places
-    minimum = format(data.min_area_per_place_m2, "f")
-    area = format(data.building_area_m2, "f")
-    what = f"{area} m² for {data.places} places; the caller's minimum of {minimum} m² per place needs {need} m²"
+    figures = {
+        "area": format(data.building_area_m2, "f"),
+        "places": data.places,
+        "minimum": format(data.min_area_per_place_m2, "f"),
+        "need": format(need, "f"),
+    }
     if data.building_area_m2 < need:
-        return [finding(rule, "breach", what, cites, "building_area_m2")]
-    return [finding(rule, "ok", what, cites, "building_area_m2")]
+        return [finding(rule, "breach", msg("compliance.area.short", **figures), cites, "building_area_m2")]
+    return [finding(rule, "ok", msg("compliance.area.enough", **figures), cites, "building_area_m2")]
 
 
 @in_money_context
-def check_standards(data: StandardsInput, *, on: dt.date) -> ComplianceReport:
-    """Check a validated :class:`StandardsInput` on day ``on`` (see the module docstring for the readings)."""
+def check_standards(data: StandardsInput, *, on: dt.date, lang: Lang = "en") -> ComplianceReport:
+    """Check a validated :class:`StandardsInput` on day ``on`` (see the module docstring for the readings).
+
+    ``lang`` is the language of each finding's ``message`` and the report's ``notes``, ``"zh"`` or ``"en"`` (the
+    default); their ``explanation`` has both."""
+    lang = check_lang(lang)
     if not isinstance(data, StandardsInput):  # issue 15: one error family (was an AttributeError)
         raise WrongType("data", f"expected a tuoyu_rules.StandardsInput, got {type(data).__name__}")
-    findings: list[Finding] = []
+    drafts: list[Draft] = []
     if data.setting == "family_point":
-        findings.extend(family_point_findings(data, on))
+        drafts.extend(family_point_findings(data, on))
     else:
         for i, c in enumerate(data.classes):
-            findings.extend(class_findings(i, c, on))
-    findings.extend(hangzhou_findings(data, on))
-    findings.extend(_area(data))
-    notes: list[str] = []
+            drafts.extend(class_findings(i, c, on))
+    drafts.extend(hangzhou_findings(data, on))
+    drafts.extend(_area(data))
+    notes: list[Message] = []
     if data.setting == "facility":
         if not data.classes:
-            findings.insert(
-                0,
-                finding(
-                    "cn.facility_standard.classes",
-                    "cannot_check",
-                    "no classes given: class sizes, carer ratios and ages (托育机构设置标准) were not checked",
-                    (citation("cn", "cn.facility_standard"),),
-                    "classes",
-                ),
-            )
-        notes.append(
-            "The national facility standard's figures are secondary (widely reported, original clause not seen)."
-        )
-    return ComplianceReport(check="facility_standards", findings=tuple(findings), notes=tuple(notes))
+            no_classes = msg("compliance.standards.no_classes")
+            cites = (citation("cn", "cn.facility_standard"),)
+            drafts.insert(0, finding("cn.facility_standard.classes", "cannot_check", no_classes, cites, "classes"))
+        notes.append(msg("compliance.standards.note.secondary"))
+    return report("facility_standards", drafts, notes, lang)
 
 
 @in_money_context
@@ -107,15 +103,18 @@ def check_facility_standards(
     building_area_m2: int | str | Decimal | None = None,
     min_area_per_place_m2: int | str | Decimal | None = None,
     hangzhou_reading: HangzhouReading = "each_limit",
+    lang: Lang = "en",
 ) -> ComplianceReport:
     """Check class sizes, carer ratios and ages (national standard), a family point's limits, Hangzhou's size
     limit and the area per place, on day ``on``. Bad input raises pydantic ``ValidationError`` naming the field.
+    ``lang`` is the language of the findings' messages and the notes, ``"zh"`` or ``"en"`` (the default).
 
     >>> import datetime as dt
     >>> r = check_facility_standards(on=dt.date(2024, 1, 1), classes=[{"kind": "infant", "children": 10, "carers": 3}])
     >>> r.outcomes("cn.facility_standard.carer_ratio")
     ('breach',)
     """
+    lang = check_lang(lang)
     data = StandardsInput.model_validate(
         {
             "setting": setting,
@@ -129,4 +128,4 @@ def check_facility_standards(
             "hangzhou_reading": hangzhou_reading,
         }
     )
-    return check_standards(data, on=on)
+    return check_standards(data, on=on, lang=lang)

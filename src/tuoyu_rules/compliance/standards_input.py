@@ -31,7 +31,7 @@ HangzhouReading = Literal["each_limit", "either_limit"]
 
 HENAN_COLLEGE_AREA: Final = Citation(
     id="cn.seed_henan_college_area",
-    source="000_c1cdc2b76565fa65.txt",
+    source="全国总工会女职工部特约刊登: 全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会",
     title="全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会",
     clause="河南卫生健康干部学院《发挥资源优势 办好普惠托育》, 高起点规划场地",
     quote="每托位建筑面积不少于12平方米",

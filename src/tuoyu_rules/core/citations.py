@@ -17,10 +17,12 @@ Confidence = Literal["official", "secondary"]
 class Citation(BaseModel):
     """Where a rule comes from.
 
-    ``source`` names the document: for the three seed documents, their file name (e.g.
-    ``000_c1cdc2b76565fa65.txt``); for other sources, a short name with the date. ``quote`` is the exact
-    short passage of that document the rule rests on. For a source whose original words this project has
-    not seen (a press report, a reprint), ``quote`` is None and ``summary`` says in our own words what it
+    ``source`` names the document as a reader knows it: its title, with the issuing body and the date where
+    known (``全国总工会女职工部特约刊登: 全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会``;
+    a press report: the newspaper and the day, ``工人日报 2023-05-05``), never an internal file name.
+    ``number`` is its document number (文号) and ``url`` its address, each only where known. ``quote`` is the
+    exact short passage of that document the rule rests on. For a source whose original words this project
+    has not seen (a press report, a reprint), ``quote`` is None and ``summary`` says in our own words what it
     states; such a citation never pretends to quote.
     """
 
@@ -38,6 +40,10 @@ class Citation(BaseModel):
     published: dt.date | None = None
     where: str | None = None
     """Where it was published (a newspaper, a government site)."""
+    number: str | None = Field(default=None, min_length=1)
+    """The document number (文号), such as ``杭卫发〔2022〕68号``, when the document has one and it is known."""
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    """The document's address (``https://...``), when it is known; never guessed."""
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from .amounts import AmountRange
 from .citations import Citation
 from .errors import MoneyError, PolicyDataError
+from .messages import Message, msg
 from .money import DEFAULT_ROUNDING
 from .parameters import Bracket, Choice, DatedValue, Parameter, ParameterUse, Ratio
 from .policy import Level, Outcome, Policy, Program
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-Fact = tuple[str, bool | None, str]
+Fact = tuple[str, bool | None, Message]
 """A condition on a fact, for :meth:`RuleContext.conditions`: ``(field, met, unmet_reason)``; ``met`` is None
 when the caller did not supply the fact."""
 
@@ -169,7 +170,7 @@ class RuleContext:
         found = self._typed(name, Choice, "a choice")
         return None if found is None else found.value
 
-    def amount_in_force(self, name: str, absent: str) -> AmountRange | Outcome:
+    def amount_in_force(self, name: str, absent: Message | str) -> AmountRange | Outcome:
         """The range ``name`` holds on the assessed day (recorded), or the ineligible outcome ``absent`` says."""
         amount = self.range(name)
         return self.ineligible(absent) if amount is None else amount
@@ -202,31 +203,33 @@ class RuleContext:
             return None
         return self.facility.designation(spec_id)
 
-    def designated(self, absent: str, *, late: str = "the designation is of {year}") -> Designation | Outcome:
+    def designated(self, absent: Message | str) -> Designation | Outcome:
         """The designation this programme needs, held by the day assessed; else the ineligible outcome.
 
-        ``absent`` is the reason when the facility does not hold it; ``late`` (with ``{year}``) starts the
-        reason when it was awarded in a year after the day assessed.
+        ``absent`` is the reason when the facility does not hold it; one awarded in a year after the day assessed
+        is ineligible with the reason ``core.designation.after_day``.
         """
         designation = self.designation()
         if designation is None:
             return self.ineligible(absent)
         if designation.year > self.on.year:
-            return self.ineligible(f"{late.format(year=designation.year)}, after the day assessed ({self.on})")
+            return self.ineligible(
+                msg("core.designation.after_day", designation=designation.program, year=designation.year, on=self.on)
+            )
         return designation
 
     def designated_amount(
-        self, name: str, absent: str, unpriced: str, *, late: str = "the designation is of {year}"
+        self, name: str, absent: Message | str, unpriced: Message | str
     ) -> tuple[Designation, AmountRange] | Outcome:
         """:meth:`designated`, then :meth:`amount_in_force` of ``name`` (``unpriced`` when none is in force)."""
-        designation = self.designated(absent, late=late)
+        designation = self.designated(absent)
         if isinstance(designation, Outcome):
             return designation
         amount = self.amount_in_force(name, unpriced)
         return amount if isinstance(amount, Outcome) else (designation, amount)
 
     @staticmethod
-    def conditions(*facts: Fact) -> tuple[list[str], list[str]]:
+    def conditions(*facts: Fact) -> tuple[list[str], list[Message]]:
         """Sort conditions on facts: the fields not supplied (``missing``) and the reasons of those not met."""
         missing = [field for field, met, _ in facts if met is None]
         unmet = [reason for _, met, reason in facts if met is False]
@@ -253,20 +256,20 @@ class RuleContext:
         return payer
 
     # -- outcomes ------------------------------------------------------------------------------------
-    def eligible(self, amount: AmountRange, *reasons: str, missing: tuple[str, ...] = ()) -> Outcome:
+    def eligible(self, amount: AmountRange, *reasons: Message | str, missing: tuple[str, ...] = ()) -> Outcome:
         return Outcome("eligible", amount, reasons, missing)
 
-    def ineligible(self, *reasons: str) -> Outcome:
+    def ineligible(self, *reasons: Message | str) -> Outcome:
         return Outcome("ineligible", AmountRange.zero(), reasons)
 
-    def undetermined(self, amount: AmountRange, *reasons: str, missing: tuple[str, ...]) -> Outcome:
+    def undetermined(self, amount: AmountRange, *reasons: Message | str, missing: tuple[str, ...]) -> Outcome:
         return Outcome("undetermined", amount, reasons, missing)
 
-    def not_stated(self, *reasons: str) -> Outcome:
+    def not_stated(self, *reasons: Message | str) -> Outcome:
         """The source states a payment but no amount: undetermined, unless the caller pinned one."""
         if self.pin is not None:
             return Outcome(
-                "eligible", AmountRange.unknown(), (*reasons, f"the amount was supplied by {self.pin_field}")
+                "eligible", AmountRange.unknown(), (*reasons, msg("core.pin.supplied", field=self.pin_field))
             )
         field_name = (
             f"designations[{self.program.designation}].amount"
@@ -275,24 +278,34 @@ class RuleContext:
         )
         return Outcome("undetermined", AmountRange.unknown(), reasons, (field_name,))
 
-    def match(self, grant: Entitlement, ratio: Ratio, *reasons: str) -> Outcome:
+    def match(self, grant: Entitlement, ratio: Ratio, *reasons: Message | str) -> Outcome:
         """A matching obligation of ``ratio`` times ``grant``: exact (按1:1) or a minimum (不低于1:1)."""
-        scaled, note = self.scale(grant.amount, ratio.value, "matching amount")
+        scaled, note = self.scale(grant.amount, ratio.value, "matching_amount")
         amount = scaled if ratio.exact else AmountRange.model_construct(low=scaled.low, high=None, allowed=None)
-        how = "exactly" if ratio.exact else "at least"
-        text = f"{how} {format(ratio.value, 'f')}:1 of {grant.program} ({grant.amount.format()}), paid by {self.payer}"
+        text = msg(
+            "core.match.exact" if ratio.exact else "core.match.at_least",
+            ratio=format(ratio.value, "f"),
+            program=grant.program,
+            amount=grant.amount,
+            payer=self.payer,
+        )
         all_reasons = (text, *reasons, *((note,) if note else ()))
         if grant.status == "undetermined":
-            return Outcome("undetermined", amount, (*all_reasons, "the matched grant is undetermined"), grant.missing)
+            undecided = msg("core.match.grant_undetermined", program=grant.program)
+            return Outcome("undetermined", amount, (*all_reasons, undecided), grant.missing)
         return Outcome("eligible", amount, all_reasons)
 
-    def scale(self, amount: AmountRange, factor: Decimal | int, what: str) -> tuple[AmountRange, str | None]:
-        """``amount * factor`` rounded once to the fen; the second item is a reason when rounding changed it."""
+    def scale(self, amount: AmountRange, factor: Decimal | int, what: str) -> tuple[AmountRange, Message | None]:
+        """``amount * factor`` rounded once to the fen; the second item is a reason when rounding changed it.
+
+        ``what`` names what was scaled, as a glossary key under ``scaled.`` (``matching_amount``,
+        ``monthly_total``, ``provincial_share``, ``quarterly_total``).
+        """
         try:
             scaled, rounded = amount.scale(factor, rounding=self.rounding)
         except MoneyError as exc:  # name the programme and what was scaled, not just "amount"
             raise MoneyError(f"{self.program.id} {what}", exc.problem) from None
-        note = f"{what}: rounded to the fen ({self.rounding})" if rounded else None
+        note = msg("core.rounded", what=what, rounding=self.rounding) if rounded else None
         return scaled, note
 
 
@@ -303,10 +316,7 @@ def before_reported(outcome: Outcome, program: Program, on: dt.date) -> Outcome:
     ``missing``; a facility the rule finds ineligible stays ineligible (it would get nothing either way), with the
     same reason."""
     assert program.reported_since is not None
-    reason = (
-        f"the sources state no start date, and the earliest dated source that reports {program.id} is of "
-        f"{program.reported_since.isoformat()}: whether it was in force on {on.isoformat()} is not known"
-    )
+    reason = msg("core.reported_since", program=program.id, since=program.reported_since, on=on)
     if outcome.status == "ineligible":
         return dataclasses.replace(outcome, reasons=(*outcome.reasons, reason))
     known = AmountRange.model_construct(low=AmountRange.zero().low, high=outcome.amount.high, allowed=None)

@@ -9,26 +9,31 @@ the grants they match.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, get_args
+from typing import Any
 
 from .amounts import AmountRange
+from .boundary import outcome_problem, payer_names, rule_error
 from .citations import lowest_confidence
 from .context import WATCH, RuleContext, before_reported
 from .digest import with_reform
-from .errors import AmountOutsideRange, InvalidInput, PluginRuleError, PolicyDataError, TuoyuError, UnknownProgram
-from .loading import joint_payers
+from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
+from .messages import DEFAULT_LANG, Catalog, Explanation, Lang, Message, chain_catalog, check_lang, msg, pick
 from .models import Facility, locate, pin_problem
-from .money import CENT, DEFAULT_ROUNDING, MAX_MONEY, check_rounding, in_money_context, money_context, parse_money
+from .money import DEFAULT_ROUNDING, check_rounding, in_money_context, money_context, parse_money
 from .parameters import DatedValue
-from .policy import BASES, Outcome, Policy, Program, Status
+from .policy import Outcome, Policy, Program
 from .receipts import Receipt, settle, unapplied
 from .reforms import Reform
 from .registry import chain as resolve_chain
-from .registry import is_builtin, rules_version
+from .registry import rules_version
 from .results import Assessment, Entitlement, Obligation, entry_total
+
+_WORDS = re.compile("[A-Za-z]")
+"""A parameter value rendered with words (``exactly 0.5:1``), which a Chinese reason does not quote."""
 
 
 @in_money_context
@@ -40,6 +45,7 @@ def assess(
     rounding: str = DEFAULT_ROUNDING,
     pins: Mapping[str, int | str | Decimal] | None = None,
     reform: Reform | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> Assessment:
     """Assess ``facility`` under the rules in force ``on``.
 
@@ -59,6 +65,9 @@ def assess(
         ``ctx.pin``, so a share is never pinned to the whole.
     :param reform: a what-if overlay of parameter values (:class:`~tuoyu_rules.Reform`); every value it
         supplies is flagged ``what_if`` in the result and the entry's reasons say so. The law is untouched.
+    :param lang: the language of ``reasons`` and ``notes``, ``"zh"`` or ``"en"`` (the default). Every entry's
+        ``explanation`` (and the assessment's, for its notes) has both texts with the stable code and parameters
+        they were made from, whatever the language asked.
     :raises UnknownJurisdiction: ``jurisdiction`` is not registered.
     :raises InvalidInput: an argument is of the wrong type, or ``jurisdiction`` is not a city or district (or
         a code below one), or is a malformed or unresolved division code.
@@ -68,23 +77,28 @@ def assess(
     (the library computes in its own, :func:`~tuoyu_rules.core.money.money_context`; each rule in a fresh copy).
     """
     if not isinstance(facility, Facility):
-        raise InvalidInput(
+        raise InvalidInput.coded(
             "facility",
-            f"expected a tuoyu_rules.Facility, got {type(facility).__name__}; "
-            "use Facility.model_validate(data) for JSON data",
+            "error.arg.facility",
+            "expected a tuoyu_rules.Facility, got {type}; use Facility.model_validate(data) for JSON data",
+            type=type(facility).__name__,
         )
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidInput("on", f"expected a datetime.date (the day whose rules apply), got {on!r}")
+        problem = "expected a datetime.date (the day whose rules apply), got {value}"
+        raise InvalidInput.coded("on", "error.arg.on", problem, value=repr(on))
     check_rounding(rounding)
+    lang = check_lang(lang)
     if reform is not None and not isinstance(reform, Reform):
-        raise InvalidInput("reform", f"expected a tuoyu_rules.Reform, got {type(reform).__name__}")
+        problem = "expected a tuoyu_rules.Reform, got {type}"
+        raise InvalidInput.coded("reform", "error.arg.reform", problem, type=type(reform).__name__)
     # An id or a GB/T 2260 code; a city code with no layer of its own is assessed with its province (noted).
     policy, place_note = locate(facility.jurisdiction if jurisdiction is None else jurisdiction)
     target = policy.id
     layers = resolve_chain(target)
     # The caller's key is no fact of the law: the rules see the facility without it (the result keeps it).
     seen = facility if facility.id is None else facility.model_copy(update={"id": None})
-    run = _Run(seen, on, rounding, _check_pins(pins, layers), layers, reform, facility.received)
+    catalog = chain_catalog(layers)
+    run = _Run(seen, on, rounding, _check_pins(pins, layers), layers, reform, facility.received, catalog, lang)
 
     # Grants first (every layer), then the matching duties, which see the grants they match. The entries are built
     # without validating them again: every field was made or checked above (the rule's outcome at the boundary,
@@ -118,10 +132,10 @@ def assess(
 
     layer_ids = {layer.id for layer in layers}
     notes = (() if place_note is None else (place_note,)) + tuple(
-        f"designation {d.program} ({d.year}) belongs to {d.program.split('.', 1)[0]!r}, which is not a layer of "
-        f"{target!r}; it is not applied"
+        msg("core.designation.other_layer", designation=d.program, year=d.year, owner=owner, target=target)
         for d in facility.designations
-        if d.program.split(".", 1)[0] not in layer_ids
+        for owner in (d.program.split(".", 1)[0],)
+        if owner not in layer_ids
     )
     if run.receipts:  # receipts dated after `on`, or for no entry of this assessment: said, not applied
         notes += unapplied(run.receipts, on, {*entitlements, *(o.program for o in obligations)}, layers, target)
@@ -133,7 +147,8 @@ def assess(
         rounding=rounding,
         entitlements=tuple(entitlements.values()),
         obligations=tuple(obligations),
-        notes=notes,
+        notes=pick(explained := tuple(catalog.explain(n) for n in notes), lang),
+        explanation=explained,
         reform=None if reform is None else reform.name,
         rules_version=with_reform(rules_version(target), reform),
     )
@@ -172,6 +187,8 @@ class _Run:
     layers: tuple[Policy, ...]
     reform: Reform | None
     receipts: tuple[Receipt, ...]  # Facility.received, read once per run: the fact-keyed cache keys results by it
+    catalog: Catalog  # the chain's messages and names, then core's
+    lang: Lang
 
 
 def _evaluate(
@@ -199,7 +216,7 @@ def _evaluate(
             return None  # no grant, no matching duty
     outcome: Outcome | None
     if not program.in_force_on(on):
-        outcome = Outcome("ineligible", AmountRange.zero(), (f"not in force on {on.isoformat()}: {program.dates()}",))
+        outcome = Outcome("ineligible", AmountRange.zero(), (_not_in_force(program, on),))
         for citation in program.citations:  # the dates may rest on a refinement: cite everything the programme has
             ctx.cite(citation.id)
     else:
@@ -210,12 +227,12 @@ def _evaluate(
         except TuoyuError:
             raise
         except Exception as exc:  # a rule bug (a plugin's, say) must not surface as a bare traceback
-            raise _rule_error(program, layer, f"failed: {type(exc).__name__}: {exc}") from exc
+            raise rule_error(program, layer, f"failed: {type(exc).__name__}: {exc}") from exc
         if watch is not None:
             outcome = watch.outcome(program.id, outcome)
-        problem = _outcome_problem(outcome, program)
+        problem = outcome_problem(outcome, program)
         if problem is not None:  # caught here, at the boundary, not later as a bare error in every command
-            raise _rule_error(program, layer, problem)
+            raise rule_error(program, layer, problem)
         if outcome is not None and not program.reported_on(on):
             outcome = before_reported(outcome, program, on)
             for citation in program.citations:  # the earliest dated source, whose date the reason gives
@@ -226,12 +243,15 @@ def _evaluate(
     if outcome is None:
         return None
     amount = outcome.amount
-    reasons = list(outcome.reasons)
+    reasons: list[Message] = [r if isinstance(r, Message) else msg("plugin.text", text=r) for r in outcome.reasons]
     if pin is not None:
         if outcome.status == "ineligible":
-            reasons.append(f"the pinned amount {pin} ({pin_field}) is not paid: the entry is ineligible")
+            reasons.append(msg("core.pin.not_paid", amount=pin, field=pin_field))
         elif amount.contains(pin):
-            reasons.append(f"amount pinned at {pin} by {pin_field}, {amount.describe_allowed()}")
+            if amount.low == 0 and amount.high is None:  # no range to be within: the source states no amount
+                reasons.append(msg("core.pin.set", amount=pin, field=pin_field))
+            else:
+                reasons.append(msg("core.pin.applied", amount=pin, field=pin_field, range=amount))
             amount = AmountRange.exactly(pin)
         else:
             # Pins and designation amounts alike (issue 13): an amount inside no range the law gives the programme
@@ -241,25 +261,24 @@ def _evaluate(
             problem = None if is_designation else pin_problem(program, layer, facility, pin, amount)
             if problem is not None:
                 raise AmountOutsideRange(pin_field, f"{problem} ({program.id})")
-            given = "the designation's amount" if is_designation else f"the pinned amount ({pin_field})"
-            reasons.append(
-                f"{given} {pin} is not {amount.describe_allowed()}, the range in force on {on.isoformat()}; "
-                "it is not applied"
-            )
+            code = "core.pin.designation_outside" if is_designation else "core.pin.outside"
+            reasons.append(msg(code, amount=pin, field=pin_field, range=amount, on=on))
     what_if = [u for u in ctx.uses if u.what_if]
     if what_if and run.reform is not None:
-        changed = ", ".join(f"{u.name} = {u.value}" for u in what_if)
-        reasons.append(f"WHAT-IF, not law: reform {run.reform.name!r} sets {changed}")
+        # Each value it sets, as "name = value" where the value is figures only (a range, a count); a value in words
+        # (a ratio, a choice) by its name: every value is in the entry's parameters (what_if=True) in full.
+        changed = ", ".join(u.name if _WORDS.search(u.value) else f"{u.name} = {u.value}" for u in what_if)
+        reasons.append(msg("core.what_if", reform=run.reform.name, changes=changed))
     payer_id = outcome.payer or ctx.payer
     try:
-        payer_zh, payer_en = _payer_names(payer_id, layers)
+        payer_zh, payer_en = payer_names(payer_id, layers)
     except PolicyDataError as exc:  # a joint payer with a part no layer declares: named, with its owner
-        raise _rule_error(program, layer, f"is paid by an undeclared payer: {exc}") from None
+        raise rule_error(program, layer, f"is paid by an undeclared payer: {exc}") from None
     citations = tuple(ctx.citation(c) for c in ctx.cited)
     basis = outcome.basis or program.basis
     assert basis is not None  # build_policy guarantees a basis for money-bearing programmes
     if outcome.children is not None and basis != "per_child_month":  # a rule bug: named, never a silent total
-        raise _rule_error(program, layer, f"returned children ({outcome.children}) for a {basis} amount")
+        raise rule_error(program, layer, f"returned children ({outcome.children}) for a {basis} amount")
     total = entry_total(amount, basis, outcome.children)  # after any pin; computed here, once
     # The receipt step: what was paid toward it in its basis period, and what is still owed.
     received, owed, paid = settle(program.id, basis, outcome.status, total, run.receipts, on)
@@ -278,13 +297,31 @@ def _evaluate(
         "total": total,
         "received": received,
         "owed": owed,
-        "reasons": (*reasons, *paid),
+        "reasons": pick(explanation := _explain(run, program, layer, (*reasons, *paid)), run.lang),
+        "explanation": explanation,
         "citations": citations,
         "missing": outcome.missing,
         "parameters": ctx.uses,
         "confidence": lowest_confidence(citations),
     }
     return fields, ctx
+
+
+def _explain(run: _Run, program: Program, layer: Policy, messages: tuple[Message, ...]) -> tuple[Explanation, ...]:
+    """The messages of an entry rendered in both languages; a code no catalog holds names the rule that used it."""
+    try:
+        return tuple(run.catalog.explain(m) for m in messages)
+    except (PolicyDataError, KeyError, ValueError) as exc:
+        raise rule_error(program, layer, f"gave a reason the catalogs cannot render: {exc}") from None
+
+
+def _not_in_force(program: Program, on: dt.date) -> Message:
+    """Why a programme gives nothing on a day outside its dates: the day and the dates the sources state."""
+    if program.start is not None and program.end is not None:
+        return msg("core.not_in_force.period", on=on, start=program.start, end=program.end)
+    if program.start is not None:
+        return msg("core.not_in_force.from", on=on, start=program.start)
+    return msg("core.not_in_force.until", on=on, end=program.end or on)
 
 
 def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) -> tuple[Decimal | None, str]:
@@ -297,26 +334,6 @@ def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) 
     return None, ""
 
 
-def _payer_names(payer_id: str, layers: tuple[Policy, ...]) -> tuple[str, str]:
-    """The payer's names (zh, en), from the layer that declares it.
-
-    A joint payer (``cn.acftu+sichuan.union``, see :func:`~tuoyu_rules.core.loading.joint_payers`) joins its
-    parts' names in the order of its id: in Chinese with 与 between the last two and 、 before them
-    (``中华全国总工会与四川省总工会``; three parts: ``甲、乙与丙``), in English with " and " between the last two and
-    ", " before them. Every part must be declared by a layer of the chain (PolicyDataError otherwise).
-    """
-    parts = joint_payers(payer_id, layers)
-    if parts is not None:
-        zh, en = [p.name_zh for p in parts], [p.name_en for p in parts]
-        return "、".join(zh[:-1]) + "与" + zh[-1], ", ".join(en[:-1]) + " and " + en[-1]
-    for layer in layers:
-        payer = layer.payers.get(payer_id)
-        if payer is not None:
-            return payer.name_zh, payer.name_en
-    return "", ""
-
-
-_STATUSES: tuple[str, ...] = get_args(Status)
 _NOT_STATED = DatedValue("not_stated", None, None, None, None, (), None).render()
 """How a parameter use records a value the sources leave unstated (``kind = "not_stated"``)."""
 
@@ -326,58 +343,3 @@ def _ratio_not_stated(status: str, ctx: RuleContext) -> bool:
     its rule read a ``not_stated`` value (the 2024 batch's provincial match, 将给予一定的匹配资金). Such an
     obligation has ``ratio`` None; any other obligation without a ratio is a rule bug."""
     return status == "undetermined" and any(use.value == _NOT_STATED for use in ctx.uses)
-
-
-def _rule_error(program: Program, layer: Policy, problem: str) -> PolicyDataError:
-    """The error for a rule that failed or returned something the engine does not accept, naming its owner."""
-    if is_builtin(layer.id):
-        return PolicyDataError(f"rule {program.id} of {layer.id!r} {problem}")
-    return PluginRuleError(f"rule {program.id} of jurisdiction plugin {layer.id!r} {problem}", plugin=layer.id)
-
-
-def _outcome_problem(outcome: object, program: Program) -> str | None:
-    """What is wrong with what a rule returned (None: an Outcome the engine accepts).
-
-    An Outcome (None only from a matching duty's rule, which may not arise) with a known status, an
-    :class:`AmountRange` of exact amounts, and reasons and missing facts as tuples of str.
-    """
-    if outcome is None:
-        return None if program.kind == "obligation" else "returned None, not a tuoyu_rules.Outcome"
-    if not isinstance(outcome, Outcome):
-        return f"returned a {type(outcome).__name__}, not a tuoyu_rules.Outcome"
-    if outcome.status not in _STATUSES:
-        return f"returned the status {outcome.status!r}, not one of {', '.join(_STATUSES)}"
-    amount = outcome.amount
-    if not isinstance(amount, AmountRange):
-        return f"returned an amount that is a {type(amount).__name__}, not a tuoyu_rules.AmountRange"
-    bounds = [("low", amount.low), ("high", amount.high), *(("allowed", v) for v in amount.allowed or ())]
-    for name, value in bounds:
-        if value is None and name == "high":
-            continue
-        problem = _money_problem(value)
-        if problem is not None:
-            return f"returned an amount whose {name} {problem}"
-    if amount.high is not None and amount.low > amount.high:
-        return f"returned an amount whose low {amount.low} is above its high {amount.high}"
-    for name, items in (("reasons", outcome.reasons), ("missing", outcome.missing)):
-        if not isinstance(items, tuple) or not all(isinstance(i, str) for i in items):
-            return f"returned {name} that are not a tuple of str: {type(items).__name__}"
-    if outcome.payer is not None and not isinstance(outcome.payer, str):
-        return f"returned a payer that is a {type(outcome.payer).__name__}, not a str"
-    if outcome.basis is not None and outcome.basis not in BASES:
-        return f"returned the basis {outcome.basis!r}, not one of {', '.join(BASES)}"
-    children = outcome.children
-    if children is not None and (isinstance(children, bool) or not isinstance(children, int) or children < 0):
-        return f"returned children {children!r}, not a whole number 0 or more (or None)"
-    return None
-
-
-def _money_problem(value: object) -> str | None:
-    """What keeps ``value`` from being an amount of the library (exact yuan, whole fen, in range), or None."""
-    if not isinstance(value, Decimal):
-        return f"is a {type(value).__name__} ({value!r:.40}), not a Decimal: amounts are exact (AmountRange.of)"
-    if not value.is_finite() or value < 0 or value > MAX_MONEY:
-        return f"{value} is not an amount in [0, {MAX_MONEY}]"
-    if value.as_tuple().exponent != -2 and value != value.quantize(CENT):
-        return f"{value} is not a whole number of fen"
-    return None

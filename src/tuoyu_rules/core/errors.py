@@ -2,13 +2,19 @@
 
 Every error is a :class:`TuoyuError`. Each message names the field or argument at fault and the rule it
 broke, in English, with the Chinese term where it helps a reader find the clause.
+
+An error may carry a stable ``code`` (``error.<...>``, a key of ``core/errors.toml``) and its ``params`` (strings):
+:func:`tuoyu_rules.core.error_text.error_text` renders it in Chinese or English from them. Its ``str()`` stays the
+English text, the catalog's ``en`` template filled with the same parameters.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ParamSpec, TypeVar
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ParamSpec, Self, TypeVar
 
 import pydantic
 import pydantic_core
@@ -17,21 +23,62 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, params: Mapping[str, str]) -> str:
+    """``template`` (an ``en`` template of ``core/errors.toml``: plain ``{name}`` placeholders only) filled with
+    ``params``, each placeholder once (a value holding braces is not filled again)."""
+    return _PLACEHOLDER.sub(lambda m: params[m[1]], template)
+
+
 class TuoyuError(Exception):
     """Base class of every error this library raises on purpose: a service that catches it catches every bad input
     given to a public function (:class:`InvalidData` wraps a pydantic ``ValidationError`` and is one too)."""
 
+    code: str | None = None
+    """What went wrong, as a stable code of ``core/errors.toml`` (``error.money.float``); None when the error has
+    none (it is then told in Chinese as ``error.invalid``, its English text a parameter)."""
+    params: Mapping[str, str] = _NO_PARAMS
+    """The parameters of ``code``'s templates, as strings."""
+
 
 class InvalidInput(TuoyuError, ValueError):
-    """An argument or field broke a rule of the library (a range, a type, a relation between fields)."""
+    """An argument or field broke a rule of the library (a range, a type, a relation between fields).
 
-    def __init__(self, field: str, problem: str) -> None:
+    ``field`` names it, ``problem`` says the rule broken (English); ``code`` and ``params``, when given, say the
+    same as data (:meth:`coded` builds the three from a template).
+    """
+
+    def __init__(
+        self, field: str, problem: str, code: str | None = None, params: Mapping[str, str] | None = None
+    ) -> None:
         self.field = field
         self.problem = problem
+        self.code = code
+        self.params = MappingProxyType(dict(params or {}))
         super().__init__(f"{field}: {problem}")
 
-    def __reduce__(self) -> tuple[type[InvalidInput], tuple[str, str]]:  # pickles (multiprocessing, queues)
-        return type(self), (self.field, self.problem)
+    @classmethod
+    def coded(cls, field: str, code: str, template: str, /, **params: object) -> Self:
+        """The error ``code`` of ``field``: its problem is ``template`` (the code's ``en`` template in
+        ``core/errors.toml``, written out here so the raise site reads as the message) filled with ``params``."""
+        texts = {name: str(value) for name, value in params.items()}
+        return cls(field, fill(template, texts), code, texts)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles (multiprocessing, queues)
+        return type(self), (self.field, self.problem, self.code, dict(self.params))
+
+
+def pydantic_error(exc: TuoyuError) -> pydantic_core.PydanticCustomError:
+    """``exc`` as the error a pydantic validator raises: its code as the error's type, its parameters as the
+    context and its (English) problem as the message, exactly. An error with no code, or whose text holds a
+    placeholder pydantic would fill again, is ``error.invalid`` with the text as its one parameter."""
+    text = exc.problem if isinstance(exc, InvalidInput) else str(exc)
+    if exc.code is not None and not any(f"{{{name}}}" in text for name in exc.params):
+        return pydantic_core.PydanticCustomError(exc.code, text, dict(exc.params))
+    return pydantic_core.PydanticCustomError("error.invalid", "{problem}", {"problem": text})
 
 
 class InvalidData(InvalidInput, pydantic.ValidationError):
@@ -67,12 +114,19 @@ def _invalid_data(title: str, errors: list[Any]) -> InvalidData:
 
 
 def _portable(errors: list[Any]) -> list[Any]:
-    """Errors as ``from_exception_data`` takes them back: each with its type and message kept as they were (a
-    custom type such as ``exact_decimal`` included), its context left out (the message already holds it)."""
+    """Errors as ``from_exception_data`` takes them back: each with its type, message and context kept as they
+    were (a custom type such as ``exact_decimal`` or ``error.money.float`` included), so its code and parameters
+    still render it in either language. A context is left out when pydantic would fill a placeholder of the
+    message with it again (a text that quotes a ``{name}`` of its own context)."""
     custom = pydantic_core.PydanticCustomError
-    return [
-        {"type": custom(str(e["type"]), str(e["msg"])), "loc": tuple(e["loc"]), "input": e.get("input")} for e in errors
-    ]
+    portable = []
+    for e in errors:
+        message, ctx = str(e["msg"]), e.get("ctx")
+        if ctx is not None and any(f"{{{name}}}" in message for name in ctx):
+            ctx = None
+        error_type = custom(str(e["type"]), message, None if ctx is None else dict(ctx))
+        portable.append({"type": error_type, "loc": tuple(e["loc"]), "input": e.get("input")})
+    return portable
 
 
 def reports_invalid_data(function: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -118,9 +172,9 @@ class UnknownJurisdiction(TuoyuError, LookupError):
     def __init__(self, jurisdiction_id: object, known: Iterable[str]) -> None:
         self.jurisdiction_id = jurisdiction_id
         self.known = tuple(sorted(known))
-        super().__init__(
-            f"unknown jurisdiction {_short(jurisdiction_id)}; known ids: {', '.join(self.known) or '(none)'}"
-        )
+        self.code = "error.unknown.jurisdiction"
+        self.params = MappingProxyType({"given": _short(jurisdiction_id), "known": ", ".join(self.known) or "(none)"})
+        super().__init__(fill("unknown jurisdiction {given}; known ids: {known}", self.params))
 
     def __str__(self) -> str:  # LookupError would repr() the message otherwise
         return str(self.args[0])
@@ -136,13 +190,26 @@ class UnknownProgram(TuoyuError, LookupError):
         self.what = what
         self.given = given
         self.known = tuple(sorted(known))
-        super().__init__(f"unknown {what} {_short(given)}; known: {', '.join(self.known) or '(none)'}")
+        self.code = _UNKNOWN.get(what, "error.unknown.other")
+        self.params = MappingProxyType({"given": _short(given), "known": ", ".join(self.known) or "(none)"})
+        if self.code == "error.unknown.other":
+            self.params = MappingProxyType({"what": what, **self.params})
+        super().__init__(f"unknown {what} {self.params['given']}; known: {self.params['known']}")
 
     def __str__(self) -> str:
         return str(self.args[0])
 
     def __reduce__(self) -> tuple[type[UnknownProgram], tuple[str, object, tuple[str, ...]]]:
         return type(self), (self.what, self.given, self.known)
+
+
+_UNKNOWN = {
+    "programme": "error.unknown.programme",
+    "designation": "error.unknown.designation",
+    "programme in pins": "error.unknown.pinned_programme",
+    "parameter in reform": "error.unknown.reform_parameter",
+}
+"""The code of an :class:`UnknownProgram`, by what was not found (any other: ``error.unknown.other``)."""
 
 
 class PolicyDataError(TuoyuError):

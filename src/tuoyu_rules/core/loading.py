@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from .citations import Citation
 from .errors import PolicyDataError
+from .messages import parse_catalog
 from .money import in_money_context
 from .parameters import Parameter, one_line, parse_parameter
 from .policy import (
@@ -129,6 +130,8 @@ def builtin_sources() -> Mapping[str, Any]:
 
 
 def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], where: str) -> Citation:
+    """A citation of a declared source. Its ``source`` is the document's name as a reader knows it (the source's
+    ``document``, else its ``title``): never the source's id nor its ``file`` (a seed file, for maintainers)."""
     src_id = _str(raw, "source", where)
     assert src_id is not None
     src = sources.get(src_id)
@@ -140,11 +143,13 @@ def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], wher
     try:
         return Citation(
             id=cid,
-            source=src.get("document", src_id),
+            source=src.get("document") or src.get("title", ""),
             title=src.get("title", ""),
             issuer=src.get("issuer"),
             published=src.get("published"),
             where=src.get("where"),
+            number=src.get("number"),
+            url=src.get("url"),
             confidence=src.get("confidence", ""),
             clause=raw.get("clause", ""),
             quote=raw.get("quote"),
@@ -319,7 +324,33 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
         parameters=MappingProxyType(parameters),
         references=_strs(j, "references", "jurisdiction"),
         limitations=_strs(j, "limitations", "jurisdiction"),
+        messages=MappingProxyType(_messages(data.get("messages", {}), jid)),
+        terms=MappingProxyType(_terms(jid, j, programs, payers, designations)),
     )
+
+
+def _messages(raw: object, jid: str) -> dict[str, Any]:
+    """The data file's ``[messages]`` catalog; its codes start with the jurisdiction's id (a plugin's too)."""
+    entries = parse_catalog(raw, "messages")
+    stray = sorted(code for code in entries if not code.startswith(f"{jid}."))
+    if stray:
+        raise PolicyDataError(f"messages: codes start with {jid!r}.: {stray}")
+    return entries
+
+
+def _terms(
+    jid: str,
+    j: Mapping[str, Any],
+    programs: list[Program],
+    payers: Mapping[str, Payer],
+    designations: list[DesignationSpec],
+) -> dict[str, tuple[str, str]]:
+    """The jurisdiction's names as message terms (``{x:program}`` renders a programme's name, say)."""
+    terms = {f"jurisdiction.{jid}": (str(j.get("name_zh", jid)), str(j.get("name_en", jid)))}
+    terms.update({f"program.{p.id}": (p.name_zh, p.name_en) for p in programs})
+    terms.update({f"payer.{p.id}": (p.name_zh, p.name_en) for p in payers.values()})
+    terms.update({f"designation.{d.id}": (d.name_zh, d.name_en) for d in designations})
+    return terms
 
 
 def _reported_since(

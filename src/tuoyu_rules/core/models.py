@@ -9,9 +9,8 @@ only a refinement's condition needs is optional: ``None`` means "not supplied", 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
-from typing import Annotated, Any, Literal, NamedTuple, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -19,17 +18,24 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictStr,
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from . import registry
 from .amounts import AmountRange
-from .errors import InvalidInput, TuoyuError
+from .errors import InvalidInput, TuoyuError, pydantic_error
+from .messages import Message, msg
 from .money import Money
 from .policy import Policy, Program
 from .receipts import Receipt
+from .validators import CROSS_FIELD_LIMITS as CROSS_FIELD_LIMITS
+from .validators import MAX_ID_LENGTH as MAX_ID_LENGTH
+from .validators import FacilityId, within_limits
+from .validators import Limit as Limit
+from .validators import facility_key as facility_key
+from .validators import limited_amount as limited_amount
 
 Mode = Literal[
     "self_run",
@@ -60,45 +66,6 @@ MAX_PLACES = 1_000_000_000
 """A sanity bound on places and counts (no facility comes near it); larger input is refused, not clamped."""
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_PLACES)]
-
-
-class Limit(NamedTuple):
-    """A cross-field relation of :class:`Facility`: ``field`` (its :func:`limited_amount`) is at most ``limit``."""
-
-    field: str
-    limit: str
-    message: str
-    """The error text, with ``{value}`` (the amount) and ``{limit}`` (the limiting field's value)."""
-
-
-CROSS_FIELD_LIMITS: tuple[Limit, ...] = (
-    Limit("enrolled", "places", "enrolled ({value}) is more than places ({limit}); enrolled must be <= places"),
-    Limit("first_intake", "places", "first_intake ({value}) is more than places ({limit}); it must be <= places"),
-    Limit("classes", "places", "{value} children in classes is more than places ({limit})"),
-    Limit(
-        "classes",
-        "enrolled",
-        "{value} children in classes is more than enrolled ({limit}); classes count enrolled children",
-    ),
-    Limit(
-        "full_day_enrolled",
-        "enrolled",
-        "full_day_enrolled ({value}) is more than enrolled ({limit}); it must be <= enrolled",
-    ),
-    Limit(
-        "staff_children",
-        "enrolled",
-        "staff_children ({value}) is more than enrolled ({limit}); it must be <= enrolled",
-    ),
-)
-"""Facility's cross-field rules, stated once: its validator reads this table (checked in this order, the first
-relation broken on a field is its error; a relation is checked only when both fields are given and valid),
-and so does the column checker of :mod:`tuoyu_rules.batch.columns`."""
-
-
-def limited_amount(value: Any) -> int:
-    """The amount a :data:`CROSS_FIELD_LIMITS` relation compares: a count itself, a tuple of counts its sum."""
-    return sum(value) if isinstance(value, tuple) else value
 
 
 class _Missing:
@@ -145,7 +112,7 @@ class Designation(BaseModel):
         try:
             registry.find_designation(value)
         except TuoyuError as exc:
-            raise ValueError(str(exc)) from None
+            raise pydantic_error(exc) from None
         return value
 
     @field_validator("amount")
@@ -155,13 +122,44 @@ class Designation(BaseModel):
         if value is None or not isinstance(program, str) or not isinstance(year, int):
             return value  # program or year already failed; their own errors say why
         policy, spec = registry.find_designation(program)
-        problem = None if spec.amount_parameter is None else amount_problem(policy, spec.amount_parameter, value, year)
-        if problem is not None:
-            raise ValueError(
-                f"amount {problem}, the range of {spec.program} for {year}; a pinned amount must lie inside the "
-                "programme's range"
-            )
+        ranges = None if spec.amount_parameter is None else amount_ranges(policy, spec.amount_parameter, year)
+        if ranges is not None and not any(r.contains(value) for r in ranges):
+            raise _outside(value, ranges, spec.program, year)
         return value
+
+
+def _outside(value: Decimal, ranges: tuple[AmountRange, ...], program: str, year: int) -> PydanticCustomError:
+    """The error of a designation's ``amount`` that lies in none of ``ranges``, the ranges of ``program`` for
+    ``year``: a code for the one range's shape (allowed values, bounds, a low bound), or for several ranges."""
+    params: dict[str, object] = {"value": str(value), "program": program, "year": year}
+    tail = ", the range of {program} for {year}; a pinned amount must lie inside the programme's range"
+    shown = tuple(dict.fromkeys(r.describe_allowed() for r in ranges))
+    if len(shown) > 1:
+        return PydanticCustomError(
+            "error.designation.amount_outside",
+            "amount {value} is not {allowed}" + tail,
+            {**params, "allowed": " nor ".join(shown)},
+        )
+    only = ranges[0]
+    if only.allowed is not None:
+        values = ", ".join(str(v) for v in only.allowed)
+        return PydanticCustomError(
+            "error.designation.amount_not_one_of",
+            "amount {value} is not one of {values}" + tail,
+            {**params, "values": values},
+        )
+    if only.high is None:
+        return PydanticCustomError(
+            "error.designation.amount_below",
+            "amount {value} is not at least {low}" + tail,
+            {**params, "low": str(only.low)},
+        )
+    bounds = {"low": str(only.low), "high": str(only.high)}
+    return PydanticCustomError(
+        "error.designation.amount_not_inside",
+        "amount {value} is not inside [{low}, {high}]" + tail,
+        {**params, **bounds},
+    )
 
 
 def amount_ranges(policy: Policy, parameter: str, year: int | None = None) -> tuple[AmountRange, ...] | None:
@@ -211,7 +209,7 @@ def pin_problem(
     return amount_problem(layer, parameter, pin, None if held is None else held.year)
 
 
-def locate(text: str) -> tuple[Policy, str | None]:
+def locate(text: str) -> tuple[Policy, Message | None]:
     """The layer a facility given as ``text`` (an id or a GB/T 2260 division code) is assessed under, and a note
     saying so when the code has no layer of its own (None otherwise).
 
@@ -225,30 +223,26 @@ def locate(text: str) -> tuple[Policy, str | None]:
     policy = registry.get_policy(registry.resolve_jurisdiction(text))
     by_code = text not in (policy.id, policy.division_code)
 
-    def note(missing: str, above: str) -> str:
-        return (
-            f"division code {text} has no layer of its own: no {missing} rules are encoded there; it is assessed "
-            f"with {policy.id!r} ({policy.name_zh}) and the {above}"
-        )
-
     if policy.level in ("city", "district"):
-        return policy, note("district", "layers above it") if by_code else None
+        return policy, msg("core.place.no_district_rules", code=text, layer=policy.id) if by_code else None
     if policy.level == "province" and by_code:
-        return policy, note("city", "national layer")
+        return policy, msg("core.place.no_city_rules", code=text, layer=policy.id)
     named = repr(text) if text == policy.id else f"{text!r} ({policy.id})"
-    raise InvalidInput(
-        "jurisdiction", f"{named} is a {policy.level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
-    )
+    code = _NOT_A_PLACE.get(policy.level, "error.place.not_city")
+    problem = "{named} is a {level} jurisdiction; a facility is in a city or district (e.g. 'xiamen')"
+    raise InvalidInput.coded("jurisdiction", code, problem, named=named, level=policy.level)
+
+
+_NOT_A_PLACE = {"province": "error.place.province", "national": "error.place.national"}
+"""The code of :func:`locate`'s error, by the level of the jurisdiction named (any other: error.place.not_city)."""
 
 
 def _city_or_district(value: str) -> str:
     """``value`` if it is a city or district, by id or division code (ValueError otherwise); kept as given."""
     try:
         locate(value)
-    except InvalidInput as exc:
-        raise ValueError(exc.problem) from None
     except TuoyuError as exc:
-        raise ValueError(str(exc)) from None
+        raise pydantic_error(exc) from None
     return value
 
 
@@ -257,41 +251,15 @@ def _each_once(value: tuple[Designation, ...]) -> tuple[Designation, ...]:
     seen: set[str] = set()
     for d in value:
         if d.program in seen:
-            raise ValueError(f"{d.program!r} is given twice; give each designation once")
+            raise PydanticCustomError(
+                "error.designations.twice",
+                "'{program}' is given twice; give each designation once",
+                {"program": d.program},
+            )
         seen.add(d.program)
     return value
 
 
-MAX_ID_LENGTH = 200
-"""The longest :attr:`Facility.id` accepted (characters)."""
-
-
-def _plain_key(value: str) -> str:
-    """``value`` if it is a usable key: 1 to :data:`MAX_ID_LENGTH` characters, none a control character."""
-    if not value:
-        raise ValueError(f"an id is 1 to {MAX_ID_LENGTH} characters; give none (null) rather than an empty one")
-    if len(value) > MAX_ID_LENGTH:
-        raise ValueError(f"an id of {len(value):,} characters; at most {MAX_ID_LENGTH} are accepted")
-    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
-    if bad is not None:
-        raise ValueError(f"an id holds the control character U+{ord(bad):04X}; ids are printable text")
-    return value
-
-
-def facility_key(value: object) -> str | None:
-    """``value`` if it is a valid :attr:`Facility.id`, else None: the key a bad row's report names, when the row
-    has a usable one (a reader, a batch)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return _plain_key(value)
-    except ValueError:
-        return None
-
-
-FacilityId = Annotated[StrictStr, AfterValidator(_plain_key)]
-"""The caller's key for a facility (:attr:`Facility.id`): text, 1 to :data:`MAX_ID_LENGTH` characters, no control
-characters (a line break in a key would split a CSV row or a log line)."""
 CityOrDistrict = Annotated[str, AfterValidator(_city_or_district)]
 """A city or district: its jurisdiction id, or a GB/T 2260 division code at or below a registered layer (see
 :func:`locate`); a province or ``cn`` is refused. Its check is part of the annotation, so a ``TypeAdapter`` of
@@ -374,16 +342,7 @@ class Facility(BaseModel):
     @classmethod
     def _within_limits(cls, value: Any, info: ValidationInfo) -> Any:
         """Every relation of :data:`CROSS_FIELD_LIMITS` on this field, in the table's order."""
-        if value is None:
-            return value
-        amount = limited_amount(value)
-        for limit in CROSS_FIELD_LIMITS:
-            if limit.field != info.field_name:
-                continue
-            bound = info.data.get(limit.limit)
-            if isinstance(bound, int) and amount > bound:
-                raise ValueError(limit.message.format(value=amount, limit=bound))
-        return value
+        return within_limits(value, str(info.field_name), info.data)
 
     def designation(self, program: str) -> Designation | None:
         """The designation with this id, if the facility holds it."""

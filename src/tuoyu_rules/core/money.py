@@ -27,9 +27,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, ParamSpec, TypeVar, cast, get_args
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
-from .errors import MoneyError
+from .errors import MoneyError, pydantic_error
 
 CENT: Final = Decimal("0.01")
 MAX_MONEY: Final = Decimal("1000000000000")
@@ -118,13 +117,18 @@ def in_money_context(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
 _PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})+(\.\d+)?$")
-_HOW = "pass an int, a str such as '50000.00', or a Decimal"
 
 
 def check_rounding(mode: object, field: str = "rounding") -> str:
     """Return ``mode`` if it names a decimal rounding mode, else raise naming ``field``."""
     if not isinstance(mode, str) or mode not in ROUNDING_MODES:
-        raise MoneyError(field, f"unknown rounding mode {mode!r}; use one of {', '.join(ROUNDING_MODES)}")
+        raise MoneyError.coded(
+            field,
+            "error.rounding.unknown",
+            "unknown rounding mode {value}; use one of {modes}",
+            value=repr(mode),
+            modes=", ".join(ROUNDING_MODES),
+        )
     return mode
 
 
@@ -142,9 +146,18 @@ int, a str such as '50000.00', or a Decimal
     """
     shown = _show(value)
     if isinstance(value, bool):
-        raise MoneyError(field, f"{shown} is a bool, not an amount; {_HOW}")
+        raise MoneyError.coded(
+            field, "error.money.bool", "{value} is a bool, not an amount; pass an int, a str such as '50000.00', or a "
+            "Decimal", value=shown
+        )
     if isinstance(value, float):
-        raise MoneyError(field, f"{shown} is a binary float, which cannot hold fen exactly; {_HOW}")
+        raise MoneyError.coded(
+            field,
+            "error.money.float",
+            "{value} is a binary float, which cannot hold fen exactly; pass an int, a str such as '50000.00', or a "
+            "Decimal",
+            value=shown,
+        )
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -153,28 +166,57 @@ int, a str such as '50000.00', or a Decimal
         text = value.strip()
         if "," in text or "_" in text:
             if not _GROUPED.match(text):
-                raise MoneyError(field, f"{shown} has separators that are not thousands groups (1,234,567.89); {_HOW}")
+                raise MoneyError.coded(
+                    field,
+                    "error.money.separators",
+                    "{value} has separators that are not thousands groups (1,234,567.89); pass an int, a str such "
+                    "as '50000.00', or a Decimal",
+                    value=shown,
+                )
             text = text.replace(",", "").replace("_", "")
         if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
-            raise MoneyError(field, f"{shown} is not a finite amount; {_HOW}")
+            raise _not_finite(field, shown)
         if not _PLAIN.match(text):
-            raise MoneyError(
-                field, f"{shown} is not a number in plain decimal digits (ASCII 0-9, an optional point); {_HOW}"
+            raise MoneyError.coded(
+                field,
+                "error.money.not_plain",
+                "{value} is not a number in plain decimal digits (ASCII 0-9, an optional point); pass an int, a "
+                "str such as '50000.00', or a Decimal",
+                value=shown,
             )
         amount = Decimal(text)
     else:
-        raise MoneyError(field, f"{type(value).__name__} is not an amount; {_HOW}")
+        raise MoneyError.coded(
+            field, "error.money.type", "{type} is not an amount; pass an int, a str such as '50000.00', or a Decimal",
+            type=type(value).__name__,
+        )
     if not amount.is_finite():
-        raise MoneyError(field, f"{shown} is not a finite amount; {_HOW}")
+        raise _not_finite(field, shown)
     if amount < 0:
-        raise MoneyError(field, f"{shown} is negative; amounts are 0 or more")
+        raise MoneyError.coded(field, "error.money.negative", "{value} is negative; amounts are 0 or more", value=shown)
     if amount > MAX_MONEY:
-        raise MoneyError(field, f"{shown} is above the largest accepted amount, {MAX_MONEY:,} yuan")
+        raise MoneyError.coded(
+            field,
+            "error.money.too_large",
+            "{value} is above the largest accepted amount, {max} yuan",
+            value=shown,
+            max=f"{MAX_MONEY:,}",
+        )
     if _decimals(amount) > 2:
-        raise MoneyError(
-            field, f"{shown} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you"
+        raise MoneyError.coded(
+            field,
+            "error.money.decimals",
+            "{value} has more than two decimals; amounts are yuan to the fen (0.01), not rounded for you",
+            value=shown,
         )
     return amount.copy_abs().quantize(CENT) if amount == 0 else amount.quantize(CENT)
+
+
+def _not_finite(field: str, shown: str) -> MoneyError:
+    return MoneyError.coded(
+        field, "error.money.not_finite", "{value} is not a finite amount; pass an int, a str such as '50000.00', or a "
+        "Decimal", value=shown
+    )
 
 
 def _show(value: object) -> str:
@@ -276,7 +318,7 @@ def _validate(value: Any) -> Decimal:
     try:
         return parse_money(value, "amount")
     except MoneyError as exc:
-        raise PydanticCustomError("money", exc.problem) from None
+        raise pydantic_error(exc) from None
 
 
 Money = Annotated[

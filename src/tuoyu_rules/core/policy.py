@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .amounts import AmountRange
 from .citations import Citation
 from .errors import UnknownProgram
+from .messages import Entry, Message
 from .parameters import Parameter, in_period, period_text
 
 if TYPE_CHECKING:
@@ -46,7 +47,10 @@ class Outcome:
 
     status: Status
     amount: AmountRange
-    reasons: tuple[str, ...]
+    reasons: tuple[Message | str, ...]
+    """Why, as coded messages (:func:`~tuoyu_rules.core.messages.msg`), rendered in both languages by the engine from
+    the catalogs. A plain string (a plugin written before messages existed) is kept as it is, under the code
+    ``plugin.text``, in both languages."""
     missing: tuple[str, ...] = ()
     payer: str | None = None
     """Overrides the programme's payer, when the rule knows better (rare)."""
@@ -144,6 +148,11 @@ class Policy:
     parameters: Mapping[str, Parameter]
     references: tuple[str, ...] = ()
     limitations: tuple[str, ...] = ()
+    messages: Mapping[str, Entry] = field(default_factory=lambda: MappingProxyType({}))
+    """The jurisdiction's message catalog (its data file's ``[messages]`` table): code -> zh and en templates."""
+    terms: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    """Its names as glossary terms, for messages: ``program.<id>``, ``payer.<id>``, ``designation.<id>`` and
+    ``jurisdiction.<id>`` -> (zh, en)."""
 
     def program(self, program_id: str) -> Program:
         for p in self.programs:

@@ -25,9 +25,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from .amounts import ZERO, AmountRange
-from .money import Money, format_yuan
+from .messages import Message, msg
+from .money import Money, fen_text
 
 if TYPE_CHECKING:
     from .policy import Policy
@@ -37,7 +39,9 @@ _PROGRAM_ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+\Z")
 
 def _positive(value: Decimal) -> Decimal:
     if value <= 0:
-        raise ValueError(f"a receipt's amount is more than 0, not {value}")
+        raise PydanticCustomError(
+            "error.receipt.amount_not_positive", "a receipt's amount is more than 0, not {value}", {"value": str(value)}
+        )
     return value
 
 
@@ -47,15 +51,23 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 def _day(value: object) -> object:
     """A day as a ``date`` or ISO text ``YYYY-MM-DD``; a datetime, a number (a time stamp) or other text is refused."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-        raise ValueError(f"a day is a date or the text YYYY-MM-DD, not a {type(value).__name__}")
+        raise PydanticCustomError(
+            "error.day.type", "a day is a date or the text YYYY-MM-DD, not a {type}", {"type": type(value).__name__}
+        )
     if isinstance(value, str) and not _DAY.match(value):
-        raise ValueError(f"{value[:40]!r} is not a day written YYYY-MM-DD")
+        raise PydanticCustomError(
+            "error.day.format", "{value} is not a day written YYYY-MM-DD", {"value": repr(value[:40])}
+        )
     return value
 
 
 def _program_id(value: str) -> str:
     if not _PROGRAM_ID.match(value):
-        raise ValueError(f"{value[:60]!r} is not a programme id such as 'xiamen.construction_subsidy'")
+        raise PydanticCustomError(
+            "error.receipt.program_id",
+            "{value} is not a programme id such as 'xiamen.construction_subsidy'",
+            {"value": repr(value[:60])},
+        )
     return value
 
 
@@ -127,7 +139,7 @@ def less_received(low: N, high: N | None, received: N, basis: str, zero: N) -> t
 
 def settle(
     program: str, basis: str, status: str, total: AmountRange, receipts: tuple[Receipt, ...], on: dt.date
-) -> tuple[Decimal, AmountRange, tuple[str, ...]]:
+) -> tuple[Decimal, AmountRange, tuple[Message, ...]]:
     """An entry's ``received``, ``owed`` and the reasons that say what was paid (none when nothing was)."""
     if not receipts:
         return ZERO, total, ()
@@ -136,44 +148,38 @@ def settle(
         return ZERO, total, ()
     received = sum((r.amount for r in paid), ZERO)
     owed = owed_of(total, received, basis)
-    when = "; ".join(f"{r.paid_on.isoformat()}: {format_yuan(r.amount)}" for r in paid)
-    period = {"one_time": f"up to {on.isoformat()}", "per_year": f"in {on.year}"}.get(basis, f"in {on:%Y-%m}")
-    reasons = [f"received {format_yuan(received)} {period} ({when})"]
+    when = ",".join(f"{r.paid_on.isoformat()}={fen_text(r.amount)}" for r in paid)
+    period = {"one_time": "core.received.ever", "per_year": "core.received.year"}.get(basis, "core.received.month")
+    reasons = [msg(period, amount=received, on=on, year=on.year, month=f"{on:%Y-%m}", payments=when)]
     if status == "ineligible":
-        reasons.append("the entry is ineligible on this day: nothing is owed")
+        reasons.append(msg("core.received.ineligible"))
     elif basis == "one_time" and received < total.low:
-        reasons.append(
-            f"less than the low bound {format_yuan(total.low)}: a part payment, the rest is owed ({owed.format()})"
-        )
+        reasons.append(msg("core.received.part", low=total.low, owed=owed))
     elif basis == "one_time":
-        reasons.append("a one-time grant is paid once: it is not owed again")
+        reasons.append(msg("core.received.paid_once"))
     if status != "ineligible" and total.high is not None and received > total.high:
-        reasons.append(
-            f"{format_yuan(received - total.high)} more than the high bound {format_yuan(total.high)} was received: "
-            "nothing is owed (the excess is never a negative amount owed)"
-        )
+        reasons.append(msg("core.received.excess", excess=received - total.high, high=total.high))
     return received, owed, tuple(reasons)
 
 
 def unapplied(
     receipts: Iterable[Receipt], on: dt.date, entries: Collection[str], layers: tuple[Policy, ...], target: str
-) -> tuple[str, ...]:
+) -> tuple[Message, ...]:
     """The notes on receipts the engine did not apply: dated after ``on``, or for a programme that has no entry
     (``entries``: the programme ids of the assessment's entries) among the layers of ``target``."""
-    notes: list[str] = []
+    notes: list[Message] = []
     for r in receipts:
-        head = f"receipt of {format_yuan(r.amount)} for {r.program} paid on {r.paid_on.isoformat()}"
+        head = {"amount": r.amount, "program": r.program, "paid_on": r.paid_on}
         if r.paid_on > on:
-            notes.append(f"{head} is dated after {on.isoformat()}, the day assessed; it is not applied")
+            notes.append(msg("core.receipt.after_day", **head, on=on))
             continue
         if r.program in entries:
             continue
         program = next((p for layer in layers for p in layer.programs if p.id == r.program), None)
         if program is None:
-            why = f"no programme of that id is among the layers of {target!r} ({', '.join(x.id for x in layers)})"
+            notes.append(msg("core.receipt.unknown_program", **head, target=target, layers=[x.id for x in layers]))
         elif program.kind in ("entitlement", "obligation"):
-            why = "the matching duty does not arise on this day (no grant it matches)"
+            notes.append(msg("core.receipt.no_duty", **head))
         else:
-            why = f"it is a {program.kind} programme, which bears no money"
-        notes.append(f"{head} is not applied: {why}")
+            notes.append(msg("core.receipt.no_money", **head, kind=program.kind))
     return tuple(notes)

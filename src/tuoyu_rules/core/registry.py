@@ -307,21 +307,23 @@ def resolve_jurisdiction(text: str) -> str:
     """
     if isinstance(text, str) and text.isascii() and text.isdigit():
         if not _DIVISION_CODE.match(text) or (text[2:4] == "00" and text[4:] != "00"):
-            raise InvalidInput(
-                "jurisdiction",
-                f"{_cut(repr(text))} is not a GB/T 2260 division code (six digits: province, city, county; a code "
-                "with 00 as its city digits is a province's and ends in 0000)",
+            problem = (
+                "{value} is not a GB/T 2260 division code (six digits: province, city, county; a code with 00 as its "
+                "city digits is a province's and ends in 0000)"
             )
+            raise InvalidInput.coded("jurisdiction", "error.place.bad_code", problem, value=_cut(repr(text)))
         codes = _division_codes()
         candidates = tuple(dict.fromkeys((text, f"{text[:4]}00", f"{text[:2]}0000")))  # district, city, province
         for candidate in candidates:
             found = codes.get(candidate)
             if found is not None:
                 return found
-        raise InvalidInput(
-            "jurisdiction",
-            f"the GB/T 2260 division code {text!r} is under no registered jurisdiction (no layer has the code "
-            f"{' or '.join(candidates)})",
+        problem = (
+            "the GB/T 2260 division code {code} is under no registered jurisdiction (no layer has any of the codes "
+            "{candidates})"
+        )
+        raise InvalidInput.coded(
+            "jurisdiction", "error.place.no_layer", problem, code=repr(text), candidates=", ".join(candidates)
         )
     return get_policy(text).id  # an unknown id raises UnknownJurisdiction (or the PluginError of a rejected one)
 

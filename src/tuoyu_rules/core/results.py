@@ -9,6 +9,7 @@ they rest on.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Self, cast
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_valida
 from .amounts import ZERO, AmountRange, total
 from .citations import Citation, Confidence
 from .errors import NotFound
+from .messages import Explanation
 from .models import Facility
 from .money import Money, fen_text
 from .parameters import ParameterUse
@@ -74,9 +76,15 @@ class _Entry(BaseModel):
     once). With nothing received, ``total`` itself. Defaults to ``total`` when not given (a stored result made
     before receipts existed)."""
     reasons: tuple[str, ...] = ()
+    """Why, as text in the language asked (``lang=``, English by default): ``explanation`` in that language."""
+    explanation: tuple[Explanation, ...] = ()
+    """The reasons as data, parallel to ``reasons``: each with its stable ``code``, its ``params`` (strings) and
+    both texts, ``zh`` and ``en``. The codes and params are the same whatever the language asked."""
     citations: tuple[Citation, ...] = ()
     missing: tuple[str, ...] = ()
-    """Facts that would decide an undetermined entry (or settle a refinement's condition)."""
+    """Facts that would decide an undetermined entry (or settle a refinement's condition): field names of
+    :class:`~tuoyu_rules.Facility` (or ``pins[<programme>]``, ``<programme>.start``), labelled in Chinese by the
+    glossary's ``field`` terms."""
     parameters: tuple[ParameterUse, ...] = ()
     """Every parameter value the rule read, with its period and citation ids."""
     confidence: Confidence = "official"
@@ -192,6 +200,10 @@ class Assessment(BaseModel):
     entitlements: tuple[Entitlement, ...]
     obligations: tuple[Obligation, ...]
     notes: tuple[str, ...] = ()
+    """Notes on the assessment as a whole (a division code with no layer of its own, a receipt not applied), in the
+    language asked."""
+    explanation: tuple[Explanation, ...] = ()
+    """The notes as data, parallel to ``notes``: code, params, ``zh`` and ``en``."""
     reform: str | None = None
     """The name of the what-if reform applied, or None for the law as it stands."""
     rules_version: str
@@ -217,6 +229,24 @@ class Assessment(BaseModel):
         """Eligible entitlements' and obligations' totals summed by payer and basis (bases are never mixed; a
         per-child-month total is a monthly sum, under ``per_month``)."""
         return totals_by_payer((*self.entitlements, *self.obligations))
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the assessment as a compact table: one row per entitlement and obligation (its names,
+        status, payer, basis, total and what is owed), every text escaped."""
+        esc = html.escape
+        said = (self.facility.name or self.facility.id or "", self.jurisdiction, self.on.isoformat(), self.reform or "")
+        caption = " · ".join(esc(str(part)) for part in said if part)
+        head = "".join(f"<th>{h}</th>" for h in ("programme", "status", "payer", "basis", "total", "owed"))
+        rows = "".join(
+            f"<tr><td>{esc(e.name_en)}<br><small>{esc(e.name_zh)}</small></td><td>{esc(e.status)}</td>"
+            f"<td>{esc(e.payer_en or e.payer)}</td><td>{esc(e.total_basis)}</td><td>{esc(e.total.format())}</td>"
+            f"<td>{esc(e.owed.format())}</td></tr>"
+            for e in (*self.entitlements, *self.obligations)
+        )
+        return (
+            f'<table class="tuoyu-assessment"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
 
 
 def entry_total(amount: AmountRange, basis: str, children: int | None) -> AmountRange:

@@ -7,6 +7,10 @@ Modules: :mod:`~tuoyu_rules.families.fees` (:func:`parent_fee`), :mod:`~tuoyu_ru
 :mod:`~tuoyu_rules.families.cost` (a family's net monthly cost) and :mod:`~tuoyu_rules.families.common`
 (what they share). This ``__init__`` is the public list.
 
+Every text of a result (``steps``, ``reasons``, a claim's ``notes``) is in the language asked (``lang="zh"`` or
+``"en"``, English by default), with a parallel ``explanation``: each text's stable code (``families.<topic>.<what>``,
+from ``messages.toml``), its parameters and both renderings.
+
 What it may import: :mod:`tuoyu_rules.core` only.
 """
 

@@ -15,9 +15,10 @@ from pydantic import BaseModel, PlainSerializer
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, PolicyDataError
-from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, in_money_context, parse_money
+from ..core.messages import Explanation, Lang, Message, check_lang, msg, pick
+from ..core.money import DEFAULT_ROUNDING, Money, in_money_context, parse_money
 from ..core.registry import get_policy
-from .common import MODEL
+from .common import MODEL, explain
 from .fees import FeeQuote, parent_fee
 
 ALLIANCE_PROGRAM: Final = "hangzhou.alliance_price"
@@ -44,6 +45,9 @@ class AllianceCheck(BaseModel):
     complies: bool
     """Same price, and own staff not known to be left unplaced."""
     reasons: tuple[str, ...]
+    """Why, in the language asked (``lang=``, English by default)."""
+    explanation: tuple[Explanation, ...] = ()
+    """The reasons as data, parallel to ``reasons``: code (``families.alliance.<what>``), params, ``zh`` and ``en``."""
     missing: tuple[str, ...] = ()
     citations: tuple[Citation, ...]
 
@@ -70,37 +74,39 @@ def alliance_price_check(
     member_fee: FeeQuote | int | str | Decimal,
     *,
     own_staff_placed: bool | None = None,
+    lang: Lang = "en",
 ) -> AllianceCheck:
     """Check Hangzhou's alliance rule: member units' employees pay the same price as the unit's own staff.
 
     Seed 000 (杭州): "在保障本单位职工子女入托的前提下,可以同等的价格向联盟单位开放托位". The rule is a
     permission with a condition: the unit's own employees' children are placed first, and places opened to
     the alliance are at the same price. ``own_staff_placed`` is that condition: False breaks it; None (not
-    supplied) is listed in ``missing`` and does not change the finding on the price.
+    supplied) is listed in ``missing`` and does not change the finding on the price. ``lang`` is the language
+    of ``reasons`` (``explanation`` has both).
     """
+    lang = check_lang(lang)
     own = _fee_of(own_staff_fee, "own_staff_fee")
     member = _fee_of(member_fee, "member_fee")
     if own_staff_placed is not None and not isinstance(own_staff_placed, bool):
         raise InvalidInput("own_staff_placed", f"{own_staff_placed!r} must be True, False or None")
     difference = member - own
     same = difference == 0
-    reasons = []
+    reasons: list[Message] = []
     if same:
-        reasons.append(f"alliance members' employees pay {format_yuan(member)}, the same price as the unit's own staff")
+        reasons.append(msg("families.alliance.same_price", member=member))
+    elif difference > 0:
+        reasons.append(msg("families.alliance.member_pays_more", member=member, difference=difference, own=own))
     else:
-        word = "more" if difference > 0 else "less"
-        reasons.append(
-            f"alliance members' employees pay {format_yuan(member)}, {format_yuan(abs(difference))} {word} than the "
-            f"unit's own staff ({format_yuan(own)}): the rule asks for the same price (同等的价格)"
-        )
+        reasons.append(msg("families.alliance.member_pays_less", member=member, difference=-difference, own=own))
     missing: tuple[str, ...] = ()
     if own_staff_placed is None:
         missing = ("own_staff_placed",)
-        reasons.append("own_staff_placed not supplied: the rule opens places once the unit's own staff are placed")
+        reasons.append(msg("families.alliance.placed_not_supplied", field="own_staff_placed"))
     elif not own_staff_placed:
-        reasons.append("the unit's own employees' children are not all placed: places open to the alliance only after")
+        reasons.append(msg("families.alliance.not_placed"))
     else:
-        reasons.append("the unit's own employees' children are placed first, as the rule requires")
+        reasons.append(msg("families.alliance.placed"))
+    texts, explanation = explain(reasons, lang)
     return AllianceCheck(
         own_staff_fee=own,
         member_fee=member,
@@ -108,7 +114,8 @@ def alliance_price_check(
         same_price=same,
         own_staff_placed=own_staff_placed,
         complies=same and own_staff_placed is not False,
-        reasons=tuple(reasons),
+        reasons=texts,
+        explanation=explanation,
         missing=missing,
         citations=_alliance_citations(),
     )
@@ -121,18 +128,20 @@ def alliance_fee(
     allowance_monthly: int | str | Decimal = 0,
     cap: int | str | Decimal | None = None,
     rounding: str = DEFAULT_ROUNDING,
+    lang: Lang = "en",
 ) -> FeeQuote:
     """The fee an alliance member unit's employee pays at a Hangzhou alliance facility: the own staff's price.
 
     ``own_staff_fee`` is the unit's own staff fee (an amount, or the :class:`FeeQuote` that computed it).
     ``allowance_monthly`` is the allowance of the parent's *own* employer, if any. The quote cites
-    ``hangzhou.seed_alliance_price`` ("可以同等的价格向联盟单位开放托位").
+    ``hangzhou.seed_alliance_price`` ("可以同等的价格向联盟单位开放托位"). ``lang`` is the language of ``steps``
+    (``explanation`` has both).
     """
+    lang = check_lang(lang)
     own = _fee_of(own_staff_fee, "own_staff_fee")
     market = own_staff_fee.market_monthly if isinstance(own_staff_fee, FeeQuote) else own
-    quote = parent_fee(market, flat=own, allowance_monthly=allowance_monthly, cap=cap, rounding=rounding)
-    step = (
-        f"Hangzhou alliance rule (同等的价格): an alliance member's employee pays the unit's own staff fee, "
-        f"{format_yuan(own)} a month"
-    )
-    return quote.model_copy(update={"steps": (step, *quote.steps), "citations": _alliance_citations()})
+    quote = parent_fee(market, flat=own, allowance_monthly=allowance_monthly, cap=cap, rounding=rounding, lang=lang)
+    _, step = explain([msg("families.alliance.fee", fee=own)], lang)
+    explanation = (*step, *quote.explanation)
+    update = {"steps": pick(explanation, lang), "explanation": explanation, "citations": _alliance_citations()}
+    return quote.model_copy(update=update)

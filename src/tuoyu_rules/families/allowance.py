@@ -26,11 +26,12 @@ from pydantic import BaseModel, Field
 from ..core.amounts import AmountRange
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, PolicyDataError
-from ..core.money import Money, format_yuan, in_money_context
+from ..core.messages import Explanation, Lang, Message, check_lang, msg
+from ..core.money import Money, in_money_context
 from ..core.parameters import DatedValue, ParameterUse
 from ..core.registry import get_policy
 from .claims import AllowanceClaim, allowance_claims, read_applications
-from .common import MODEL, ZERO
+from .common import MODEL, ZERO, catalog, explain
 
 if TYPE_CHECKING:
     from ..core.reforms import Reform
@@ -85,6 +86,10 @@ class Allowance(BaseModel):
     last_month: dt.date | None
     """First day of the last month counted (the month of the 3rd birthday); None when no month is."""
     reasons: tuple[str, ...]
+    """Why, in the language asked (``lang=``, English by default)."""
+    explanation: tuple[Explanation, ...] = ()
+    """The reasons as data, parallel to ``reasons``: code (``families.allowance.<what>``, ``families.claims.<what>``),
+    params, ``zh`` and ``en``."""
     citations: tuple[Citation, ...]
     parameters: tuple[ParameterUse, ...] = ()
 
@@ -100,33 +105,27 @@ def _value(name: str, day: dt.date, reform: Reform | None) -> tuple[DatedValue |
     return param.value_on(day), False
 
 
-def _months(n: int) -> str:
-    return f"{n} month" if n == 1 else f"{n} months"
-
-
 def _use(name: str, value: DatedValue, what_if: bool) -> ParameterUse:
     return ParameterUse(name=name, value=value.render(), period=value.period(), citations=value.cites, what_if=what_if)
 
 
 def _paid_months(
     birth: dt.date, third_birthday: dt.date, prc_national: bool, start: dt.date | None, reform: Reform | None
-) -> tuple[list[tuple[dt.date, Decimal]], list[ParameterUse], list[str]]:
+) -> tuple[list[tuple[dt.date, Decimal]], list[ParameterUse], list[Message]]:
     """The months paid (the first day of each, its rate), the parameters read and the reasons.
 
     When no month is paid, the last reason says why. ``start`` is the scheme's first day.
     """
     uses: list[ParameterUse] = []
-    reasons: list[str] = []
+    reasons: list[Message] = []
     if not prc_national:
-        reasons.append(
-            f"{ALLOWANCE_PROGRAM}: the allowance is for children of PRC nationality (中国国籍); none is paid"
-        )
+        reasons.append(msg("families.allowance.not_prc_national", program=ALLOWANCE_PROGRAM))
         return [], uses, reasons
 
     count_day = birth if start is None or birth >= start else start
     count_value, what_if = _value(ALLOWANCE_MONTHS, count_day, reform)
     if count_value is None or not isinstance(count_value.value, int) or isinstance(count_value.value, bool):
-        reasons.append(f"no month count ({ALLOWANCE_MONTHS}) is in force on {count_day}: no allowance")
+        reasons.append(msg("families.allowance.no_month_count", parameter=ALLOWANCE_MONTHS, day=count_day))
         return [], uses, reasons
     uses.append(_use(ALLOWANCE_MONTHS, count_value, what_if))
     window = count_value.value
@@ -135,10 +134,16 @@ def _paid_months(
         end_month = birth_month + relativedelta(months=window)
     except (ValueError, OverflowError):
         raise InvalidInput("birth", f"{birth} is too late: its last allowance month is past the year 9999") from None
+    first = f"{birth_month + relativedelta(months=1):%Y-%m}"
     reasons.append(
-        f"born {birth}, turns 3 on {third_birthday}: the months counted are the {window} after the birth month, "
-        f"{(birth_month + relativedelta(months=1)).strftime('%Y-%m')} to {end_month.strftime('%Y-%m')} "
-        "(the month of the 3rd birthday counts), in which a monthly rate is in force"
+        msg(
+            "families.allowance.window",
+            birth=birth,
+            third_birthday=third_birthday,
+            window=window,
+            first=first,
+            last=f"{end_month:%Y-%m}",
+        )
     )
 
     paid: list[tuple[dt.date, Decimal]] = []
@@ -158,11 +163,10 @@ def _paid_months(
             seen[key] = rate_value
             uses.append(_use(ALLOWANCE_PER_MONTH, rate_value, rate_what_if))
         paid.append((month, rate.low))
-    if not paid:
-        reasons.append(
-            f"no monthly rate ({ALLOWANCE_PER_MONTH}) is in force in any of those months "
-            f"(the scheme starts {start}): the child turned 3 before it; no allowance"
-        )
+    if not paid and start is not None:
+        reasons.append(msg("families.allowance.no_rate", parameter=ALLOWANCE_PER_MONTH, start=start))
+    elif not paid:
+        reasons.append(msg("families.allowance.no_rate_no_start", parameter=ALLOWANCE_PER_MONTH))
     return paid, uses, reasons
 
 
@@ -174,6 +178,7 @@ def childcare_allowance(
     reform: Reform | None = None,
     applied: Iterable[dt.date] | None = None,
     as_of: dt.date | None = None,
+    lang: Lang = "en",
 ) -> Allowance:
     """The national 育儿补贴 a child born on ``birth`` is entitled to (digest ``cn.childcare_allowance``).
 
@@ -203,9 +208,12 @@ def childcare_allowance(
         each claim says whether it was applied for, is still open or is forfeited, and ``forfeited`` totals it.
     :param as_of: the day ``applied`` is known up to: a claim whose last day is on or after it is still open.
         Without it, ``applied`` is read as the complete record: every claim not applied for is forfeited.
+    :param lang: the language of ``reasons`` and of each claim's ``notes``, ``"zh"`` or ``"en"`` (each
+        ``explanation`` has both).
     :raises InvalidInput: ``birth`` is not a date, or too late for its 3rd birthday to be a date; an
         application that is not a date, is before the birth or after ``as_of``; ``as_of`` without ``applied``.
     """
+    lang = check_lang(lang)
     if not isinstance(birth, dt.date) or isinstance(birth, dt.datetime):
         raise InvalidInput("birth", f"{birth!r} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))")
     if not isinstance(prc_national, bool):
@@ -217,7 +225,7 @@ def childcare_allowance(
         raise InvalidInput("birth", f"{birth} is too late: the 3rd birthday is past the year 9999") from None
     applications = read_applications(applied, as_of, birth)
     paid, uses, reasons = _paid_months(birth, third_birthday, prc_national, program.start, reform)
-    schedule = allowance_claims(birth, program.start, paid, applications, as_of)
+    schedule = allowance_claims(birth, program.start, paid, applications, as_of, lang=lang)
 
     total = sum((amount for _, amount in paid), ZERO)
     years: dict[int, list[Decimal]] = {}
@@ -227,20 +235,19 @@ def childcare_allowance(
     rates = {amount for _, amount in paid}
     per_month = next(iter(rates)) if len(rates) == 1 else None
     if paid:
+        span = {"first": f"{paid[0][0]:%Y-%m}", "last": f"{paid[-1][0]:%Y-%m}"}
         if per_month is not None:
-            reasons.append(
-                f"{_months(len(paid))} × {format_yuan(per_month)} = {format_yuan(total)} "
-                f"({paid[0][0]:%Y-%m} to {paid[-1][0]:%Y-%m})"
-            )
+            reasons.append(msg("families.allowance.total", months=len(paid), rate=per_month, total=total, **span))
         else:
-            reasons.append(f"{len(paid)} months at the rates in force each month: {format_yuan(total)}")
-        reasons.append("; ".join(f"{y.year}: {_months(y.months)}, {format_yuan(y.amount)}" for y in by_year))
+            reasons.append(msg("families.allowance.total_rates", months=len(paid), total=total))
+        reasons.extend(msg("families.allowance.year", year=y.year, months=y.months, amount=y.amount) for y in by_year)
         reasons.extend(schedule.reasons)
-        reasons.append("exempt from personal income tax (育儿补贴免征个人所得税)")
+        reasons.append(msg("families.allowance.tax_exempt"))
         if any(u.what_if for u in uses):
-            reasons.append("rests on a what-if reform, not on the law")
+            reasons.append(msg("families.allowance.what_if"))
     else:
         reasons.extend(schedule.reasons)
+    texts, explanation = explain(reasons, lang, catalog(get_policy("cn").terms))
     return Allowance(
         birth=birth,
         prc_national=prc_national,
@@ -257,7 +264,8 @@ def childcare_allowance(
         unmatched=schedule.unmatched,
         first_month=paid[0][0] if paid else None,
         last_month=paid[-1][0] if paid else None,
-        reasons=tuple(reasons),
+        reasons=texts,
+        explanation=explanation,
         citations=program.citations,
         parameters=tuple(uses),
     )

@@ -36,9 +36,10 @@ from pydantic import BaseModel, Field
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, PolicyDataError
-from ..core.money import Money, format_yuan
+from ..core.messages import Explanation, Lang, Message, check_lang, msg
+from ..core.money import Money
 from ..core.registry import get_policy
-from .common import MODEL, ZERO
+from .common import MODEL, ZERO, explain
 
 ClaimStatus = Literal["applied", "open", "forfeited", "undetermined"]
 """``applied``: an application was made in the claim's year, by its last day. ``open``: none yet, and its last
@@ -89,7 +90,9 @@ class AllowanceClaim(BaseModel):
     """The amount forfeited: ``amount`` when ``status`` is ``forfeited``, else 0.00; None when no applications
     were given."""
     notes: tuple[str, ...]
-    """How the year and the last day were read, and what the status means."""
+    """How the year and the last day were read, and what the status means, in the language asked."""
+    explanation: tuple[Explanation, ...] = ()
+    """The notes as data, parallel to ``notes``: code (``families.claims.<what>``), params, ``zh`` and ``en``."""
     citations: tuple[Citation, ...]
 
 
@@ -99,7 +102,8 @@ class ClaimSchedule(NamedTuple):
     claims: tuple[AllowanceClaim, ...]
     unmatched: tuple[dt.date, ...]
     forfeited: Money | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
+    """What the allowance's reasons say of the claims (rendered with them)."""
 
 
 class _Slot(NamedTuple):
@@ -109,7 +113,7 @@ class _Slot(NamedTuple):
     years: tuple[int, ...]
     months: tuple[tuple[dt.date, Decimal], ...]
     apply_by: dt.date | None
-    notes: tuple[str, ...]
+    notes: tuple[Message, ...]
     cites: tuple[str, ...]
 
 
@@ -160,17 +164,10 @@ def _calendar_slots(birth: dt.date, paid: Sequence[tuple[dt.date, Decimal]]) -> 
     for year, months in years.items():
         if year == FIRST_CLAIM_BY.year:
             cites = (_BEFORE_2025, *((_BORN_2022,) if birth.year == 2022 else ()), _YEARLY, _TABLE)
-            note = (
-                f"the first claim of a child born before 2025-01-01: apply by {FIRST_CLAIM_BY} "
-                "(首次申请应当在2025年12月31日前提出); not made by then, that year's claim is given up "
-                "(视为自动放弃当年申请资格)"
-            )
+            note = msg("families.claims.first_before_2025", apply_by=FIRST_CLAIM_BY)
         else:
             cites = (_BY_YEAR, _YEARLY, _TABLE)
-            note = (
-                f"the {year} claim is made in {year}, as each year's claim is (the rules as reported); they give no "
-                f"earlier day, so the last day read is {_year_end(year)}"
-            )
+            note = msg("families.claims.calendar_year", year=year, apply_by=_year_end(year))
         slots.append(_Slot(year, (year,), tuple(months), _year_end(year), (note,), cites))
     return slots
 
@@ -182,22 +179,12 @@ def _yearly_slots(birth: dt.date, paid: Sequence[tuple[dt.date, Decimal]]) -> li
     slots = []
     for k, i in enumerate(range(0, len(paid), CLAIM_MONTHS), 1):
         months = tuple(paid[i : i + CLAIM_MONTHS])
-        cover = (
-            f"covers the months {months[0][0]:%Y-%m} to {months[-1][0]:%Y-%m} "
-            "(a reading: the rules give 3,600 a claim, not its months)"
-        )
+        cover = msg("families.claims.cover", first=f"{months[0][0]:%Y-%m}", last=f"{months[-1][0]:%Y-%m}")
         if k == 1:
-            note = (
-                f"the first claim is made in the birth year or the next, {y} or {y + 1} "
-                f"(首次申请应在出生当年或次年提出): apply by {_year_end(y + 1)}"
-            )
+            note = msg("families.claims.first_from_2025", year=y, next_year=y + 1, apply_by=_year_end(y + 1))
             slots.append(_Slot(None, (y, y + 1), months, _year_end(y + 1), (note, cover), _CLAIM_CITES))
         else:
-            note = (
-                f"renewal {k - 1} (续领) is made in the {'first' if k == 2 else 'second'} year after the first claim "
-                f"(在之后的连续两个年度分别提出续领申请): {y + k - 1} or {y + k}, set by the year of the first claim; "
-                "until it is made the rules give no last day"
-            )
+            note = msg("families.claims.renewal_open", renewal=k - 1, year=y + k - 1, next_year=y + k)
             slots.append(_Slot(None, (y + k - 1, y + k), months, None, (note, cover), _CLAIM_CITES))
     return slots
 
@@ -207,10 +194,8 @@ def _fix_renewals(slots: list[_Slot], first_year: int) -> list[_Slot]:
     fixed = [slots[0]._replace(year=first_year, years=(first_year,))]
     for k, slot in enumerate(slots[1:], 2):
         year = first_year + k - 1
-        note = (
-            f"renewal {k - 1} (续领) is made in {year}, the {'first' if k == 2 else 'second'} year after the first "
-            f"claim ({first_year}; 在之后的连续两个年度分别提出续领申请): the last day read is {_year_end(year)}"
-        )
+        fixed_year = {"year": year, "first_year": first_year, "apply_by": _year_end(year)}
+        note = msg("families.claims.renewal_fixed", renewal=k - 1, **fixed_year)
         fixed.append(slot._replace(year=year, years=(year,), apply_by=_year_end(year), notes=(note, *slot.notes[1:])))
     return fixed
 
@@ -223,19 +208,14 @@ def _status(slot: _Slot, application: dt.date | None, as_of: dt.date | None, fir
     return "forfeited" if as_of is None or as_of > slot.apply_by else "open"
 
 
-def _status_note(status: ClaimStatus, slot: _Slot, application: dt.date | None, first_lost: bool) -> str:
-    if status == "applied":
-        return f"applied on {application}"
-    if status == "forfeited":
-        return f"no application in {'/'.join(map(str, slot.years))} by {slot.apply_by}: forfeited (only this claim)"
-    if status == "undetermined":
-        return (
-            "the first claim was not made in time; the rules time the renewals from it and do not say whether the "
-            "child can still renew"
-            if first_lost
-            else "the rules do not say"
-        )
-    return "not applied for yet; still open"
+def _status_note(status: ClaimStatus, slot: _Slot, application: dt.date | None) -> Message:
+    if status == "applied" and application is not None:
+        return msg("families.claims.applied", application=application)
+    if status == "forfeited" and slot.apply_by is not None:
+        return msg("families.claims.forfeited", years="/".join(map(str, slot.years)), apply_by=slot.apply_by)
+    if status == "undetermined":  # only a renewal after a first claim not made in time
+        return msg("families.claims.undetermined")
+    return msg("families.claims.open")
 
 
 def allowance_claims(
@@ -244,15 +224,19 @@ def allowance_claims(
     paid: Sequence[tuple[dt.date, Decimal]],
     applied: tuple[dt.date, ...] | None,
     as_of: dt.date | None,
+    *,
+    lang: Lang = "en",
 ) -> ClaimSchedule:
     """The claims of a child born on ``birth`` paid the months ``paid`` (first day of each, its rate).
 
     ``applied`` (checked by :func:`read_applications`) are the days the family applied; ``as_of`` the day they
-    are known up to (None: they are the complete record, so every last day has passed).
+    are known up to (None: they are the complete record, so every last day has passed). ``lang`` is the
+    language of each claim's ``notes`` (its ``explanation`` has both).
     """
+    lang = check_lang(lang)
     if not paid:
         unmatched = applied or ()
-        reasons = tuple(f"the application of {d} matches no claim: no allowance is paid" for d in unmatched)
+        reasons = tuple(msg("families.claims.unmatched_none_paid", day=d) for d in unmatched)
         return ClaimSchedule((), unmatched, None if applied is None else ZERO, reasons)
     from_scheme = scheme_start is not None and birth >= scheme_start
     slots = _yearly_slots(birth, paid) if from_scheme else _calendar_slots(birth, paid)
@@ -280,7 +264,8 @@ def allowance_claims(
         status = None if applied is None else _status(slot, application, as_of, first_lost and from_scheme)
         if n == 1:
             first_lost = status == "forfeited"
-        notes = slot.notes if status is None else (*slot.notes, _status_note(status, slot, application, first_lost))
+        said = slot.notes if status is None else (*slot.notes, _status_note(status, slot, application))
+        notes, explanation = explain(said, lang)
         claims.append(
             AllowanceClaim(
                 number=n,
@@ -295,6 +280,7 @@ def allowance_claims(
                 status=status,
                 forfeited=None if status is None else (amount if status == "forfeited" else ZERO),
                 notes=notes,
+                explanation=explanation,
                 citations=_cites(slot.cites),
             )
         )
@@ -302,44 +288,46 @@ def allowance_claims(
     return ClaimSchedule(tuple(claims), tuple(pending), forfeited, _reasons(claims, tuple(pending), forfeited, as_of))
 
 
-def _when(claim: AllowanceClaim) -> str:
-    year = str(claim.year) if claim.year is not None else " or ".join(map(str, claim.years))
-    by = f"apply by {claim.apply_by}" if claim.apply_by is not None else "no last day yet"
-    months = "1 month" if claim.months == 1 else f"{claim.months} months"
-    return f"claim {claim.number}, {year}: {months}, {format_yuan(claim.amount)}, {by}"
+def _when(claim: AllowanceClaim) -> Message:
+    what = {"number": claim.number, "months": claim.months, "amount": claim.amount}
+    either = {"year": claim.years[0], "next_year": claim.years[-1]}
+    if claim.apply_by is None:
+        return msg("families.claims.claim_no_last_day", **either, **what)
+    if claim.year is None:
+        return msg("families.claims.claim_either_year", apply_by=claim.apply_by, **either, **what)
+    return msg("families.claims.claim", year=claim.year, apply_by=claim.apply_by, **what)
 
 
-def _unmatched(day: dt.date, claims: list[AllowanceClaim]) -> str:
+def _unmatched(day: dt.date, claims: list[AllowanceClaim]) -> Message:
     same = next((c for c in claims if c.year == day.year and c.application is not None), None)
-    why = (
-        f"claim {same.number} of {day.year} is matched to the application of {same.application}"
-        if same is not None
-        else f"no claim is made in {day.year}"
-    )
-    return f"the application of {day} matches no claim: {why}"
+    if same is not None and same.application is not None:
+        other = same.application
+        return msg("families.claims.unmatched_taken", day=day, number=same.number, year=day.year, other=other)
+    return msg("families.claims.unmatched_no_claim", day=day, year=day.year)
 
 
 def _reasons(
     claims: list[AllowanceClaim], unmatched: tuple[dt.date, ...], forfeited: Decimal | None, as_of: dt.date | None
-) -> tuple[str, ...]:
+) -> tuple[Message, ...]:
     reasons = [
-        "claims (育儿补贴制度管理规范（试行）, 2025-09-18): " + "; ".join(_when(c) for c in claims),
-        "by_year attributes the months to calendar years; the claims are what is applied for and when",
+        msg("families.claims.head", count=len(claims)),
+        *(_when(c) for c in claims),
+        msg("families.claims.by_year", field="by_year"),
     ]
     if forfeited is None:
         return tuple(reasons)
     if as_of is None:
-        reasons.append("the applications given are read as the complete record: every last day has passed")
+        reasons.append(msg("families.claims.complete_record"))
     else:
-        reasons.append(f"the applications given are those made up to {as_of}")
-    lost = [c for c in claims if c.status == "forfeited"]
-    reasons.append(
-        f"forfeited: {format_yuan(forfeited)}"
-        + (f" (claim {', '.join(str(c.number) for c in lost)} not applied for in time)" if lost else "")
-    )
+        reasons.append(msg("families.claims.as_of", as_of=as_of))
+    lost = [c.number for c in claims if c.status == "forfeited"]
+    if lost:
+        reasons.append(msg("families.claims.forfeited_claims", amount=forfeited, claims=lost))
+    else:
+        reasons.append(msg("families.claims.forfeited_total", amount=forfeited))
     open_ended = [c for c in claims if c.status == "undetermined"]
     if open_ended:
-        amount = format_yuan(sum((c.amount for c in open_ended), ZERO))
-        reasons.append(f"undetermined, counted neither as paid nor as forfeited: {amount} (the rules do not say)")
+        amount = sum((c.amount for c in open_ended), ZERO)
+        reasons.append(msg("families.claims.undetermined_total", amount=amount))
     reasons.extend(_unmatched(d, claims) for d in unmatched)
     return tuple(reasons)

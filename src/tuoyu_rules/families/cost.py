@@ -27,17 +27,18 @@ from pydantic import BaseModel
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput
-from ..core.money import DEFAULT_ROUNDING, Money, format_yuan, in_money_context, parse_money
+from ..core.messages import Explanation, Lang, Message, check_lang, msg, pick
+from ..core.money import DEFAULT_ROUNDING, Money, in_money_context, parse_money
 from ..core.registry import get_policy
 from ..core.results import Entitlement
 from .allowance import Allowance, childcare_allowance
-from .common import MODEL, ZERO
+from .common import MODEL, ZERO, catalog, explain
 from .fees import FeeQuote, parent_fee
 
 PAID_YEARLY = "cn.allowance_paid_yearly"
 """The citation that the national allowance is paid by the year (合阳县卫生健康局 notice, 2025-10-20)."""
 PAID_YEARLY_QUOTE = "育儿补贴按年计算,每年一次性发放"
-"""Its words, shown in the step that places the allowance beside the cost."""
+"""Its words, shown in the step that places the allowance beside the cost (``families.cost.national``)."""
 
 
 class FamilyCost(BaseModel):
@@ -57,6 +58,10 @@ class FamilyCost(BaseModel):
     """The national 育儿补贴's monthly rate for this child (shown, not subtracted); None without ``birth``."""
     national_allowance: Allowance | None = None
     steps: tuple[str, ...]
+    """Each step, in order, in the language asked (``lang=``, English by default): the quote's, then the cost's."""
+    explanation: tuple[Explanation, ...] = ()
+    """The steps as data, parallel to ``steps``: code (``families.fee.<what>``, ``families.cost.<what>``), params,
+    ``zh`` and ``en``."""
     citations: tuple[Citation, ...] = ()
 
 
@@ -75,6 +80,15 @@ def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
     return entry.amount.low
 
 
+def _names(entries: Sequence[Entitlement]) -> dict[str, tuple[str, str]]:
+    """The names of the programmes and payers passed on, as message terms (``{x:program}``, ``{x:payer}``)."""
+    names: dict[str, tuple[str, str]] = {}
+    for e in entries:
+        names[f"program.{e.program}"] = (e.name_zh or e.program, e.name_en or e.program)
+        names[f"payer.{e.payer}"] = (e.payer_zh or e.payer, e.payer_en or e.payer)
+    return names
+
+
 @in_money_context
 def family_monthly_cost(
     market_monthly: int | str | Decimal,
@@ -89,6 +103,7 @@ def family_monthly_cost(
     prc_national: bool = True,
     rounding: str = DEFAULT_ROUNDING,
     cite: str | Sequence[str] = (),
+    lang: Lang = "en",
 ) -> FamilyCost:
     """A family's monthly net cost for one child at one facility, each step explained.
 
@@ -105,7 +120,11 @@ def family_monthly_cost(
     ``birth``, when given, shows the national 育儿补贴 (:func:`childcare_allowance`) beside the cost, at its
     monthly rate; it is **not** subtracted: it is paid by the year (``cn.allowance_paid_yearly``, cited in the
     result) and, by our reading, names no condition of attending childcare, so it is not a fee reduction.
+
+    ``lang`` is the language of ``steps`` (and of the quote's and the national allowance's texts); each
+    ``explanation`` has both.
     """
+    lang = check_lang(lang)
     entries = tuple(passed_on)
     passed = [_passed_on_amount(e, i) for i, e in enumerate(entries)]
     stated = parse_money(district_allowance, "district_allowance")
@@ -117,49 +136,46 @@ def family_monthly_cost(
         cap=cap,
         rounding=rounding,
         cite=cite,
+        lang=lang,
     )
-    steps = list(quote.steps)
+    steps: list[Message] = []
     citations = list(quote.citations)
     district = stated + sum(passed, ZERO)
     if stated:
-        steps.append(f"district allowance stated by the caller: {format_yuan(stated)} a month")
+        steps.append(msg("families.cost.district_stated", amount=stated))
     for entry, amount in zip(entries, passed, strict=True):
-        steps.append(f"{entry.program} passed on to the family: {format_yuan(amount)} a month (paid by {entry.payer})")
+        steps.append(msg("families.cost.passed_on", program=entry.program, amount=amount, payer=entry.payer))
         citations.extend(c for c in entry.citations if c not in citations)
     if district == 0:
         net = quote.net
-        steps.append(f"no district allowance: monthly net cost {format_yuan(net)}")
+        steps.append(msg("families.cost.no_district", net=net))
     elif district <= quote.net:
         net = quote.net - district
-        steps.append(
-            f"less district allowances {format_yuan(district)}: {format_yuan(quote.net)} − {format_yuan(district)} "
-            f"= {format_yuan(net)} a month"
-        )
+        steps.append(msg("families.cost.district", district=district, before=quote.net, net=net))
     else:
         net = ZERO
-        steps.append(
-            f"district allowances {format_yuan(district)} are more than the {format_yuan(quote.net)} left: "
-            "monthly net cost 0.00 (the excess is not counted as paid to the family)"
-        )
+        steps.append(msg("families.cost.district_exceeds", district=district, before=quote.net))
     national: Allowance | None = None
     national_monthly: Decimal | None = None
+    national_why: tuple[Explanation, ...] = ()
     if birth is not None:
-        national = childcare_allowance(birth, prc_national=prc_national)
+        national = childcare_allowance(birth, prc_national=prc_national, lang=lang)
         national_monthly = national.per_month if national.eligible and national.per_month is not None else ZERO
         if national.eligible:
-            steps.append(
-                f"national 育儿补贴 shown alongside, not subtracted: {format_yuan(national_monthly)} a month for "
-                f"{national.months} months ({national.first_month:%Y-%m} to {national.last_month:%Y-%m}), "
-                f"{format_yuan(national.total)} in all; paid by the year ({PAID_YEARLY_QUOTE}: "
-                f"{PAID_YEARLY}); reading: the allowance names no condition of attending childcare, so it is not "
-                "a fee reduction"
-            )
+            first, last = national.first_month, national.last_month
+            span = {"first": f"{first:%Y-%m}" if first else "", "last": f"{last:%Y-%m}" if last else ""}
+            figures = {"rate": national_monthly, "months": national.months, "total": national.total}
+            steps.append(msg("families.cost.national", citation=PAID_YEARLY, **figures, **span))
+            steps.append(msg("families.cost.national_reading"))
             paid_yearly = get_policy("cn").citations[PAID_YEARLY]
             if paid_yearly not in citations:
                 citations.append(paid_yearly)
         else:
-            steps.append("national 育儿补贴: none for this child (" + national.reasons[-1] + ")")
+            steps.append(msg("families.cost.national_none"))
+            national_why = national.explanation[-1:]
         citations.extend(c for c in national.citations if c not in citations)
+    own = explain(steps, lang, catalog(_names(entries)))[1]
+    explanation = (*quote.explanation, *own, *national_why)
     return FamilyCost(
         quote=quote,
         fee=quote.fee,
@@ -168,6 +184,7 @@ def family_monthly_cost(
         net=net,
         national_allowance_per_month=national_monthly,
         national_allowance=national,
-        steps=tuple(steps),
+        steps=pick(explanation, lang),
+        explanation=explanation,
         citations=tuple(citations),
     )

@@ -26,18 +26,18 @@ from pydantic import BaseModel, PlainSerializer
 
 from ..core.citations import Citation
 from ..core.errors import InvalidInput, TuoyuError
+from ..core.messages import Explanation, Lang, Message, check_lang, msg
 from ..core.money import (
     DEFAULT_ROUNDING,
     Money,
     as_decimal,
     check_rounding,
-    format_yuan,
     in_money_context,
     parse_money,
     round_money,
 )
 from ..core.registry import get_policy
-from .common import MODEL, ZERO
+from .common import MODEL, ZERO, explain
 
 MAX_SHARE_DECIMALS: Final = 28
 """A share has at most 28 decimals (a Decimal division such as ``Decimal(1) / 3`` gives 28)."""
@@ -103,7 +103,10 @@ class FeeQuote(BaseModel):
     rounded: bool
     """Whether rounding to the fen changed the fee."""
     steps: tuple[str, ...]
-    """Each step of the calculation, in order."""
+    """Each step of the calculation, in order, in the language asked (``lang=``, English by default)."""
+    explanation: tuple[Explanation, ...] = ()
+    """The steps as data, parallel to ``steps``: each with its stable ``code`` (``families.fee.<what>``), its
+    ``params`` (strings) and both texts, ``zh`` and ``en``."""
     citations: tuple[Citation, ...] = ()
     """The clauses the caller named (``cite``); a generic quote cites nothing."""
 
@@ -167,6 +170,7 @@ def parent_fee(
     cap: int | str | Decimal | None = None,
     rounding: str = DEFAULT_ROUNDING,
     cite: str | Sequence[str] = (),
+    lang: Lang = "en",
 ) -> FeeQuote:
     """The monthly fee a parent is charged, the net after an employer allowance, and a cap check.
 
@@ -179,12 +183,14 @@ def parent_fee(
     :param cap: a price ceiling, checked not applied (Chengdu's local 普惠 standard, Fujian's 普惠 price).
     :param rounding: the decimal rounding mode for the one rounding to the fen (default ROUND_HALF_UP).
     :param cite: citation ids the quote rests on (``"qianan.seed_merchant_children"``), attached as given.
+    :param lang: the language of ``steps``, ``"zh"`` or ``"en"`` (``explanation`` has both).
     :raises InvalidInput: naming the argument (``MoneyError`` for an amount).
 
     >>> q = parent_fee("1000", share="0.85", allowance_monthly=200)
     >>> (q.fee, q.net, q.within_cap)
     (Decimal('850.00'), Decimal('650.00'), True)
     """
+    lang = check_lang(lang)
     rounding = check_rounding(rounding)
     market = parse_money(market_monthly, "market_monthly")
     if share is not None and flat is not None:
@@ -195,56 +201,45 @@ def parent_fee(
     cap_value = None if cap is None else parse_money(cap, "cap")
     citations = cited(cite)
 
-    steps = [f"market price: {format_yuan(market)} a month"]
+    steps: list[Message] = [msg("families.fee.market", market=market)]
     rounded = False
     if flat_value is not None:
         fee = flat_value
-        steps.append(f"flat fee {format_yuan(fee)} a month replaces the market price (the market price is not used)")
+        steps.append(msg("families.fee.flat", fee=fee))
     elif share_value is not None:
         exact = _exact_product(market, share_value)
         fee, rounded = round_money(exact, rounding)
-        steps.append(
-            f"share {format(share_value, 'f')} of the market price: "
-            f"{format_yuan(market)} × {format(share_value, 'f')} = {format(exact, 'f')}"
-        )
+        steps.append(msg("families.fee.share", share=format(share_value, "f"), market=market, exact=format(exact, "f")))
         if rounded:
-            steps.append(f"rounded once to the fen ({rounding}): fee {format_yuan(fee)}")
+            steps.append(msg("families.fee.rounded", rounding=rounding, fee=fee))
         else:
-            steps.append(f"fee {format_yuan(fee)} (exact to the fen, no rounding)")
+            steps.append(msg("families.fee.exact", fee=fee))
     else:
         fee = market
-        steps.append(f"no share or flat fee: the fee is the market price, {format_yuan(fee)}")
+        steps.append(msg("families.fee.market_fee", fee=fee))
 
     if allowance == 0:
         net = fee
-        steps.append(f"no employer allowance: net {format_yuan(net)}")
+        steps.append(msg("families.fee.no_allowance", net=net))
     elif allowance <= fee:
         net = fee - allowance
-        steps.append(
-            f"employer allowance {format_yuan(allowance)} a month: net {format_yuan(fee)} − "
-            f"{format_yuan(allowance)} = {format_yuan(net)}"
-        )
+        steps.append(msg("families.fee.allowance", allowance=allowance, fee=fee, net=net))
     else:
         net = ZERO
-        steps.append(
-            f"employer allowance {format_yuan(allowance)} a month is more than the fee {format_yuan(fee)}: "
-            f"net 0.00 (the excess {format_yuan(allowance - fee)} is not counted as paid to the family)"
-        )
+        steps.append(msg("families.fee.allowance_exceeds", allowance=allowance, fee=fee, excess=allowance - fee))
 
     over = ZERO
     if cap_value is None:
         within = True
-        steps.append("no price cap given: within_cap is True")
+        steps.append(msg("families.fee.no_cap"))
     elif fee <= cap_value:
         within = True
-        steps.append(f"cap {format_yuan(cap_value)}: fee {format_yuan(fee)} is within it")
+        steps.append(msg("families.fee.within_cap", cap=cap_value, fee=fee))
     else:
         within = False
         over = fee - cap_value
-        steps.append(
-            f"cap {format_yuan(cap_value)}: fee {format_yuan(fee)} is above it by {format_yuan(over)} "
-            "(not within the cap; the fee is reported as charged, not lowered)"
-        )
+        steps.append(msg("families.fee.over_cap", cap=cap_value, fee=fee, over=over))
+    texts, explanation = explain(steps, lang)
     return FeeQuote(
         market_monthly=market,
         share=share_value,
@@ -257,6 +252,7 @@ def parent_fee(
         over_cap=over,
         rounding=rounding,
         rounded=rounded,
-        steps=tuple(steps),
+        steps=texts,
+        explanation=explanation,
         citations=citations,
     )

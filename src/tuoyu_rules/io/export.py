@@ -8,6 +8,10 @@ Every result of the what-if tools turns into one or more *tables* (:func:`tables
 here (:func:`entries_table`); any other result lays itself out with its ``export_tables()`` method (see
 :class:`Exportable`), so this module needs to know no result type of another package.
 
+Programmes and payers have their Chinese and English names beside their ids (``name_zh``, ``name_en``,
+``payer_zh``, ``payer_en``: :mod:`tuoyu_rules.io.names`). The writers take ``lang="en"`` (the default: headers
+are the column ids) or ``lang="zh"`` (Chinese headers from ``io/messages.toml``); the cells are the same.
+
 Amounts are ``low`` and ``high`` columns (an assessment's entries also give the count a per-child amount is
 paid for, ``children``, and the entry's total, ``total_low`` and ``total_high``). ``high`` is empty (CSV) or
 missing (``None``: DataFrame, Excel) when the amount has **no upper bound**; it is never 0 or a guess.
@@ -54,6 +58,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO, runtime_checkable
 
 from ..core.errors import NotFound, WrongType
+from ..core.messages import DEFAULT_LANG, Lang, check_lang
 from ..core.money import fen_text
 from ..core.results import Assessment
 from .cells import (
@@ -67,9 +72,11 @@ from .cells import (
     owed_cells,
     program_cells,
 )
+from .names import NAMED_PROGRAM_COLUMNS, headers, named_program_cells, payer_names, program_names
 
 __all__ = [
     "ENTRY_COLUMNS",
+    "NAMED_PROGRAM_COLUMNS",
     "OWED_COLUMNS",
     "PROGRAM_COLUMNS",
     "WORKBOOK_TIME",
@@ -85,8 +92,12 @@ __all__ = [
     "csv_writer",
     "entries_table",
     "formula_safe",
+    "headers",
+    "named_program_cells",
     "owed_cells",
+    "payer_names",
     "program_cells",
+    "program_names",
     "tables",
     "to_csv",
     "to_dataframe",
@@ -118,7 +129,11 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "jurisdiction",
     "kind",
     "program",
+    "name_zh",
+    "name_en",
     "payer",
+    "payer_zh",
+    "payer_en",
     "basis",
     "status",
     "low",
@@ -130,7 +145,8 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     *OWED_COLUMNS,
 )
 """The columns of :func:`entries_table`: ``facility_id`` is the caller's key (``Facility.id``; empty when none was
-given); ``low`` and ``high`` are the amount per ``basis`` (a rate per child and
+given); ``name_zh``, ``name_en``, ``payer_zh`` and ``payer_en`` are the entry's names beside its ids; ``low`` and
+``high`` are the amount per ``basis`` (a rate per child and
 month for ``per_child_month``); ``children`` is the count a per-child amount is paid for (empty otherwise, or when
 not supplied); ``total_low`` and ``total_high`` are the entry's total (rate times children, a monthly sum, for
 ``per_child_month``; the amount itself otherwise); ``received``, ``owed_low`` and ``owed_high`` (:data:`OWED_COLUMNS`)
@@ -150,7 +166,11 @@ def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> T
                         city,
                         kind,
                         e.program,
+                        e.name_zh,
+                        e.name_en,
                         e.payer,
+                        e.payer_zh,
+                        e.payer_en,
                         e.basis,
                         e.status,
                         *bounds(e.amount),
@@ -231,36 +251,37 @@ def csv_writer(stream: TextIO) -> CsvRows:
     return _CsvRows(stream)
 
 
-def write_csv(result: Any, stream: TextIO, *, table: str | None = None) -> None:
+def write_csv(result: Any, stream: TextIO, *, table: str | None = None, lang: Lang = DEFAULT_LANG) -> None:
     """Write a result as CSV to an open text stream (``newline=""`` recommended for files).
 
     With one table (or ``table=`` naming one) the columns are that table's; with several, a leading
     ``table`` column names each row's table and the columns are the union, in order of appearance. Every
     text cell, headers included, is made inert for spreadsheets (:func:`csv_cell`); amounts and counts are
-    written as numbers.
+    written as numbers. ``lang``: the language of the headers (``"en"``: the column ids; ``"zh"``: Chinese).
     """
+    lang = check_lang(lang)
     chosen = _pick(result, table)
     if not callable(getattr(stream, "write", None)):
         raise WrongType("stream", f"an open text stream (with a write method), not a {type(stream).__name__}")
     writer = csv_writer(stream)
     if len(chosen) == 1:
-        writer.writerow([csv_cell(c) for c in chosen[0].columns])
+        writer.writerow([csv_cell(c) for c in headers(chosen[0].columns, lang)])
         for row in chosen[0].rows:
             writer.writerow([csv_cell(c) for c in row])
         return
     chosen = tuple(t for t in chosen if t.rows) or chosen[:1]  # an empty table adds no columns
     columns = _union(t.columns for t in chosen)
-    writer.writerow([csv_cell(c) for c in ("table", *columns)])
+    writer.writerow([csv_cell(c) for c in headers(("table", *columns), lang)])
     for t in chosen:
         index = {c: i for i, c in enumerate(t.columns)}
         for row in t.rows:
             writer.writerow([csv_cell(t.name), *(csv_cell(row[index[c]]) if c in index else "" for c in columns)])
 
 
-def to_csv(result: Any, *, table: str | None = None) -> str:
-    """The CSV text of :func:`write_csv`."""
+def to_csv(result: Any, *, table: str | None = None, lang: Lang = DEFAULT_LANG) -> str:
+    """The CSV text of :func:`write_csv` (headers in ``lang``)."""
     buffer = io.StringIO()
-    write_csv(result, buffer, table=table)
+    write_csv(result, buffer, table=table, lang=lang)
     return buffer.getvalue()
 
 
@@ -272,8 +293,9 @@ def _union(column_lists: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def to_dataframe(result: Any, *, table: str | None = None) -> Any:
-    """A pandas DataFrame of the result (amounts as ``Decimal`` objects); needs ``tuoyu_rules[pandas]``.
+def to_dataframe(result: Any, *, table: str | None = None, lang: Lang = DEFAULT_LANG) -> Any:
+    """A pandas DataFrame of the result (amounts as ``Decimal`` objects), its column names in ``lang`` (``"en"``:
+    the column ids); needs ``tuoyu_rules[pandas]``.
 
     The cells are the values as they are (a DataFrame is data, not a spreadsheet): text is not made inert
     for spreadsheets. Before writing one to CSV or Excel yourself, apply :func:`formula_safe` to its text
@@ -283,10 +305,11 @@ def to_dataframe(result: Any, *, table: str | None = None) -> Any:
         pd = importlib.import_module("pandas")  # optional extra: imported here only, typed as Any
     except ImportError:
         raise ImportError("to_dataframe needs pandas, an optional extra: pip install 'tuoyu_rules[pandas]'") from None
+    lang = check_lang(lang)
     chosen = _pick(result, table)
     if len(chosen) == 1:
         t = chosen[0]
-        return pd.DataFrame([list(r) for r in t.rows], columns=list(t.columns), dtype=object)
+        return pd.DataFrame([list(r) for r in t.rows], columns=list(headers(t.columns, lang)), dtype=object)
     chosen = tuple(t for t in chosen if t.rows) or chosen[:1]  # an empty table adds no columns
     columns = _union(t.columns for t in chosen)
     records: list[list[Cell]] = []
@@ -294,7 +317,7 @@ def to_dataframe(result: Any, *, table: str | None = None) -> Any:
         index = {c: i for i, c in enumerate(t.columns)}
         for row in t.rows:
             records.append([t.name, *(row[index[c]] if c in index else None for c in columns)])
-    return pd.DataFrame(records, columns=["table", *columns], dtype=object)
+    return pd.DataFrame(records, columns=list(headers(("table", *columns), lang)), dtype=object)
 
 
 WORKBOOK_TIME = dt.datetime(1980, 1, 1)
@@ -340,12 +363,14 @@ def _excel_cell(cell: Cell, illegal: re.Pattern[str]) -> Cell:
     return formula_safe(illegal.sub(lambda m: f"\\x{ord(m[0]):02x}", cell))
 
 
-def to_excel(result: Any, path: str | Path) -> Path:
-    """Write an Excel workbook, one sheet per table; needs ``tuoyu_rules[excel]`` (openpyxl). Returns the path.
+def to_excel(result: Any, path: str | Path, *, lang: Lang = DEFAULT_LANG) -> Path:
+    """Write an Excel workbook, one sheet per table (named by the table's id), headers in ``lang``; needs
+    ``tuoyu_rules[excel]`` (openpyxl). Returns the path.
 
     Text cells, headers included, are made inert for spreadsheets (:func:`formula_safe`); amounts and counts are
     numbers. The same result gives the same bytes (dates fixed at :data:`WORKBOOK_TIME`).
     """
+    lang = check_lang(lang)
     try:
         openpyxl = importlib.import_module("openpyxl")  # optional extra: imported here only
     except ImportError:
@@ -357,7 +382,7 @@ def to_excel(result: Any, path: str | Path) -> Path:
         ws = wb.active if first else wb.create_sheet()
         first = False
         ws.title = t.name[:31]
-        ws.append([_excel_cell(c, illegal) for c in t.columns])
+        ws.append([_excel_cell(c, illegal) for c in headers(t.columns, lang)])
         for row in t.rows:
             ws.append([_excel_cell(c, illegal) for c in row])
             for cell in ws[ws.max_row]:

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
+from ..core.messages import msg
 from ..core.policy import Outcome, Policy, Rule
 
 DEMONSTRATION = "chengdu.demonstration_subsidy"
@@ -38,9 +39,7 @@ DEMONSTRATION = "chengdu.demonstration_subsidy"
 
 def demonstration_subsidy(ctx: RuleContext) -> Outcome:
     """市总工会和市卫健委将给予示范点位一定的专项经费补助: an amount the plan does not state."""
-    designation = ctx.designated(
-        "not a city-level demonstration site (市级爱心托育示范点): no chengdu.demonstration_site designation"
-    )
+    designation = ctx.designated(msg("chengdu.demonstration.not_a_site", designation=ctx.program.designation or ""))
     if isinstance(designation, Outcome):
         return designation
 
@@ -48,28 +47,22 @@ def demonstration_subsidy(ctx: RuleContext) -> Outcome:
     ctx.cite("chengdu.seed_registration")
     f = ctx.facility
     unsupplied, failed = ctx.conditions(
-        ("registered", f.registered, "not registered (登记)"), ("filed", f.filed, "not filed (备案)")
+        ("registered", f.registered, msg("chengdu.demonstration.not_registered")),
+        ("filed", f.filed, msg("chengdu.demonstration.not_filed")),
     )
     if failed:
-        return ctx.ineligible(
-            "a demonstration site's facility must complete registration and filing (登记、备案): " + "; ".join(failed)
-        )
+        return ctx.ineligible(msg("chengdu.demonstration.registration_required"), *failed)
 
     ctx.value(f"{DEMONSTRATION}.amount")  # records that the amount is not stated
     outcome = ctx.not_stated(
-        f"city-level demonstration site ({designation.year}): the municipal union and the municipal health "
-        "commission give a special subsidy (一定的专项经费补助) jointly, in shares not stated",
-        "the work plan states no amount: the caller supplies the awarded sum as the designation's amount",
+        msg("chengdu.demonstration.site", year=designation.year),
+        msg("chengdu.demonstration.amount_not_stated"),
     )
     if not unsupplied:
         return outcome
     return dataclasses.replace(
         outcome,
-        reasons=(
-            *outcome.reasons,
-            f"registration and filing (登记、备案) not supplied: {', '.join(unsupplied)}; the designation decides "
-            "the status, and a facility not registered or not filed would be ineligible",
-        ),
+        reasons=(*outcome.reasons, msg("chengdu.demonstration.registration_missing", fields=unsupplied)),
         missing=(*outcome.missing, *unsupplied),
     )
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from ..core.amounts import AmountRange
 from ..core.context import RuleContext
 from ..core.loading import JOINT, load_builtin
+from ..core.messages import msg
 from ..core.policy import Outcome, Policy, Rule
 
 AWARD = "cn.caring_employer_award"
@@ -35,42 +36,45 @@ JOINT_BATCHES = frozenset({2023})
 """Batches whose award the ACFTU and the provincial union pay together, split not published (cn.batch_2023_joint)."""
 
 
+BATCH_NOTES: Mapping[int, str] = {
+    2022: "cn.award.note_2022",
+    2023: "cn.award.note_2023",
+    2024: "cn.award.note_2024",
+}
+"""The message that says what each batch's source states beside its amount (the parameter value's ``note``)."""
+
+
 def caring_employer_award(ctx: RuleContext) -> Outcome:
     """全国爱心托育用人单位: "以每个用人单位10万元的标准 ... 提供资金补助" (2022 batch); later batches by year."""
-    designation = ctx.designated(
-        "not designated a national caring employer (全国爱心托育用人单位): no cn.caring_employer",
-        late="the designation is of the {year} batch",
-    )
+    designation = ctx.designated(msg("cn.award.not_designated"))
     if isinstance(designation, Outcome):
         return designation
     year = designation.year
     value = ctx.value(f"{AWARD}.amount", batch=year)
+    province = ctx.layer("province")
+    union = None if province is None else f"{province.id}.union"
+    # The batch's note, where the value read has one (a reform's value may not: it says nothing of the batch), and
+    # only where the provincial union it may name is known (a plugin city directly under cn has none).
+    note = (
+        msg(BATCH_NOTES[year], union=union)
+        if year in BATCH_NOTES and value is not None and value.note and union is not None
+        else None
+    )
     if value is None:
         batches = ctx.policy.parameters[f"{AWARD}.amount"].batches
         if year < batches[0]:
-            return ctx.ineligible(
-                f"there is no {year} batch: the first list of national caring employers is the {batches[0]} batch"
-            )
-        return ctx.not_stated(f"no source found states the per-unit award of the {year} batch")
+            return ctx.ineligible(msg("cn.award.no_such_batch", year=year, first=batches[0]))
+        return ctx.not_stated(msg("cn.award.batch_not_stated", year=year))
     if not isinstance(value.value, AmountRange):
-        return ctx.not_stated(f"{year} batch: {value.note or 'per-unit amount not stated'}")
-    reasons = [f"{year} batch of national caring employers: {value.render()} yuan per unit"]
-    province = ctx.layer("province")
-    union = f"{province.id}.union" if province else "the provincial union"
-    if value.note:
-        reasons.append(value.note.replace("{provincial_union}", union))
+        return ctx.not_stated(note or msg("cn.award.batch_not_stated", year=year))
+    reasons = [msg("cn.award.batch", year=year, amount=value.value)]
+    if note is not None:
+        reasons.append(note)
     outcome = ctx.eligible(value.value, *reasons)
     if year not in JOINT_BATCHES:
         return outcome
     if province is None:  # a plugin city directly under cn: the provincial union cannot be named
-        return dataclasses.replace(
-            outcome,
-            reasons=(
-                *outcome.reasons,
-                "no province layer above this jurisdiction: the provincial union that pays jointly with the ACFTU "
-                "cannot be named, so the joint sum is listed under cn.acftu, standing for both",
-            ),
-        )
+        return dataclasses.replace(outcome, reasons=(*outcome.reasons, msg("cn.award.no_province")))
     return dataclasses.replace(outcome, payer=f"{ctx.payer}{JOINT}{union}")
 
 
@@ -91,11 +95,9 @@ def caring_employer_provincial_match(ctx: RuleContext) -> Outcome | None:
         return None  # no value for the batch (2023: joint sum; later: no source); the award's reasons say so
     return ctx.undetermined(
         AmountRange.unknown(),
-        f"{designation.year} batch: the provincial union ({ctx.payer}) gives a matching fund of "
-        f"{grant.program} (将给予一定的匹配资金); its ratio and amount are not published",
-        "the report seen is Inner Mongolia's (自治区总工会); it is read as every provincial union's match",
-        f"missing names the ratio parameter: only a published ratio (or a what-if reform setting {MATCH_RATIO} "
-        "for the batch) decides the amount",
+        msg("cn.match.not_published", year=designation.year, payer=ctx.payer, program=grant.program),
+        msg("cn.match.read_as_every_province"),
+        msg("cn.match.missing_ratio", parameter=MATCH_RATIO),
         missing=(MATCH_RATIO,),
     )
 
@@ -108,23 +110,18 @@ def employer_childcare_project_2025(ctx: RuleContext) -> Outcome:
     """
     project = ctx.designation()
     if project is None:
-        return ctx.ineligible(
-            "no qualifying project stated (cn.childcare_project): the 2025 scheme supports a new build, a 托幼一体 "
-            "conversion or an expansion since 2025, mainly serving the unit's own employees"
-        )
+        return ctx.ineligible(msg("cn.project.none"))
     first_year = ctx.count(f"{PROJECT}.first_year")
     amount = ctx.range(f"{PROJECT}.amount")
     if first_year is None or amount is None:
-        return ctx.ineligible(f"no amount of the 2025 project scheme is in force on {ctx.on}")
+        return ctx.ineligible(msg("cn.project.no_amount", on=ctx.on))
     if project.year < first_year:
-        return ctx.ineligible(
-            f"the project is of {project.year}; the 2025 scheme counts projects since {first_year} only"
-        )
+        return ctx.ineligible(msg("cn.project.too_early", year=project.year, first=first_year))
     if project.year > ctx.on.year:
-        return ctx.ineligible(f"the project is of {project.year}, after the day assessed ({ctx.on})")
-    reasons = [f"qualifying {project.year} project under the 2025 scheme: {amount.format()} per project (one-time)"]
+        return ctx.ineligible(msg("cn.project.after_day", year=project.year, on=ctx.on))
+    reasons = [msg("cn.project.eligible", year=project.year, amount=amount)]
     if ctx.facility.mode == "park_shared":
-        reasons.append("an industrial-park project counts as an employer project")
+        reasons.append(msg("cn.project.park"))
     return ctx.eligible(amount, *reasons)
 
 

@@ -40,24 +40,33 @@ from typing import cast
 from ..core.amounts import AmountRange
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
+from ..core.messages import Message, msg
 from ..core.policy import Basis, Outcome, Policy, Rule
 
 PUHUI = "hangzhou.puhui_subsidy"
 DEMONSTRATION = "hangzhou.demonstration_award"
 FILING_CITATION = "hangzhou.filing_recognition_2022"
+PUHUI_PIN = f"pins[{PUHUI}]"
+
+READINGS: Mapping[str, tuple[str, str]] = {
+    "per_child_month": ("hangzhou.puhui.eligible_per_child", "hangzhou.puhui.reading_per_child"),
+    "per_month": ("hangzhou.puhui.eligible_per_facility", "hangzhou.puhui.reading_per_facility"),
+}
+"""The messages of each reading of 每月300~900元: the eligible reason and the reason stating the reading."""
 
 
 def puhui_subsidy(ctx: RuleContext) -> Outcome:
     """对认定为普惠机构的嵌入式托育机构给予每月300~900元不等补助 (per enrolled child per month, by default)."""
     f = ctx.facility
     designation = ctx.designation()
-    failed: list[str] = []
+    spec = ctx.program.designation or ""
+    failed: list[Message] = []
     if designation is None:
-        failed.append("not recognised as a 普惠 facility (普惠机构): no hangzhou.puhui designation")
+        failed.append(msg("hangzhou.puhui.not_recognised", designation=spec))
     elif designation.year > ctx.on.year:
-        failed.append(f"recognised as 普惠 in {designation.year}, after the day assessed ({ctx.on.isoformat()})")
+        failed.append(msg("hangzhou.puhui.recognised_after_day", year=designation.year, on=ctx.on))
     if not f.embedded:
-        failed.append("not an embedded (嵌入式) facility: the subsidy is for embedded facilities recognised as 普惠")
+        failed.append(msg("hangzhou.puhui.not_embedded"))
     if failed or designation is None:
         return ctx.ineligible(*failed)
 
@@ -65,60 +74,46 @@ def puhui_subsidy(ctx: RuleContext) -> Outcome:
     # district bureau (the designation). An unsupplied filing does not change the seed's status.
     ctx.cite(FILING_CITATION)
     if f.filed is False:
-        return ctx.ineligible(
-            "the facility is not filed (备案): 杭卫发〔2022〕68号 recognises as 普惠 only filed facilities, "
-            "recognised by the district health or education bureau"
-        )
+        return ctx.ineligible(msg("hangzhou.puhui.not_filed"))
     missing: tuple[str, ...] = ()
-    filing: list[str] = ["filed (备案): yes, as 杭卫发〔2022〕68号 requires"]
+    filing = msg("hangzhou.puhui.filed")
     if f.filed is None:
         missing = ("filed",)
-        filing = [
-            "filed (备案) not supplied: 杭卫发〔2022〕68号 requires a filed facility; it does not change the "
-            "seed's status, and is listed in missing"
-        ]
+        filing = msg("hangzhou.puhui.filed_missing")
     reading = ctx.choice(f"{PUHUI}.basis") or "per_child_month"
-    children: int | None = None
-    if reading == "per_child_month":
-        # The count is the facility's own ``enrolled`` (the default reading); it is the entry's ``children``, and
-        # the engine multiplies the rate by it into ``total``. The reasons do not repeat the number.
-        children = f.enrolled
-        unit = "yuan per child per month"
-        basis = (
-            "the amount is per enrolled child per month (the documented default reading: the seed says "
-            "每月300~900元 without saying per what); the entry's total is the amount times the enrolled children"
-        )
-    else:
-        unit = "yuan per month for the facility (the per-facility reading of 每月300~900元)"
-        basis = (
-            "the amount is read as per facility per month (an alternative reading chosen by the caller: the seed "
-            "says 每月300~900元 without saying per what)"
-        )
+    if reading not in READINGS:
+        reading = "per_month"
+    eligible_code, reading_code = READINGS[reading]
+    # Under the default reading the count is the facility's own ``enrolled``; it is the entry's ``children``, and
+    # the engine multiplies the rate by it into ``total``. The reasons do not repeat the number.
+    children = f.enrolled if reading == "per_child_month" else None
+    basis = msg(reading_code)
 
     value = ctx.value(f"{PUHUI}.amount")
     if value is None:  # pragma: no cover - the programme's end date covers the days without a value
         return ctx.undetermined(
-            AmountRange.unknown(), "no 普惠 subsidy amount is in force on this day", missing=(*missing, "amount")
+            AmountRange.unknown(), msg("hangzhou.puhui.no_amount", on=ctx.on), missing=(*missing, "amount")
         )
     if isinstance(value.value, AmountRange):
+        until = () if value.end is None else (msg("hangzhou.puhui.rate_until", end=value.end),)
         outcome = ctx.eligible(
             value.value,
-            f"embedded facility recognised as 普惠 ({designation.year}): "
-            f"{value.render()} {unit} ({value.period()}); nothing published says who sets the rate inside "
-            "the range",
+            msg(eligible_code, year=designation.year, amount=value.value),
+            *until,
             basis,
-            *filing,
+            filing,
             missing=missing,
         )
         return dataclasses.replace(outcome, basis=cast(Basis, reading), children=children)
+    if value.start is not None and value.end is not None:
+        stated = msg("hangzhou.puhui.successor", start=value.start, end=value.end)
+    else:  # a what-if value with no dates: not the successor measure's
+        stated = msg("hangzhou.puhui.amount_not_stated", on=ctx.on)
     outcome = ctx.not_stated(
-        f"embedded facility recognised as 普惠: from 2026-02-01 the successor measure applies ({value.period()}); "
-        "it sets the subsidy per child by age in months and quality grade, pays by days when a child attends "
-        "under 15 days in a month and adds a half-day rate, and its amounts are not published",
-        "give the monthly per-child rate as the hangzhou.puhui designation's amount (or pins[hangzhou.puhui_subsidy]) "
-        "to settle it",
+        stated,
+        msg("hangzhou.puhui.settle", designation=spec, pin=PUHUI_PIN),
         basis,
-        *filing,
+        filing,
     )
     return dataclasses.replace(
         outcome, missing=(*outcome.missing, *missing), basis=cast(Basis, reading), children=children
@@ -129,24 +124,15 @@ def demonstration_award(ctx: RuleContext) -> Outcome:
     """对于入选市示范用人单位嵌入式托育机构的,可获5万~15万元一次性奖补资金 (one-time)."""
     found = ctx.designated_amount(
         f"{DEMONSTRATION}.amount",
-        "not selected as a city demonstration employer-embedded facility (市示范用人单位嵌入式托育机构): "
-        "no hangzhou.demonstration designation",
-        "no demonstration award amount is in force on this day",  # reachable only through a reform
-        late="selected as a demonstration facility in {year}",
+        msg("hangzhou.demonstration.not_selected", designation=ctx.program.designation or ""),
+        msg("hangzhou.demonstration.no_amount", on=ctx.on),  # reachable only through a reform
     )
     if isinstance(found, Outcome):
         return found
     designation, amount = found
-    reasons = [
-        f"selected as a city demonstration employer-embedded facility ({designation.year}): one-time award of "
-        f"{amount.format('wan')}; reading: the granting body decides the sum inside the range (the seed names "
-        "neither the body nor how it decides)",
-    ]
+    reasons = [msg("hangzhou.demonstration.selected", year=designation.year, amount=amount)]
     if not ctx.facility.embedded:
-        reasons.append(
-            "note: the selection is of embedded (嵌入式) facilities, and the facility is given as not embedded; "
-            "it was selected, so it stays eligible: check the input"
-        )
+        reasons.append(msg("hangzhou.demonstration.not_embedded_note"))
     return ctx.eligible(amount, *reasons)
 
 

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..core.amounts import AmountRange
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
-from ..core.money import format_wan
+from ..core.messages import msg
 from ..core.policy import Outcome, Policy, Rule
 
 CARING_UNIT = "qianan.caring_unit_subsidy"
@@ -33,25 +32,15 @@ def caring_unit_subsidy(ctx: RuleContext) -> Outcome:
     """对爱心托育单位给予最高不超过7万元/家的资金补贴: one-time, at most 70,000 yuan per caring unit."""
     found = ctx.designated_amount(
         f"{CARING_UNIT}.amount",
-        "not designated a Qian'an caring unit (爱心托育单位): no qianan.caring_unit",
-        "no caring-unit subsidy amount is in force on this day",
+        msg("qianan.caring_unit.not_designated", designation=ctx.program.designation or ""),
+        msg("qianan.caring_unit.no_amount", on=ctx.on),
     )
     if isinstance(found, Outcome):
         return found
     designation, amount = found
-    return ctx.eligible(
-        amount,
-        f"designated a Qian'an caring unit ({designation.year}): one-time subsidy of "
-        f"{_upto(amount)} "
-        "(最高不超过…/家); reading: the granting body decides the amount (the source states the ceiling only)",
-    )
-
-
-def _upto(amount: AmountRange) -> str:
-    """``at most 7万元`` for a range from 0 (最高不超过), the range itself otherwise."""
-    if amount.low == 0 and amount.high is not None:
-        return f"at most {format_wan(amount.high)}"
-    return amount.format("wan")
+    if amount.low == 0 and amount.high is not None:  # 最高不超过: only the ceiling is stated
+        return ctx.eligible(amount, msg("qianan.caring_unit.up_to", year=designation.year, high=amount.high))
+    return ctx.eligible(amount, msg("qianan.caring_unit.designated", year=designation.year, amount=amount))
 
 
 RULES: Mapping[str, Rule] = {CARING_UNIT: caring_unit_subsidy}

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from ..core.amounts import AmountRange
 from ..core.context import RuleContext
 from ..core.loading import JOINT, load_builtin
+from ..core.messages import Message, msg
 from ..core.policy import Outcome, Policy, Rule
 
 PUHUI = "sichuan.puhui_subsidy"
@@ -45,9 +46,8 @@ def _whole(ctx: RuleContext) -> Outcome:
     """普惠托育服务机构补助, the whole: 200 yuan per full-day enrolled child per month (recognised 普惠, filed)."""
     found = ctx.designated_amount(
         f"{PUHUI}.amount",
-        "not recognised as a 普惠 childcare facility at county level: no sichuan.puhui designation",
-        "no subsidy amount is in force on this day",
-        late="the 普惠 recognition is of {year}",
+        msg("sichuan.puhui.not_recognised", designation="sichuan.puhui"),
+        msg("sichuan.puhui.no_amount", on=ctx.on),
     )
     if isinstance(found, Outcome):
         return found
@@ -56,7 +56,7 @@ def _whole(ctx: RuleContext) -> Outcome:
     ctx.cite("sichuan.puhui_conditions")
     f = ctx.facility
     if f.filed is False:
-        return ctx.ineligible("the facility is not filed (备案); the measure subsidises filed 普惠 facilities only")
+        return ctx.ineligible(msg("sichuan.puhui.not_filed"))
     # The exclusion (雅安日报, quoted in sichuan.puhui_exclusion): facts the caller gives; unsupplied, listed in
     # missing without changing the status (a refinement's fact, as the contract says).
     ctx.cite(EXCLUSION)
@@ -64,44 +64,39 @@ def _whole(ctx: RuleContext) -> Outcome:
         (
             "mixed_with_preschool",
             None if f.mixed_with_preschool is None else not f.mixed_with_preschool,
-            "a kindergarten with no separate 托班 that mixes children under 3 with preschool children, managed as "
-            "preschool education, is outside this subsidy (不纳入本补助范围)",
+            msg("sichuan.puhui.mixed_with_preschool"),
         ),
         (
             "preschool_subsidy",
             None if f.preschool_subsidy is None else not f.preschool_subsidy,
-            "a kindergarten's 托班 that takes the preschool education subsidies cannot also take this one "
-            "(不能同时享受)",
+            msg("sichuan.puhui.preschool_subsidy"),
         ),
     )
     if excluded:
         return ctx.ineligible(*excluded)
     if f.full_day_enrolled == 0:
-        return ctx.ineligible("no child is enrolled full-day (全日托); the subsidy is per full-day enrolled child")
-    reasons = [
-        f"recognised as 普惠 at county level ({designation.year}): {amount.format()} yuan per full-day enrolled "
-        f"child per month (measure {ctx.program.dates()})",
+        return ctx.ineligible(msg("sichuan.puhui.no_full_day"))
+    start, end = ctx.program.start, ctx.program.end
+    reasons: list[Message] = [
+        msg("sichuan.puhui.recognised", year=designation.year, amount=amount, start=start, end=end)
+        if start is not None and end is not None
+        else msg("sichuan.puhui.recognised_undated", year=designation.year, amount=amount)
     ]
     missing: list[str] = []
     if f.full_day_enrolled is None:
         missing.append("full_day_enrolled")
-        reasons.append("full_day_enrolled not supplied: the monthly total is the amount times that number")
+        reasons.append(msg("sichuan.puhui.full_day_missing", field="full_day_enrolled"))
     else:
-        monthly, note = ctx.scale(amount, f.full_day_enrolled, "monthly total")
-        reasons.append(
-            f"the whole subsidy for {f.full_day_enrolled} full-day enrolled children: {monthly.format()} yuan a month"
-        )
+        monthly, note = ctx.scale(amount, f.full_day_enrolled, "monthly_total")
+        reasons.append(msg("sichuan.puhui.monthly", children=f.full_day_enrolled, monthly=monthly))
         if note:
             reasons.append(note)
     if unsupplied:
         missing.extend(unsupplied)
-        reasons.append(
-            f"not supplied: {', '.join(unsupplied)} (the measure excludes a kindergarten mixing children under 3 with "
-            "preschool children, and a 托班 taking preschool subsidies); they do not change the status"
-        )
+        reasons.append(msg("sichuan.puhui.exclusion_missing", fields=unsupplied))
     if f.filed is None:
         missing.append("filed")
-        reasons.append("filing (备案) not supplied: a condition of the measure; it does not change the status")
+        reasons.append(msg("sichuan.puhui.filed_missing"))
     # The count the measure reads is full-day enrolled children (None when not supplied: listed in missing).
     return dataclasses.replace(ctx.eligible(amount, *reasons, missing=tuple(missing)), children=f.full_day_enrolled)
 
@@ -121,13 +116,13 @@ def _share(ctx: RuleContext, *, provincial: bool) -> Outcome:
     whole = _whole(ctx)
     if whole.status == "ineligible":
         return whole
-    amount, reasons = whole.amount, list[str]()
+    amount, reasons = whole.amount, list[Message]()
     if ctx.pin is not None and ctx.pin_field.startswith("designations["):  # the awarded whole, not a share
         if amount.contains(ctx.pin):
             amount = AmountRange.exactly(ctx.pin)
-            reasons.append(f"the whole amount pinned at {ctx.pin} by {ctx.pin_field}")
+            reasons.append(msg("sichuan.puhui.whole_pinned", amount=ctx.pin, field=ctx.pin_field))
         else:
-            reasons.append(f"the designation's amount {ctx.pin} is not {amount.describe_allowed()}; it is not applied")
+            reasons.append(msg("sichuan.puhui.pin_outside", amount=ctx.pin, field=ctx.pin_field, range=amount))
         ctx.pin = None  # applied here, to the whole: the engine must not pin this share to it
     ratio = ctx.ratio(PROVINCIAL_SHARE)
     if ratio is None:
@@ -135,12 +130,12 @@ def _share(ctx: RuleContext, *, provincial: bool) -> Outcome:
             whole,
             status="undetermined",
             amount=AmountRange.of(0, amount.high),
-            reasons=("the shares of the province and of the city and county are not stated", *whole.reasons),
+            reasons=(msg("sichuan.puhui.shares_not_stated"), *whole.reasons),
         )
-    half, note = ctx.scale(amount, ratio.value, "provincial share")
+    half, note = ctx.scale(amount, ratio.value, "provincial_share")
     if provincial:
         share, payer = half, None
-        what = f"provincial share ({format(ratio.value, 'f')} of the whole, paid by the provincial government)"
+        what = msg("sichuan.puhui.provincial_share", ratio=format(ratio.value, "f"), share=half, whole=amount)
     else:
         high = None if amount.high is None or half.high is None else amount.high - half.high
         share = AmountRange.of(amount.low - half.low, high)
@@ -148,12 +143,8 @@ def _share(ctx: RuleContext, *, provincial: bool) -> Outcome:
         payer = None
         if city is not None and {f"{city.id}.government", f"{city.id}.county_government"} <= set(city.payers):
             payer = f"{city.id}.government{JOINT}{city.id}.county_government"
-        what = "city-and-county share (the whole less the provincial share, paid jointly by the city and county)"
-    reasons.insert(
-        0,
-        f"{what}: {share.format()} of the {amount.format()} yuan per full-day enrolled child per month "
-        "(China Daily 2025-08-22, an English report: secondary)",
-    )
+        what = msg("sichuan.puhui.city_county_share", share=share, whole=amount)
+    reasons.insert(0, what)
     if note:
         reasons.append(note)
     return dataclasses.replace(whole, amount=share, reasons=(*reasons, *whole.reasons), payer=payer or whole.payer)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
+from ..core.messages import Message, msg
 from ..core.policy import Outcome, Policy, Rule
 
 ALLOWANCE = "xiamen.siming_allowance"
@@ -24,27 +25,27 @@ ALLOWANCE = "xiamen.siming_allowance"
 def childcare_allowance(ctx: RuleContext) -> Outcome:
     """100 yuan per employee's child (0-3) per month at a filed facility; the employer's union pays its dues."""
     f = ctx.facility
-    amount = ctx.amount_in_force(f"{ALLOWANCE}.amount", f"no Siming allowance amount is in force on {ctx.on}")
+    amount = ctx.amount_in_force(f"{ALLOWANCE}.amount", msg("siming.allowance.no_amount", on=ctx.on))
     if isinstance(amount, Outcome):
         return amount
     missing, unmet = ctx.conditions(
-        ("filed", f.filed, "the facility is not filed (备案)"),
-        ("union_dues_paid", f.union_dues_paid, "the employer has no union paying its dues (工会经费)"),
+        ("filed", f.filed, msg("siming.allowance.not_filed")),
+        ("union_dues_paid", f.union_dues_paid, msg("siming.allowance.no_union_dues")),
     )
     if f.staff_children == 0:
-        unmet.append("no employees' children are enrolled")
+        unmet.append(msg("siming.allowance.no_staff_children"))
     if unmet:
-        return ctx.ineligible("the Siming allowance's conditions are not met: " + "; ".join(unmet))
-    reasons = [f"{amount.low} yuan per employee's child (0-3) per month, paid quarterly"]
+        return ctx.ineligible(msg("siming.allowance.conditions_unmet"), *unmet)
+    reasons: list[Message] = [msg("siming.allowance.rate", amount=amount)]
     if f.staff_children is None:
         missing.append("staff_children")
-        reasons.append("staff_children not supplied: the allowance counts the employees' children enrolled")
+        reasons.append(msg("siming.allowance.children_missing", field="staff_children"))
     else:
-        monthly, _ = ctx.scale(amount, f.staff_children, "monthly total")
-        quarterly, _ = ctx.scale(amount, f.staff_children * 3, "quarterly total")
-        reasons.append(f"{f.staff_children} employees' children: {monthly.low} a month, {quarterly.low} a quarter")
+        monthly, _ = ctx.scale(amount, f.staff_children, "monthly_total")
+        quarterly, _ = ctx.scale(amount, f.staff_children * 3, "quarterly_total")
+        reasons.append(msg("siming.allowance.totals", children=f.staff_children, monthly=monthly, quarterly=quarterly))
     if missing:
-        reasons.append("conditions not supplied: " + ", ".join(missing) + "; they do not change the status")
+        reasons.append(msg("siming.allowance.conditions_missing", fields=missing))
     # The count the allowance reads is the employees' children (None when not supplied: listed in missing).
     return dataclasses.replace(ctx.eligible(amount, *reasons, missing=tuple(missing)), children=f.staff_children)
 

@@ -14,17 +14,18 @@ from collections.abc import Mapping
 
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
+from ..core.messages import msg
 from ..core.policy import Outcome, Policy, Rule
 
 AWARD = "weifang.caring_employer_award"
 COUNTY_MATCH = "weifang.county_match"
 
-# 三办一托: the modes the city promotes (seed 000), and how this library maps them.
+# 三办一托: the modes the city promotes (seed 000), and the message naming each in the seed's words.
 SANBAN_YITUO: Mapping[str, str] = {
-    "self_run": "用人单位单独办 (self-run)",
-    "third_party": "用人单位+第三方联合办 (employer with a third-party operator)",
-    "park_shared": "园区共享办 (park-shared)",
-    "union_venue": "工会阵地灵活托 (flexible care in a union venue)",
+    "self_run": "weifang.award.mode_self_run",  # 用人单位单独办
+    "third_party": "weifang.award.mode_third_party",  # 用人单位+第三方联合办
+    "park_shared": "weifang.award.mode_park_shared",  # 园区共享办
+    "union_venue": "weifang.award.mode_union_venue",  # 工会阵地灵活托
 }
 
 
@@ -32,29 +33,19 @@ def caring_employer_award(ctx: RuleContext) -> Outcome:
     """开展潍坊市爱心托育用人单位评选活动,提供3万~5万元的专项补助资金 (one-time, per selected unit)."""
     found = ctx.designated_amount(
         f"{AWARD}.amount",
-        "not selected as a Weifang caring employer (潍坊市爱心托育用人单位): no weifang.caring_employer",
-        "no award amount is in force on this day",  # reachable only through a reform that removes the amount
-        late="the selection is of {year}",
+        msg("weifang.award.not_selected", designation=ctx.program.designation or ""),
+        msg("weifang.award.no_amount", on=ctx.on),  # reachable only through a reform that removes the amount
     )
     if isinstance(found, Outcome):
         return found
     designation, amount = found
-    reasons = [
-        f"selected as a Weifang caring employer ({designation.year}): one-time special subsidy of "
-        f"{amount.format('wan')}; reading: the union decides the sum inside the range (the seed states the range, "
-        "not who picks the sum)",
-    ]
-    f = ctx.facility
-    mode_text = SANBAN_YITUO.get(f.mode)
-    if mode_text is not None:
-        reasons.append(f"mode {f.mode}: {mode_text}, one of the 三办一托 modes the city promotes")
-    else:
-        reasons.append(
-            f"note: mode {f.mode} is not one of the 三办一托 modes the city promotes (self_run, third_party, "
-            "park_shared, union_venue); the seed does not restrict selection to them, and the unit was "
-            "selected, so it stays eligible"
-        )
-    return ctx.eligible(amount, *reasons)
+    mode = ctx.facility.mode
+    mode_code = SANBAN_YITUO.get(mode)
+    return ctx.eligible(
+        amount,
+        msg("weifang.award.selected", year=designation.year, amount=amount),
+        msg(mode_code, mode=mode) if mode_code is not None else msg("weifang.award.mode_other_note", mode=mode),
+    )
 
 
 def county_match(ctx: RuleContext) -> Outcome | None:
@@ -65,7 +56,7 @@ def county_match(ctx: RuleContext) -> Outcome | None:
     ratio = ctx.ratio(f"{COUNTY_MATCH}.ratio")
     if ratio is None:  # reachable only through a reform that removes the ratio
         return None
-    return ctx.match(grant, ratio, "按1:1: a pinned city award pins the county match to the same sum")
+    return ctx.match(grant, ratio, msg("weifang.match.pinned_award"))
 
 
 RULES: Mapping[str, Rule] = {

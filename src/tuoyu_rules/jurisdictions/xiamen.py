@@ -19,6 +19,7 @@ from decimal import Decimal
 from ..core.amounts import AmountRange
 from ..core.context import RuleContext
 from ..core.loading import load_builtin
+from ..core.messages import Message, msg
 from ..core.policy import Outcome, Policy, Rule
 
 CONSTRUCTION = "xiamen.construction_subsidy"
@@ -28,18 +29,16 @@ OPERATING = "xiamen.operating_subsidy"
 def construction_subsidy(ctx: RuleContext) -> Outcome:
     """对用人单位自建自办的托育中心实行5万~10万元的建设补助 (one-time, self-built and self-run)."""
     f = ctx.facility
-    amount = ctx.amount_in_force(f"{CONSTRUCTION}.amount", "no construction subsidy amount is in force on this day")
+    amount = ctx.amount_in_force(f"{CONSTRUCTION}.amount", msg("xiamen.construction.no_amount", on=ctx.on))
     if isinstance(amount, Outcome):
         return amount
     failed = []
     if not f.self_built:
-        failed.append("the premises are not self-built (自建)")
+        failed.append(msg("xiamen.construction.not_self_built"))
     if f.mode != "self_run":
-        failed.append(f"the mode is {f.mode}, not self-run (自办)")
+        failed.append(msg("xiamen.construction.not_self_run", mode=f.mode))
     if failed:
-        return ctx.ineligible(
-            "the construction subsidy is for self-built, self-run (自建自办) centres: " + "; ".join(failed)
-        )
+        return ctx.ineligible(msg("xiamen.construction.for_zijian_ziban"), *failed)
 
     # Conditions from the refinements (official press reports): checked when the caller supplies the fact;
     # an unsupplied fact does not change the seed's status, it is listed in `missing`.
@@ -50,94 +49,65 @@ def construction_subsidy(ctx: RuleContext) -> Outcome:
         (
             "first_intake",
             None if intake is None else min_intake is None or intake >= min_intake,
-            f"first intake of {intake} infants, fewer than {min_intake}",
+            msg("xiamen.construction.small_first_intake", intake=intake or 0, minimum=min_intake or 0),
         ),
-        ("full_day", f.full_day, "no full-day care (全日托)"),
-        ("staff_puhui_fees", f.staff_puhui_fees, "the unit's own staff are not charged 普惠 fees"),
+        ("full_day", f.full_day, msg("xiamen.construction.no_full_day")),
+        ("staff_puhui_fees", f.staff_puhui_fees, msg("xiamen.construction.no_staff_puhui_fees")),
     )
     if unmet:
-        return ctx.ineligible("self-built and self-run, but a published condition is not met: " + "; ".join(unmet))
-    reasons = [
-        f"self-built and self-run (自建自办): one-time construction subsidy of {amount.format('wan')}; the union "
-        "picks the amount by the scale of the build and the investment",
-    ]
+        return ctx.ineligible(msg("xiamen.construction.condition_unmet"), *unmet)
+    reasons = [msg("xiamen.construction.eligible", amount=amount)]
     if missing:
-        reasons.append(
-            f"conditions from press reports (first intake of at least {min_intake} infants, full-day care, 普惠 fees "
-            f"for staff) not supplied: {', '.join(missing)}; they do not change the seed's status"
-        )
+        reasons.append(msg("xiamen.construction.conditions_missing", minimum=min_intake or 0, fields=missing))
     return ctx.eligible(amount, *reasons, missing=tuple(missing))
 
 
-# 自办、联办或购买服务: the modes the operating subsidy names, and how this library maps them.
-OPERATING_MODES: Mapping[str, str] = {
-    "self_run": "自办 (self-run)",
-    "joint_run": "联办 (joint-run)",
-    "purchased_places": "购买服务 (purchased places)",
-    "third_party": "购买服务 (the employer buys a third-party operator's service)",
-}
+# 自办、联办或购买服务: the modes the operating subsidy names (the glossary's ``mode`` terms render them).
+OPERATING_MODES: frozenset[str] = frozenset({"self_run", "joint_run", "purchased_places", "third_party"})
 
 
 def operating_subsidy(ctx: RuleContext) -> Outcome:
     """对自办、联办或购买服务的给予每年1.5万~2.5万元运营补助 (per year)."""
     f = ctx.facility
-    mode_text = OPERATING_MODES.get(f.mode)
-    if mode_text is None:
-        return ctx.ineligible(
-            f"the mode is {f.mode}; the operating subsidy names self-run, joint-run and purchased services "
-            "(自办、联办或购买服务)"
-        )
+    if f.mode not in OPERATING_MODES:
+        return ctx.ineligible(msg("xiamen.operating.mode_not_named", mode=f.mode))
     if f.classes is None:
-        amount = ctx.amount_in_force(f"{OPERATING}.amount", "no operating subsidy amount is in force on this day")
+        amount = ctx.amount_in_force(f"{OPERATING}.amount", msg("xiamen.operating.no_amount", on=ctx.on))
         if isinstance(amount, Outcome):
             return amount
-        return ctx.eligible(
-            amount,
-            f"{mode_text}: {amount.format('wan')} a year per facility (the seed's reading); give class sizes "
-            "for the per-class reading",
-        )
+        return ctx.eligible(amount, msg("xiamen.operating.per_facility", mode=f.mode, amount=amount))
     table = ctx.brackets(f"{OPERATING}.per_class")
     if table is None:
-        return ctx.ineligible("no per-class operating amounts are in force on this day")
+        return ctx.ineligible(msg("xiamen.operating.no_per_class", on=ctx.on))
     if f.accepted is False:
-        return ctx.ineligible(
-            f"{mode_text}: the per-class reading (secondary source) pays the subsidy after acceptance (验收), and "
-            "the facility is given as not accepted"
-        )
-    parts: list[str] = []
+        return ctx.ineligible(msg("xiamen.operating.not_accepted", mode=f.mode))
+    parts: list[Message] = []
     total = Decimal("0.00")
     for size in f.classes:
         row = next((b for b in table if b.covers(size)), None)
         if row is None:
             fallback = ctx.amount_in_force(
-                f"{OPERATING}.amount",
-                f"a class of {size} children lies outside the per-class table, and no per-facility operating "
-                "amount is in force on this day",
+                f"{OPERATING}.amount", msg("xiamen.operating.outside_table_no_amount", size=size, on=ctx.on)
             )
             if isinstance(fallback, Outcome):
                 return fallback
             return ctx.eligible(
-                fallback,
-                f"{mode_text}: a class of {size} children lies outside the per-class table, so the seed's "
-                f"per-facility reading applies: {fallback.format('wan')} a year",
+                fallback, msg("xiamen.operating.outside_table", mode=f.mode, size=size, amount=fallback)
             )
-        parts.append(f"class of {size}: {row.amount}")
+        parts.append(msg("xiamen.operating.class", size=size, amount=row.amount))
         total += row.amount
     reasons = (
-        f"{mode_text}: per-class reading (secondary source): " + "; ".join(parts) + f"; total {total} a year",
-        "the seed states 1.5万~2.5万元 a year without saying per what; this per-class figure rests on a reprint",
+        msg("xiamen.operating.per_class", mode=f.mode, classes=len(parts), total=total),
+        *parts,
+        msg("xiamen.operating.per_class_source"),
     )
     if total == 0:
-        return ctx.ineligible(*reasons, "no class has 5 or more children: a class under 5 gets nothing")
+        return ctx.ineligible(*reasons, msg("xiamen.operating.classes_too_small"))
     if f.accepted is None:  # a refinement's fact not supplied: listed, the status unchanged (the contract)
         return ctx.eligible(
-            AmountRange.exactly(total),
-            *reasons,
-            "accepted (验收) not supplied: the per-class source pays after acceptance; it does not change the "
-            "status, and is listed in missing",
-            missing=("accepted",),
+            AmountRange.exactly(total), *reasons, msg("xiamen.operating.accepted_missing"), missing=("accepted",)
         )
-    return ctx.eligible(AmountRange.exactly(total), *reasons, "accepted (验收): yes, as the per-class source requires")
+    return ctx.eligible(AmountRange.exactly(total), *reasons, msg("xiamen.operating.accepted"))
 
 
 RULES: Mapping[str, Rule] = {

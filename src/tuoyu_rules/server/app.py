@@ -8,16 +8,17 @@ functions; every error is a 4xx JSON answer (:mod:`~tuoyu_rules.server.errors`).
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
+from ..core.messages import msg
 from . import info, routes
 from .caches import Caches
-from .errors import error_data, install
+from .errors import error_response, install, own_problem, request_lang
 from .openapi import Components, document
 from .settings import Settings
 
@@ -26,8 +27,9 @@ Chinese employer-childcare policy (用人单位托育服务) as exact, cited rul
 `tuoyu_rules` library. `POST /assess` answers exactly what `tr.assess(...).model_dump(mode="json")` gives.
 
 Money is a string of yuan with two decimals (`"50000.00"`). Bad input is a 4xx JSON answer (`ErrorBody`) naming
-the field and the rule broken. Texts (reasons, errors) are in English: `lang=zh` is accepted and answered in
-English until the library has Chinese texts (the `Content-Language` header says which).
+the field and the rule broken, with the rule's stable code. Texts (reasons, notes, errors) are in the language
+asked, `lang=zh` or `lang=en` (the default), as the `Content-Language` header says; every explanation carries its
+code and both texts whatever is asked.
 """
 
 OPEN_PATHS = frozenset({"/healthz"})
@@ -51,21 +53,12 @@ class BearerToken:
         if hmac.compare_digest(given, self.expected):
             await self.app(scope, receive, send)
             return
-        problem = "missing" if not given else "wrong"
-        data = error_data(401, "Unauthorized", [("Authorization", f"the bearer token is {problem}")])
-        body = json.dumps(data).encode("utf-8")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode("ascii")),
-                    (b"www-authenticate", b"Bearer"),
-                ],
-            }
+        lang = request_lang(dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))))
+        problem = msg("server.token.missing") if not given else msg("server.token.wrong")
+        refused = error_response(
+            401, "Unauthorized", own_problem("Authorization", problem, lang), lang, {"WWW-Authenticate": "Bearer"}
         )
-        await send({"type": "http.response.body", "body": body})
+        await refused(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

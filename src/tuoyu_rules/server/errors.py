@@ -1,10 +1,10 @@
-"""Every error as a 4xx JSON answer naming the field and the rule broken: never a 500 for bad input, never a
-traceback.
+"""Every error as a 4xx JSON answer naming the field and the rule broken, in the language asked: never a 500 for
+bad input, never a traceback.
 
 The body of every error (:class:`ErrorBody`)::
 
     {"status": 422, "error": "ValidationError", "message": "enrolled: ...",
-     "problems": [{"field": "enrolled", "problem": "..."}]}
+     "problems": [{"field": "enrolled", "problem": "...", "code": "error.limit.enrolled_places"}]}
 
 How each exception is answered (:func:`install`):
 
@@ -13,22 +13,27 @@ How each exception is answered (:func:`install`):
 * a body over the limit (:class:`_BodyTooLarge`): **413**;
 * a facility or body that breaks a model (``pydantic.ValidationError``), a query parameter that does
   (FastAPI's ``RequestValidationError``), and every :class:`~tuoyu_rules.TuoyuError` the library raises for
-  its input (``InvalidInput``, ``UnknownJurisdiction``, ``UnknownProgram``, ...): **422**;
+  its input (``InvalidInput``, ``UnknownJurisdiction``, ``UnknownProgram``, a ``lang`` other than ``zh`` or
+  ``en``, ...): **422**;
 * a jurisdiction or plugin whose own data or rules are broken (``PolicyDataError``, ``PluginError``): **503**,
   the fault of the installed rules, not of the request;
 * a missing or wrong bearer token: **401**; an unknown path **404**, a wrong method **405**;
 * anything else (a bug): **500** with ``"error": "InternalError"`` and no detail; the traceback goes to the
   server's log only.
 
-Messages are in English (the library's messages are; see ``docs/how-to/serve.md`` on ``lang``).
+The texts follow the request's ``lang`` (``zh`` or ``en``; English when it is absent or not one of them), as the
+``Content-Language`` header of the answer says: the library's errors are told by
+:func:`tuoyu_rules.core.error_text.error_text` (the ``message``) and, problem by problem, by their codes in the
+library's error catalog; the service's own (a body over its limit, a token, a path) by its catalog,
+``server/messages.toml``. Each problem carries its stable ``code``, the same in every language.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,8 +41,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from ..core.error_text import error_explanations, error_text
 from ..core.errors import InvalidInput, PluginError, PolicyDataError, TuoyuError, UnknownJurisdiction, UnknownProgram
 from ..core.jsonio import JsonError
+from ..core.messages import DEFAULT_LANG, LANGS, Catalog, Explanation, Lang, Message, msg, package_catalog
 
 MAX_MESSAGE_CHARS = 2_000
 """An error message is cut to this length (an echoed hostile value never makes a huge answer)."""
@@ -47,14 +54,22 @@ MAX_PROBLEMS = 50
 
 _log = logging.getLogger("tuoyu_rules.server")
 
+_WHERE = frozenset({"field", "row", "key"})
+"""Parameters of an error's explanation that say where it is (its field, row, key), not what is wrong."""
+
 
 class Problem(BaseModel):
-    """One broken rule: the field at fault (a dotted path, such as ``facility.enrolled``) and what is wrong."""
+    """One broken rule: the field at fault (a dotted path, such as ``facility.enrolled``), what is wrong, in the
+    language asked, and the rule's stable code."""
 
     model_config = ConfigDict(frozen=True)
 
     field: str = Field(description="The field at fault, a dotted path (`facility.enrolled`, `on`, `body`).")
-    problem: str = Field(description="The rule the value broke, in English.")
+    problem: str = Field(description="The rule the value broke, in the language asked (`lang`).")
+    code: str = Field(
+        description="The rule's stable code (`error.input.greater_than_equal`, `server.body.too_large`): the same "
+        "in every language, for a client to map."
+    )
 
 
 class ErrorBody(BaseModel):
@@ -64,108 +79,216 @@ class ErrorBody(BaseModel):
 
     status: int = Field(description="The HTTP status (also on an error line of a batch, whose answer is 200).")
     error: str = Field(description="The kind of error: the exception's class name, such as `ValidationError`.")
-    message: str = Field(description="The problems on one line, in English.")
+    message: str = Field(description="What is wrong, on one line, in the language asked (`lang`).")
     problems: tuple[Problem, ...] = Field(description="Each field at fault and the rule it broke.")
     line: int | None = Field(default=None, description="`POST /assess/batch` only: the input line (from 1).")
+
+
+class Said(NamedTuple):
+    """A problem as the answer gives it: its field, its text in the language asked, its code."""
+
+    field: str
+    problem: str
+    code: str
 
 
 class _BodyTooLarge(Exception):
     """A request body over its limit (answered 413): more than ``limit`` bytes, or ``unit`` (rows of a batch,
     facilities of a budget)."""
 
+    CODES: Mapping[str, str] = {
+        "bytes": "server.body.too_large",
+        "rows": "server.body.too_many_rows",
+        "facilities": "server.body.too_many_facilities",
+    }
+
     def __init__(self, limit: int, unit: str = "bytes") -> None:
         self.limit = limit
         self.unit = unit
-        if unit == "bytes":
-            text = f"the body is larger than {limit:,} bytes, the most this endpoint reads"
-        else:
-            text = f"more than {limit:,} {unit}, the most one request may have; split it"
-        super().__init__(text)
+        self.message = msg(self.CODES[unit], limit=limit)
+        super().__init__(say(self.message, DEFAULT_LANG))
+
+
+def catalog() -> Catalog:
+    """The service's catalog (``server/messages.toml``), then the library's."""
+    return package_catalog("tuoyu_rules.server")
+
+
+def say(message: Message, lang: Lang) -> str:
+    """One of the service's own messages, in ``lang``."""
+    return catalog().render(message, lang)
+
+
+def request_lang(query: Mapping[str, str]) -> Lang:
+    """The language a request asks for (its ``lang``); English when it asks for none, or for another."""
+    lang = query.get("lang")
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
-def _validation_problems(errors: Iterable[Any], prefix: str = "") -> list[tuple[str, str]]:
-    found = []
-    for err in errors:
+def _own(field: str, message: Message, lang: Lang) -> Said:
+    return Said(field, say(message, lang), message.code)
+
+
+def _told(explained: Explanation, lang: Lang, default_field: str) -> Said:
+    """An explanation of the library's error catalog as a problem: its field apart, the rule alone in ``lang``."""
+    field = explained.params.get("field") or default_field
+    rest = tuple((k, v) for k, v in explained.params.items() if k not in _WHERE)
+    if "row" in explained.params:  # a row's problem says its row in its text
+        return Said(field, explained.text(lang), explained.code)
+    return Said(field, catalog().render(Message(explained.code, rest), lang), explained.code)
+
+
+def _library(exc: BaseException, lang: Lang, default_field: str) -> list[Said]:
+    return [_told(e, lang, default_field) for e in error_explanations(exc)]
+
+
+def _as_pydantic(exc: RequestValidationError) -> ValidationError | None:
+    """FastAPI's errors of the query and path parameters as a pydantic ``ValidationError`` (their fields without
+    FastAPI's ``query``/``path`` part), so the library tells them as it tells pydantic's; None when an error's type
+    is not one pydantic knows."""
+    line_errors: list[Any] = []
+    for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
         if loc and loc[0] in ("query", "path", "body", "header"):  # FastAPI's request parts
             loc = loc[1:] or [loc[0]]
-        field = ".".join([prefix, *loc] if prefix else loc) or "body"
-        found.append((field, str(err["msg"]).removeprefix("Value error, ")))
+        line: dict[str, Any] = {"type": err["type"], "loc": tuple(loc), "input": err.get("input")}
+        if err.get("ctx"):
+            line["ctx"] = err["ctx"]
+        line_errors.append(line)
+    try:
+        return ValidationError.from_exception_data("request", line_errors)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _request_problems(exc: RequestValidationError) -> list[Said]:
+    """FastAPI's errors in its own words (English): for an error type pydantic does not know."""
+    found = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        if loc and loc[0] in ("query", "path", "body", "header"):
+            loc = loc[1:] or [loc[0]]
+        found.append(Said(".".join(loc) or "request", str(err["msg"]), "error.invalid"))
     return found
 
 
-def problems_of(exc: BaseException, prefix: str = "") -> tuple[int, str, list[tuple[str, str]]]:
-    """The status, kind and ``(field, problem)`` pairs an exception is answered with (see the module's list).
-
-    :param prefix: the field path the data sat under (``facility`` in a wrapped body), for validation errors.
-    """
+def problems_of(exc: BaseException, lang: Lang = DEFAULT_LANG) -> tuple[int, str, list[Said]]:
+    """The status, kind and problems an exception is answered with (see the module's list), in ``lang``."""
     kind = type(exc).__name__
-    if isinstance(exc, ValidationError):
-        return 422, kind, _validation_problems(exc.errors(include_url=False, include_input=False), prefix)
     if isinstance(exc, RequestValidationError):
-        return 422, "ValidationError", _validation_problems(exc.errors())
+        return 422, "ValidationError", _request_problems(exc)
     if isinstance(exc, _BodyTooLarge):
-        return 413, "BodyTooLarge", [("body" if exc.unit in ("bytes", "rows") else exc.unit, str(exc))]
+        return 413, "BodyTooLarge", [_own("body" if exc.unit in ("bytes", "rows") else exc.unit, exc.message, lang)]
+    if isinstance(exc, ValidationError):
+        return 422, kind, _library(exc, lang, "body")
     if isinstance(exc, JsonError):
-        return 400, kind, [(exc.field, exc.problem)]
+        return 400, kind, _library(exc, lang, exc.field)
     if isinstance(exc, InvalidInput):
-        return 422, kind, [(exc.field, exc.problem)]
+        return 422, kind, _library(exc, lang, exc.field)
     if isinstance(exc, UnknownJurisdiction):
-        return 422, kind, [("jurisdiction", str(exc))]
+        return 422, kind, _library(exc, lang, "jurisdiction")
     if isinstance(exc, UnknownProgram):
-        return 422, kind, [(exc.what, str(exc))]
+        return 422, kind, _library(exc, lang, exc.what)
     if isinstance(exc, PluginError | PolicyDataError):
-        return 503, kind, [("rules", str(exc))]
+        return 503, kind, _library(exc, lang, "rules")
     if isinstance(exc, TuoyuError):
-        return 422, kind, [("input", str(exc))]
-    return 500, "InternalError", [("server", "an internal error; the server's log has the details")]
+        return 422, kind, _library(exc, lang, "input")
+    return 500, "InternalError", [_own("server", msg("server.internal"), lang)]
 
 
-def error_data(status: int, kind: str, problems: list[tuple[str, str]], line: int | None = None) -> dict[str, Any]:
-    """The :class:`ErrorBody` of an answer, as JSON data."""
+def message_of(exc: BaseException | None, problems: list[Said], lang: Lang) -> str:
+    """The ``message`` of an answer: the library's one line for its errors (:func:`error_text`), else the
+    problems, each after its field, on one line."""
+    if isinstance(exc, TuoyuError | ValidationError):
+        return error_text(exc, lang)
     shown = problems[:MAX_PROBLEMS]
-    message = "; ".join(f"{field}: {problem}" for field, problem in shown)
+    texts = [catalog().render(msg("error.at", field=p.field, problem=p.problem), lang) for p in shown]
     if len(problems) > len(shown):
-        message += f"; and {len(problems) - len(shown)} more"
+        texts.append(catalog().render(msg("error.more", count=len(problems) - len(shown)), lang))
+    return ("；" if lang == "zh" else "; ").join(texts)
+
+
+def error_data(
+    status: int,
+    kind: str,
+    problems: list[Said],
+    line: int | None = None,
+    *,
+    exc: BaseException | None = None,
+    lang: Lang = DEFAULT_LANG,
+) -> dict[str, Any]:
+    """The :class:`ErrorBody` of an answer, as JSON data (``exc``: the exception it answers, if any)."""
+    shown = problems[:MAX_PROBLEMS]
     data: dict[str, Any] = {
         "status": status,
         "error": kind,
-        "message": _cut(message),
-        "problems": [{"field": _cut(field), "problem": _cut(problem)} for field, problem in shown],
+        "message": _cut(message_of(exc, problems, lang)),
+        "problems": [{"field": _cut(p.field), "problem": _cut(p.problem), "code": p.code} for p in shown],
     }
     if line is not None:
         data["line"] = line
     return data
 
 
+def error_json(exc: BaseException, lang: Lang, line: int | None = None) -> dict[str, Any]:
+    """The :class:`ErrorBody` of ``exc`` as JSON data, in ``lang`` (``line``: of a batch)."""
+    if isinstance(exc, RequestValidationError):  # told as the library tells pydantic's errors, when it can be
+        exc = _as_pydantic(exc) or exc
+        if isinstance(exc, ValidationError):
+            _, _, problems = problems_of(exc, lang)
+            return error_data(422, "ValidationError", problems, line, exc=exc, lang=lang)
+    status, kind, problems = problems_of(exc, lang)
+    return error_data(status, kind, problems, line, exc=exc, lang=lang)
+
+
+def respond(data: Mapping[str, Any], lang: Lang, headers: Mapping[str, str] | None = None) -> Response:
+    """An error answer: ``data`` (an :class:`ErrorBody` as JSON data) with its status, its texts in ``lang``."""
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    all_headers = {**(headers or {}), "Content-Language": lang}
+    return Response(body, status_code=data["status"], media_type="application/json", headers=all_headers)
+
+
 def error_response(
-    status: int, kind: str, problems: list[tuple[str, str]], headers: Mapping[str, str] | None = None
+    status: int, kind: str, problems: list[Said], lang: Lang, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """An error answer: :func:`error_data` as JSON, with ``status``."""
-    body = json.dumps(error_data(status, kind, problems), ensure_ascii=False).encode("utf-8")
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
+    """An error answer of the service's own (no exception of the library): :func:`error_data` as JSON."""
+    return respond(error_data(status, kind, problems, lang=lang), lang, headers)
 
 
-def answer(exc: BaseException, prefix: str = "") -> Response:
-    """The answer to ``exc`` (see the module's list); an unexpected exception is logged with its traceback."""
-    status, kind, problems = problems_of(exc, prefix)
-    if status == 500:
+def answer(exc: BaseException, lang: Lang = DEFAULT_LANG) -> Response:
+    """The answer to ``exc`` (see the module's list), in ``lang``; an unexpected exception is logged with its
+    traceback."""
+    data = error_json(exc, lang)
+    if data["status"] == 500:
         _log.error("internal error", exc_info=exc)
-    return error_response(status, kind, problems)
+    return respond(data, lang)
+
+
+def own_problem(field: str, message: Message, lang: Lang) -> list[Said]:
+    """One problem of the service's own, for :func:`error_response`."""
+    return [_own(field, message, lang)]
 
 
 async def _handle(request: Request, exc: Exception) -> Response:
-    return answer(exc)
+    return answer(exc, request_lang(request.query_params))
+
+
+_PATH_CODES: Mapping[int, tuple[str, str]] = {
+    404: ("NotFound", "server.path.not_found"),
+    405: ("MethodNotAllowed", "server.path.method_not_allowed"),
+}
 
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-    return error_response(exc.status_code, kind, [("path", str(exc.detail))], headers=exc.headers)
+    lang = request_lang(request.query_params)
+    kind, code = _PATH_CODES.get(exc.status_code, ("HTTPError", "server.path.other"))
+    message = msg(code) if code != "server.path.other" else msg(code, detail=str(exc.detail))
+    return error_response(exc.status_code, kind, own_problem("path", message, lang), lang, headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:

@@ -1,5 +1,8 @@
 """The other routes: ``GET /jurisdictions``, ``GET /jurisdictions/{id}``, ``GET /allowance``, ``POST /fee``,
-``GET /healthz`` and ``GET /version``."""
+``GET /healthz`` and ``GET /version``.
+
+``/allowance`` and ``/fee`` take ``lang=zh|en`` (the language of their reasons, notes and errors, said by the
+``Content-Language`` header), as the facility routes do; every route's errors follow ``lang``."""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..core.errors import TuoyuError, UnknownJurisdiction
+from ..core.messages import DEFAULT_LANG, check_lang
 from ..core.registry import get_policy, list_jurisdictions, rules_version
 from ..families import Allowance, FeeQuote, childcare_allowance, parent_fee
 from .bodies import FeeRequest, read_json
-from .errors import ErrorBody, error_response
+from .errors import ErrorBody, error_json, respond
 from .openapi import Components, Health, VersionInfo
 from .policies import JurisdictionDetail, JurisdictionSummary, detail, summary
-from .routes import LANGUAGES, day, json_answer
+from .routes import LANGUAGES, LangQuery, day, json_answer
 from .settings import Settings
 
 
@@ -88,12 +92,18 @@ def router(settings: Settings, components: Components) -> APIRouter:
     )
     async def jurisdiction(
         jurisdiction_id: Annotated[str, Path(max_length=64, description="A jurisdiction id (`xiamen`).")],
+        lang: LangQuery = DEFAULT_LANG,
     ) -> Response:
-        """A jurisdiction with its programmes, payers, parameters (with their dates) and citations."""
+        """A jurisdiction with its programmes, payers, parameters (with their dates) and citations (its names are
+        in both languages; ``lang`` is the language of an error)."""
+        said = check_lang(lang)
         try:
             policy = get_policy(jurisdiction_id)
-        except UnknownJurisdiction as exc:
-            return error_response(404, "UnknownJurisdiction", [("jurisdiction_id", str(exc))])
+        except UnknownJurisdiction as exc:  # the path names nothing: 404, the library's words in the language asked
+            data = error_json(exc, said)
+            data["status"] = 404
+            data["problems"] = [{**p, "field": "jurisdiction_id"} for p in data["problems"]]
+            return respond(data, said)
         return Response(detail(policy).model_dump_json().encode("utf-8"), media_type="application/json")
 
     @api.get(
@@ -111,15 +121,18 @@ def router(settings: Settings, components: Components) -> APIRouter:
             str | None,
             Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="The `applied` days are all made up to this day."),
         ] = None,
+        lang: LangQuery = DEFAULT_LANG,
     ) -> Response:
         """What a child born on ``birth`` is entitled to (``tr.childcare_allowance``)."""
+        said = check_lang(lang)
         result = childcare_allowance(
             day(birth, "birth"),
             prc_national=prc_national,
             applied=None if applied is None else [day(d, "applied") for d in applied],
             as_of=None if as_of is None else day(as_of, "as_of"),
+            lang=said,
         )
-        return json_answer(result.model_dump_json())
+        return json_answer(result.model_dump_json(), said)
 
     @api.post(
         "/fee",
@@ -127,8 +140,9 @@ def router(settings: Settings, components: Components) -> APIRouter:
         responses={200: c.answer(c.ref(FeeQuote), "The fee, the net and the cap check."), **c.errors(400, 401, 422)},
         openapi_extra=c.body(FeeRequest, description="The market price and the fee terms."),
     )
-    async def fee(request: Request) -> Response:
+    async def fee(request: Request, lang: LangQuery = DEFAULT_LANG) -> Response:
         """The monthly fee, the net after an employer allowance, and a cap check (``tr.parent_fee``)."""
+        said = check_lang(lang)
         req = FeeRequest.model_validate(await read_json(request, settings.max_body_bytes))
         quote = parent_fee(
             req.market_monthly,
@@ -138,7 +152,8 @@ def router(settings: Settings, components: Components) -> APIRouter:
             cap=req.cap,
             rounding=req.rounding,
             cite=tuple(req.cite),
+            lang=said,
         )
-        return json_answer(quote.model_dump_json())
+        return json_answer(quote.model_dump_json(), said)
 
     return api

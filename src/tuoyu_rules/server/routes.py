@@ -5,6 +5,10 @@ facility alone goes through the shared fact-keyed cache of its day and options (
 pins or a reform the engine runs directly. ``/assess/batch`` reads the whole body (at most its limit, so a
 client that sends everything before reading can never deadlock with the streamed answer), then streams one
 line per input line, assessed in chunks off the event loop, through the same shared cache.
+
+Every route takes ``lang=zh|en`` (English by default): the language of the reasons, notes and error texts of its
+answer, said by the answer's ``Content-Language`` header; the codes and parameters of each explanation are the
+same in both.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from starlette.responses import Response, StreamingResponse
 from ..batch import RuleCache
 from ..core.engine import assess
 from ..core.errors import InvalidInput, TuoyuError
+from ..core.messages import DEFAULT_LANG, LANGS, Lang, check_lang, msg
 from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING
 from ..core.results import Assessment
 from ..whatif import Budget, budget, compare
 from .bodies import AssessRequest, BudgetRequest, CompareRequest, Rounding, is_wrapped, read_bytes, read_json
 from .caches import Caches
-from .errors import _BodyTooLarge, error_data, problems_of
+from .errors import _BodyTooLarge, error_data, error_json, own_problem
 from .openapi import JSON, NDJSON, Components
 from .settings import Settings
 
@@ -37,9 +42,8 @@ CHUNK_ROWS: Final = 32
 """Rows of a batch assessed per step off the event loop (one step of the streamed answer). An answer line is
 about 12 KB: 32 of them (400 KB) measured fastest (256 lines, 3 MB a step, cost fresh pages on every join)."""
 
-LANGUAGES: Final = ("en",)
-"""The languages the library has texts in. ``lang=zh`` is accepted and answered in English, said by the
-``Content-Language`` header, until the library has Chinese texts."""
+LANGUAGES: Final = LANGS
+"""The languages of the texts (reasons, notes, errors): ``zh`` and ``en``."""
 
 _log = logging.getLogger("tuoyu_rules.server")
 
@@ -55,14 +59,16 @@ Jurisdiction = Annotated[
     str | None,
     Query(max_length=64, description="What-if: apply this city's (or district's, or division code's) rules instead."),
 ]
-Lang = Annotated[
+LangQuery = Annotated[
     str,
     Query(
-        pattern="^(en|zh)$",
-        description="The language of the texts. Only English texts exist yet: `zh` is accepted and answered in "
-        "English (the `Content-Language` header says which).",
+        description="The language of the texts (reasons, notes, error messages): `zh` or `en` (the default). The "
+        "answer's `Content-Language` header says which; each explanation has both texts whatever is asked.",
+        json_schema_extra={"enum": list(LANGS)},
     ),
 ]
+"""``lang``: checked by the library (:func:`~tuoyu_rules.core.messages.check_lang`), so a bad one is a 422 naming
+``lang``, answered in English."""
 RoundingMode = Annotated[Rounding, Query(description="The decimal rounding mode.")]
 
 
@@ -71,30 +77,32 @@ def day(text: str, field: str = "on") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a day in the form YYYY-MM-DD") from None
+        template = "{value} is not a day written YYYY-MM-DD"
+        raise InvalidInput.coded(field, "error.day.format", template, value=repr(text[:40])) from None
 
 
-def json_answer(text: str | bytes) -> Response:
-    """JSON text as a 200 answer, its texts in English."""
+def json_answer(text: str | bytes, lang: Lang = DEFAULT_LANG) -> Response:
+    """JSON text as a 200 answer, its texts in ``lang`` (its ``Content-Language``)."""
     body = text.encode("utf-8") if isinstance(text, str) else text
-    return Response(body, media_type=JSON, headers={"Content-Language": "en"})
+    return Response(body, media_type=JSON, headers={"Content-Language": lang})
 
 
-def assess_lines(cache: RuleCache, lines: list[bytes], first: int) -> bytes:
-    """One output line per input line (numbered from ``first``): its assessment, or its error (with ``line``)."""
+def assess_lines(cache: RuleCache, lines: list[bytes], first: int, lang: Lang = DEFAULT_LANG) -> bytes:
+    """One output line per input line (numbered from ``first``): its assessment, or its error (with ``line``),
+    the error's texts in ``lang``."""
     out: list[bytes] = []
     for number, line in enumerate(lines, start=first):
         try:
             if not line.strip():
-                raise InvalidInput("line", "an empty line; give one facility as JSON per line")
+                empty = own_problem("line", msg("server.batch.empty_line"), lang)
+                out.append(json.dumps(error_data(422, InvalidInput.__name__, empty, number, lang=lang)).encode())
+                continue
             out.append(cache.assess_json(line).encode("utf-8"))
         except (TuoyuError, ValidationError) as exc:
-            status, kind, problems = problems_of(exc)
-            out.append(json.dumps(error_data(status, kind, problems, line=number), ensure_ascii=False).encode())
+            out.append(json.dumps(error_json(exc, lang, line=number), ensure_ascii=False).encode())
         except Exception as exc:  # a bug: this line says so, the others are still answered
             _log.error("internal error on batch line %d", number, exc_info=exc)
-            status, kind, problems = problems_of(exc)
-            out.append(json.dumps(error_data(status, kind, problems, line=number)).encode())
+            out.append(json.dumps(error_json(exc, lang, line=number), ensure_ascii=False).encode())
     out.append(b"")
     return b"\n".join(out)
 
@@ -134,14 +142,15 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
         request: Request,
         on: Day,
         jurisdiction: Jurisdiction = None,
-        lang: Lang = "en",
+        lang: LangQuery = DEFAULT_LANG,
         rounding: RoundingMode = DEFAULT_ROUNDING,
     ) -> Response:
         """A facility in, exactly the library's assessment out (``tr.assess(...).model_dump(mode="json")``)."""
+        said = check_lang(lang)
         when = day(on)
         data = await read_json(request, settings.max_body_bytes)
         if not is_wrapped(data):
-            return json_answer(caches.get(when, jurisdiction, rounding).assess_json(data))
+            return json_answer(caches.get(when, jurisdiction, rounding, said).assess_json(data), said)
         req = AssessRequest.model_validate(data)
         result = assess(
             req.facility,
@@ -150,8 +159,9 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
             rounding=rounding,
             pins=req.pins,
             reform=None if req.reform is None else req.reform.reform(),
+            lang=said,
         )
-        return json_answer(result.model_dump_json())
+        return json_answer(result.model_dump_json(), said)
 
     @api.post(
         "/assess/batch",
@@ -177,18 +187,20 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
         request: Request,
         on: Day,
         jurisdiction: Jurisdiction = None,
-        lang: Lang = "en",
+        lang: LangQuery = DEFAULT_LANG,
         rounding: RoundingMode = DEFAULT_ROUNDING,
     ) -> Response:
         """JSON Lines of facilities in; one line per input line out, streamed, through the shared cache."""
-        cache = caches.get(day(on), jurisdiction, rounding)
+        said = check_lang(lang)
+        cache = caches.get(day(on), jurisdiction, rounding, said)
         lines = batch_lines(await read_bytes(request, settings.max_batch_bytes), settings.max_batch_rows)
 
         async def produce() -> AsyncIterator[bytes]:
             for start in range(0, len(lines), CHUNK_ROWS):
-                yield await run_in_threadpool(assess_lines, cache, lines[start : start + CHUNK_ROWS], start + 1)
+                chunk = lines[start : start + CHUNK_ROWS]
+                yield await run_in_threadpool(assess_lines, cache, chunk, start + 1, said)
 
-        return StreamingResponse(produce(), media_type=NDJSON, headers={"Content-Language": "en"})
+        return StreamingResponse(produce(), media_type=NDJSON, headers={"Content-Language": said})
 
     @api.post(
         "/compare",
@@ -207,19 +219,22 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
         ),
     )
     async def compare_cities(
-        request: Request, on: Day, lang: Lang = "en", rounding: RoundingMode = DEFAULT_ROUNDING
+        request: Request, on: Day, lang: LangQuery = DEFAULT_LANG, rounding: RoundingMode = DEFAULT_ROUNDING
     ) -> Response:
         """The same facility assessed in every city (or those named), on one day."""
+        said = check_lang(lang)
         when = day(on)
         data = await read_json(request, settings.max_body_bytes)
         req = CompareRequest.model_validate(data if is_wrapped(data) else {"facility": data})
         reform = None if req.reform is None else req.reform.reform()
 
         def run() -> str:
-            result = compare(req.facility, on=when, cities=req.cities, reform=reform, rounding=rounding, pins=req.pins)
+            result = compare(
+                req.facility, on=when, cities=req.cities, reform=reform, rounding=rounding, pins=req.pins, lang=said
+            )
             return json.dumps(result.to_json_data(), ensure_ascii=False)
 
-        return json_answer(await run_in_threadpool(run))
+        return json_answer(await run_in_threadpool(run), said)
 
     @api.post(
         "/budget",
@@ -227,8 +242,9 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
         responses={200: c.answer(c.ref(Budget), "The budget."), **c.errors(400, 401, 413, 422, 503)},
         openapi_extra=c.body(BudgetRequest, description="The facilities and the scenarios."),
     )
-    async def budget_portfolio(request: Request, on: Day, lang: Lang = "en") -> Response:
+    async def budget_portfolio(request: Request, on: Day, lang: LangQuery = DEFAULT_LANG) -> Response:
         """Sum the assessments of many facilities, by payer and basis, per scenario."""
+        said = check_lang(lang)
         when = day(on)
         data: Any = await read_json(request, settings.max_batch_bytes)
         rows = data.get("facilities") if type(data) is dict else None
@@ -245,8 +261,9 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
                 baseline=req.baseline,
                 rounding=req.rounding,
                 strategy=req.strategy,
+                lang=said,
             ).model_dump_json()
 
-        return json_answer(await run_in_threadpool(run))
+        return json_answer(await run_in_threadpool(run), said)
 
     return api

@@ -6,7 +6,8 @@ city_ids, usable_cities), :mod:`~tuoyu_rules.whatif.sweeps` (sweep, sweep_reform
 :mod:`~tuoyu_rules.whatif.budgets` (budget) and its results :mod:`~tuoyu_rules.whatif.budget_results`,
 :mod:`~tuoyu_rules.whatif.projection` (project) with :mod:`~tuoyu_rules.whatif.periods`,
 :mod:`~tuoyu_rules.whatif.enrolment` and its results :mod:`~tuoyu_rules.whatif.projection_results`,
-:mod:`~tuoyu_rules.whatif.rows` (assess_rows: one result per row of a portfolio, through the fact-keyed cache). The
+:mod:`~tuoyu_rules.whatif.rows` (assess_rows: one result per row of a portfolio, through the fact-keyed cache),
+:mod:`~tuoyu_rules.whatif.charts` (what ``Budget.plot()`` and ``Projection.plot()`` draw; the extra ``charts``). The
 portfolio readers (read_csv, read_jsonl, Row, RowError, RowProblem, CSV_COLUMNS) live in
 :mod:`tuoyu_rules.io.readers` and are re-exported here.
 

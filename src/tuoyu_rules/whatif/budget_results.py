@@ -12,17 +12,31 @@ the ``tuoyu budget`` table, and the ``summary`` table of the exports (CSV, DataF
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from ..core.amounts import ZERO, AmountRange
 from ..core.errors import NotFound
+from ..core.messages import Lang
 from ..core.money import Money
 from ..core.policy import Basis
 from ..core.results import FrozenModel, OwedSum, PayerTotal
-from ..io.export import OWED_COLUMNS, PROGRAM_COLUMNS, Table, bounds, owed_cells, program_cells
+from ..io.export import (
+    NAMED_PROGRAM_COLUMNS,
+    OWED_COLUMNS,
+    Table,
+    bounds,
+    named_program_cells,
+    owed_cells,
+    payer_names,
+)
 from ..io.readers import RowProblem
+from .charts import budget_html, plot_budget  # matplotlib is imported when a chart is drawn, not here
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["Budget", "OpenReason", "ProgramTotal", "ScenarioBudget"]
 
@@ -123,6 +137,18 @@ class Budget(FrozenModel):
                 return s
         raise NotFound(f"no scenario {name!r}; present: {', '.join(s.name for s in self.scenarios)}")
 
+    def plot(self, *, lang: Lang = "en", font: str | None = None, ax: Axes | None = None) -> Figure:
+        """The budget (or sweep) as a chart: a matplotlib Figure, drawn on ``ax`` when one is given. One group of
+        bars per payer and basis, one bar per scenario (the baseline beside each reform); a range is drawn from its
+        low to its high bound, an unbounded high marked, never drawn as a number. Payers are named in ``lang``;
+        Chinese needs a CJK font, found among the installed ones or named by ``font`` (a family name or a file).
+        Needs the extra ``charts`` (``pip install 'tuoyu_rules[charts]'``); see :mod:`tuoyu_rules.whatif.charts`."""
+        return plot_budget(self, lang=lang, font=font, ax=ax)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the budget as a compact table: payer lines by scenario (no matplotlib needed)."""
+        return budget_html(self)
+
     def side_by_side(self) -> list[dict[str, Any]]:
         """Rows ``payer, basis`` with each scenario's total and open count beside the others (for tables)."""
         keys: dict[tuple[str, str], None] = {}
@@ -142,12 +168,19 @@ class Budget(FrozenModel):
         """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_payer``, ``by_program`` (with the
         ``children`` a per-child-month programme's monthly sum is paid for), ``row_errors`` and ``summary`` (one
         row: the facilities summed, the rows left out, and how many of them ``row_errors`` lists). ``by_payer`` and
-        ``by_program`` end with :data:`~tuoyu_rules.io.export.OWED_COLUMNS`: what was received, what is owed."""
+        ``by_program`` end with :data:`~tuoyu_rules.io.export.OWED_COLUMNS`: what was received, what is owed; they
+        give the payer's and the programme's names beside their ids (``payer_zh``, ``name_zh``, ...)."""
         by_payer = Table(
             "by_payer",
-            ("scenario", "reform", "payer", "basis", "low", "high", "undetermined", *OWED_COLUMNS),
+            (
+                *("scenario", "reform", "payer", "payer_zh", "payer_en", "basis", "low", "high", "undetermined"),
+                *OWED_COLUMNS,
+            ),
             tuple(
-                (s.name, s.reform or "", t.payer, t.basis, *bounds(t.amount), t.undetermined, *owed_cells(t))
+                (
+                    *(s.name, s.reform or "", t.payer, *payer_names(t.payer), t.basis, *bounds(t.amount)),
+                    *(t.undetermined, *owed_cells(t)),
+                )
                 for s in self.scenarios
                 for t in s.by_payer
             ),
@@ -157,7 +190,7 @@ class Budget(FrozenModel):
             (
                 "scenario",
                 "reform",
-                *PROGRAM_COLUMNS,
+                *NAMED_PROGRAM_COLUMNS,
                 "children",
                 "eligible",
                 "ineligible",
@@ -169,7 +202,7 @@ class Budget(FrozenModel):
                 (
                     s.name,
                     s.reform or "",
-                    *program_cells(t),
+                    *named_program_cells(t),
                     t.children,
                     t.eligible,
                     t.ineligible,

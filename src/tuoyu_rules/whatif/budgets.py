@@ -48,9 +48,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
+from ..batch.cache import RuleCache
 from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput, WrongType
+from ..core.messages import DEFAULT_LANG, Lang, check_lang
 from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
@@ -89,9 +91,14 @@ class _Range:
     low: Decimal = Decimal("0.00")
     high: Decimal | None = Decimal("0.00")
 
-    def add(self, amount: AmountRange) -> None:
-        self.low += amount.low
-        self.high = None if self.high is None or amount.high is None else self.high + amount.high
+    def add(self, amount: AmountRange, times: int = 1) -> None:
+        """Add ``amount`` ``times`` times (exact: a whole multiple of an amount in fen)."""
+        if times == 1:
+            self.low += amount.low
+            self.high = None if self.high is None or amount.high is None else self.high + amount.high
+            return
+        self.low += amount.low * times
+        self.high = None if self.high is None or amount.high is None else self.high + amount.high * times
 
     def range(self) -> AmountRange:
         return AmountRange.model_construct(low=self.low, high=self.high, allowed=None)
@@ -105,9 +112,9 @@ class _Sum(_Range):
     received: Decimal = Decimal("0.00")
     owed: _Range = field(default_factory=_Range)
 
-    def add_entry(self, e: _Entry) -> None:
-        self.add(e.total)
-        self.owed.add(e.owed)
+    def add_entry(self, e: _Entry, times: int = 1) -> None:
+        self.add(e.total, times)
+        self.owed.add(e.owed, times)
 
 
 @dataclass(slots=True)
@@ -134,8 +141,13 @@ class _Accumulator:
     programs: dict[tuple[str, str], _ProgramSum] = field(default_factory=dict)
 
     def add(self, a: Assessment) -> None:
-        self.facilities += 1
-        for kind, entries in (("entitlement", a.entitlements), ("obligation", a.obligations)):
+        self.add_entries(a.entitlements, a.obligations)
+
+    def add_entries(self, entitlements: tuple[_Entry, ...], obligations: tuple[_Entry, ...], times: int = 1) -> None:
+        """Add one facility's entries (an assessment's, or a :class:`RuleCache`'s stored result's), ``times`` times:
+        the same result of that many facilities, added at once (exact: whole multiples)."""
+        self.facilities += times
+        for kind, entries in (("entitlement", entitlements), ("obligation", obligations)):
             for e in entries:
                 # Totals, never rates: a per-child-month entry adds its monthly sum (rate times children).
                 key = (e.payer, e.total_basis)
@@ -145,21 +157,22 @@ class _Accumulator:
                 if prog is None:
                     prog = self.programs[pkey] = _ProgramSum(kind, e.payer, e.total_basis)  # type: ignore[arg-type]
                 status = e.total_status  # an eligible per-child entry with no count: undetermined here
-                psum.received += e.received  # what was paid in the basis period, whatever the status
-                prog.total.received += e.received
+                received = e.received if times == 1 else e.received * times
+                psum.received += received  # what was paid in the basis period, whatever the status
+                prog.total.received += received
                 if status == "eligible":
-                    psum.add_entry(e)
-                    prog.total.add_entry(e)
-                    prog.eligible += 1
+                    psum.add_entry(e, times)
+                    prog.total.add_entry(e, times)
+                    prog.eligible += times
                     if e.children is not None:
-                        prog.children = (prog.children or 0) + e.children
+                        prog.children = (prog.children or 0) + e.children * times
                 elif status == "undetermined":
-                    psum.undetermined += 1
-                    prog.undetermined += 1
+                    psum.undetermined += times
+                    prog.undetermined += times
                     for reason in e.missing or e.reasons[:1] or ("no reason given",):
-                        prog.reasons[reason] = prog.reasons.get(reason, 0) + 1
+                        prog.reasons[reason] = prog.reasons.get(reason, 0) + times
                 else:
-                    prog.ineligible += 1
+                    prog.ineligible += times
 
     def result(self) -> ScenarioBudget:
         by_payer = tuple(
@@ -209,6 +222,7 @@ def budget(
     rounding: str = DEFAULT_ROUNDING,
     strategy: str | None = None,
     errors: ErrorPolicy = "raise",
+    lang: Lang = DEFAULT_LANG,
 ) -> Budget:
     """Sum the assessments of many facilities, under the law and each of ``reforms``, side by side.
 
@@ -221,10 +235,12 @@ def budget(
     :param strategy: pin each facility's ranges with ``low``/``mid``/``high`` first (see
         :func:`tuoyu_rules.whatif.pin`); ``None`` keeps ranges.
     :param errors: ``raise`` (default): a bad row raises :class:`RowError`; ``collect``: skip and report it.
+    :param lang: the language of the open reasons taken from the assessments (``"zh"`` or ``"en"``).
 
     The totals of each scenario equal the sums of the individual assessments (a tested property).
     """
     check_rounding(rounding)
+    lang = check_lang(lang)
     if errors not in ("raise", "collect"):
         raise InvalidInput("errors", f"{errors!r}; use 'raise' or 'collect'")
     if isinstance(reforms, Reform):
@@ -245,9 +261,22 @@ def budget(
     scenarios += [_Accumulator(r.name, r) for r in reforms]
     if not scenarios:
         raise InvalidInput("reforms", "nothing to budget: baseline=False and no reform")
+    # Without a pinning strategy, each scenario's results come from a fact-keyed cache (tr.RuleCache): equal to
+    # tr.assess row by row (the cache's tested property), and a portfolio's many alike facilities run the engine
+    # once. A strategy pins each facility's ranges by assessing it twice (tr.pin), which the cache does not do.
+    caches = (
+        None
+        if strategy is not None
+        else [RuleCache(on=on, rounding=rounding, reform=acc.reform, lang=lang) for acc in scenarios]
+    )
+    counted: list[dict[tuple[int, int], tuple[tuple[tuple[_Entry, ...], tuple[_Entry, ...]], int]]] = [
+        {} for _ in scenarios
+    ]
     kept: list[RowProblem] = []
     error_count = 0
-    for row in portfolio_rows(facilities):
+    # The cache's validator gives Facility.model_validate's answers (its tested property), with a row's
+    # designations validated once per distinct list.
+    for row in portfolio_rows(facilities, validate=Facility.model_validate if caches is None else caches[0].facility):
         facility = row.facility
         if facility is None:
             problem = row.problem or RowProblem(row=row.number, field="(row)", message="no facility")
@@ -257,8 +286,18 @@ def budget(
             if len(kept) < MAX_KEPT_ERRORS:
                 kept.append(problem)
             continue
+        if caches is not None:  # count each distinct stored result; add it once, times its count, at the end
+            for counts, cache in zip(counted, caches, strict=True):
+                found = cache.entries(facility)
+                key = (id(found[0]), id(found[1]))  # the stored result's own tuples (kept alive in counts)
+                seen = counts.get(key)
+                counts[key] = (found, 1 if seen is None else seen[1] + 1)
+            continue
         for acc in scenarios:
-            acc.add(_assess_one(facility, on, rounding, acc.reform, strategy))
+            acc.add(_assess_one(facility, on, rounding, acc.reform, strategy, lang))
+    for acc, counts in zip(scenarios, counted, strict=True):
+        for (entitlements, obligations), n in counts.values():
+            acc.add_entries(entitlements, obligations, times=n)
     return Budget(
         on=on,
         rounding=rounding,
@@ -275,8 +314,8 @@ when ``tuoyu_rules.budget`` was a module, which shadowed a top-level function ca
 
 
 def _assess_one(
-    facility: Facility, on: dt.date, rounding: str, reform: Reform | None, strategy: str | None
+    facility: Facility, on: dt.date, rounding: str, reform: Reform | None, strategy: str | None, lang: Lang
 ) -> Assessment:
     if strategy is None:
-        return assess(facility, on=on, rounding=rounding, reform=reform)
-    return pin(facility, on=on, strategy=strategy, rounding=rounding, reform=reform).assessment
+        return assess(facility, on=on, rounding=rounding, reform=reform, lang=lang)
+    return pin(facility, on=on, strategy=strategy, rounding=rounding, reform=reform, lang=lang).assessment

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ..core.engine import assess
 from ..core.errors import InvalidInput, PluginError
+from ..core.messages import DEFAULT_LANG, Lang, check_lang
 from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
@@ -90,8 +91,9 @@ def compare(
     reform: Reform | None = None,
     rounding: str = DEFAULT_ROUNDING,
     pins: Mapping[str, int | str | Decimal] | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> Comparison:
-    """Assess ``facility`` moved to each of ``cities`` (default: every registered city).
+    """Assess ``facility`` moved to each of ``cities`` (default: every registered city), with reasons in ``lang``.
 
     ``pins`` may name programmes of several cities; each city gets the pins of its own layers (as
     ``tuoyu compare --pin`` does). A city id that is unknown, or not a city or district, is an error.
@@ -102,6 +104,7 @@ def compare(
     """
     if isinstance(cities, str) or not isinstance(cities, Iterable | None):  # issue 15: one error family
         raise InvalidInput("cities", f"a list of city ids, not a {type(cities).__name__}")
+    lang = check_lang(lang)
     skipped: dict[str, str] = {}
     if cities is None:
         targets, broken = usable_cities()
@@ -114,7 +117,7 @@ def compare(
             layer_ids = {p.id for p in chain(city)}
             city_pins = {k: v for k, v in (pins or {}).items() if k.split(".", 1)[0] in layer_ids}
             results[city] = assess(
-                facility, jurisdiction=city, on=on, rounding=rounding, pins=city_pins or None, reform=reform
+                facility, jurisdiction=city, on=on, rounding=rounding, pins=city_pins or None, reform=reform, lang=lang
             )
         except PluginError as exc:
             if cities is not None:

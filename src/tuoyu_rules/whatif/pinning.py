@@ -32,25 +32,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
+from ..core.messages import DEFAULT_LANG, Explanation, Lang, Message, check_lang, msg, package_catalog
 from ..core.models import Facility
 from ..core.money import (
     DEFAULT_ROUNDING,
     Money,
     check_rounding,
-    format_yuan,
     in_money_context,
     parse_money,
     round_money,
 )
 from ..core.receipts import owed_of
 from ..core.reforms import Reform
-from ..core.results import Assessment, FrozenModel, PayerTotal, entry_total
-from ..io.export import Table, bounds, entries_table
+from ..core.results import Assessment, FrozenModel, Obligation, PayerTotal, entry_total
+from ..io.export import Table, bounds, entries_table, program_names
 
 Strategy = Literal["low", "mid", "high"]
 STRATEGIES: tuple[str, ...] = ("low", "mid", "high")
@@ -79,11 +79,16 @@ class PinChoice(FrozenModel):
     rounded: bool = False
     """True when the midpoint was rounded to the fen (with the assessment's rounding mode)."""
     note: str
+    """Why this figure, in the language asked (``pin(..., lang=)``)."""
+    explanation: Explanation | None = None
+    """The note as data: its code, params and both texts."""
 
 
 @in_money_context
-def choose(amount: AmountRange, strategy: str, *, rounding: str = DEFAULT_ROUNDING) -> tuple[Decimal | None, bool, str]:
-    """The figure a strategy picks inside ``amount``: ``(value or None, rounded, explanation)``.
+def choose(
+    amount: AmountRange, strategy: str, *, rounding: str = DEFAULT_ROUNDING
+) -> tuple[Decimal | None, bool, Message]:
+    """The figure a strategy picks inside ``amount``: ``(value or None, rounded, why)``, ``why`` a coded message.
 
     >>> r = AmountRange.of("50000", "100000", allowed=("50000", "80000", "100000"))
     >>> choose(r, "mid")[0]
@@ -96,37 +101,27 @@ def choose(amount: AmountRange, strategy: str, *, rounding: str = DEFAULT_ROUNDI
     check_strategy(strategy)
     check_rounding(rounding)
     if amount.is_exact:
-        return amount.low, False, f"already a single amount, {format_yuan(amount.low)}"
+        return amount.low, False, msg("whatif.pin.single", value=amount.low)
     if strategy == "low":
         if amount.high is None:
-            return amount.low, False, f"low: the minimum the source sets, {format_yuan(amount.low)} (no upper bound)"
-        return amount.low, False, f"low bound of {amount.format()}: {format_yuan(amount.low)}"
+            return amount.low, False, msg("whatif.pin.low_unbounded", value=amount.low)
+        return amount.low, False, msg("whatif.pin.low", range=amount, value=amount.low)
     if amount.high is None:
-        return (
-            None,
-            False,
-            f"{strategy}: {amount.format()} has no upper bound, so it has no {strategy} figure; the entry stays "
-            "open above and every total that includes it says so",
-        )
+        return None, False, msg("whatif.pin.no_upper_bound", strategy=strategy, range=amount)
     if strategy == "high":
-        return amount.high, False, f"high bound of {amount.format()}: {format_yuan(amount.high)}"
+        return amount.high, False, msg("whatif.pin.high", range=amount, value=amount.high)
     exact_mid = (amount.low + amount.high) / 2
     if amount.allowed is not None:
         best = amount.allowed[0]
         for v in amount.allowed[1:]:
             if abs(v - exact_mid) < abs(best - exact_mid):  # strict: a tie keeps the lower value
                 best = v
-        return (
-            best,
-            False,
-            f"mid: the allowed value nearest the midpoint {format_yuan(exact_mid)} (ties go to the lower value) of "
-            f"{amount.format()}: {format_yuan(best)}",
-        )
+        return best, False, msg("whatif.pin.mid_allowed", middle=format(exact_mid, "f"), range=amount, value=best)
     value, rounded = round_money(exact_mid, rounding)
-    note = f"mid: the midpoint of {amount.format()}: {format_yuan(value)}"
     if rounded:
-        note += f" (exact midpoint {exact_mid} rounded to the fen, {rounding})"
-    return value, rounded, note
+        note = msg("whatif.pin.mid_rounded", range=amount, value=value, exact=format(exact_mid, "f"), rounding=rounding)
+        return value, rounded, note
+    return value, rounded, msg("whatif.pin.mid", range=amount, value=value)
 
 
 class Pinned(FrozenModel):
@@ -145,12 +140,16 @@ class Pinned(FrozenModel):
         return tuple(c for c in self.choices if c.value is None)
 
     def export_tables(self) -> tuple[Table, ...]:
-        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``entries`` and ``choices``."""
+        """The tables :func:`tuoyu_rules.io.export.tables` writes: ``entries`` and ``choices`` (with the programme's
+        names beside its id)."""
         choices = Table(
             "choices",
-            ("program", "kind", "how", "range_low", "range_high", "value", "rounded", "note"),
+            ("program", "name_zh", "name_en", "kind", "how", "range_low", "range_high", "value", "rounded", "note"),
             tuple(
-                (c.program, c.kind, c.how, *bounds(c.range), c.value, "yes" if c.rounded else "no", c.note)
+                (
+                    *(c.program, *program_names(c.program), c.kind, c.how, *bounds(c.range), c.value),
+                    *("yes" if c.rounded else "no", c.note),
+                )
                 for c in self.choices
             ),
         )
@@ -167,10 +166,12 @@ def pin(
     jurisdiction: str | None = None,
     rounding: str = DEFAULT_ROUNDING,
     reform: Reform | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> Pinned:
     """Assess ``facility`` and pin its ranges by ``strategy`` and/or explicit ``awards`` (programme id -> amount).
 
-    See the module docs for the rules. Pure: assessments only, no I/O.
+    See the module docs for the rules. Pure: assessments only, no I/O. ``lang`` (``"zh"`` or ``"en"``) is the
+    language of the assessment's reasons and of each choice's ``note``.
 
     >>> import datetime as dt
     >>> f = Facility(jurisdiction="xiamen", mode="self_run", self_built=True, places=30, enrolled=20)
@@ -181,16 +182,21 @@ def pin(
     if strategy is not None:
         check_strategy(strategy)
     check_rounding(rounding)
+    lang = check_lang(lang)
+    say = _Say(lang)
     explicit: dict[str, Decimal] = {}
     if awards is not None:
         if not isinstance(awards, Mapping):
             raise InvalidInput("awards", "a mapping of programme id to awarded amount")
         explicit = {k: parse_money(v, f"awards[{k}]") for k, v in awards.items()}
-    first = assess(facility, jurisdiction=jurisdiction, on=on, rounding=rounding, pins=explicit or None, reform=reform)
+    first = assess(
+        facility, jurisdiction=jurisdiction, on=on, rounding=rounding, pins=explicit or None, reform=reform, lang=lang
+    )
     choices: list[PinChoice] = []
     pins = dict(explicit)
     for program, award in explicit.items():
         e = first.entitlement(program)
+        code = "whatif.pin.award" if e.status != "ineligible" else "whatif.pin.award_not_paid"
         choices.append(
             PinChoice(
                 program=program,
@@ -198,8 +204,7 @@ def pin(
                 how="award",
                 range=e.amount,
                 value=award if e.status != "ineligible" else None,
-                note=f"explicit award {format_yuan(award)}"
-                + ("" if e.status != "ineligible" else ": not paid, the entry is ineligible"),
+                **say(msg(code, value=award)),
             )
         )
     if strategy is None:
@@ -209,27 +214,27 @@ def pin(
         if e.program in explicit or e.status == "ineligible":
             continue
         if e.status == "undetermined":
-            choices.append(_open_choice(e.program, "entitlement", strategy, e.amount, e.missing))
+            choices.append(_open_choice(e.program, "entitlement", strategy, e.amount, e.missing, say))
             continue
-        choice = _strategy_choice(e.program, "entitlement", strategy, e.amount, rounding)
+        choice = _strategy_choice(e.program, "entitlement", strategy, e.amount, rounding, say)
         if choice.value is not None and not e.amount.is_exact:
             pins[e.program] = choice.value
         choices.append(choice)
     second = (
-        assess(facility, jurisdiction=jurisdiction, on=on, rounding=rounding, pins=pins, reform=reform)
+        assess(facility, jurisdiction=jurisdiction, on=on, rounding=rounding, pins=pins, reform=reform, lang=lang)
         if pins != explicit
         else first
     )
     obligations = []
     for o in second.obligations:
         if o.status == "undetermined":
-            choices.append(_open_choice(o.program, "obligation", strategy, o.amount, o.missing))
+            choices.append(_open_choice(o.program, "obligation", strategy, o.amount, o.missing, say))
             obligations.append(o)
             continue
         if o.status != "eligible" or o.amount.is_exact:
             obligations.append(o)
             continue
-        choice = _strategy_choice(o.program, "obligation", strategy, o.amount, rounding)
+        choice = _strategy_choice(o.program, "obligation", strategy, o.amount, rounding, say)
         choices.append(choice)
         if choice.value is None:
             obligations.append(o)
@@ -242,7 +247,9 @@ def pin(
                         "amount": exact,
                         "total": total,
                         "owed": owed_of(total, o.received, o.basis),
-                        "reasons": (*o.reasons, f"pinned by strategy {strategy!r} on request: {choice.note}"),
+                        **_with_reason(
+                            o, say.explain(msg("whatif.pin.by_strategy", strategy=strategy, value=exact.low)), lang
+                        ),
                     }
                 )
             )
@@ -251,11 +258,16 @@ def pin(
 
 
 def _strategy_choice(
-    program: str, kind: Literal["entitlement", "obligation"], strategy: str, amount: AmountRange, rounding: str
+    program: str,
+    kind: Literal["entitlement", "obligation"],
+    strategy: str,
+    amount: AmountRange,
+    rounding: str,
+    say: _Say,
 ) -> PinChoice:
     """The choice ``strategy`` makes inside an entry's ``amount`` (see :func:`choose`)."""
     value, rounded, note = choose(amount, strategy, rounding=rounding)
-    return PinChoice(program=program, kind=kind, how=strategy, range=amount, value=value, rounded=rounded, note=note)
+    return PinChoice(program=program, kind=kind, how=strategy, range=amount, value=value, rounded=rounded, **say(note))
 
 
 def _open_choice(
@@ -264,13 +276,30 @@ def _open_choice(
     strategy: str,
     amount: AmountRange,
     missing: tuple[str, ...],
+    say: _Say,
 ) -> PinChoice:
-    facts = f" (missing: {', '.join(missing)})" if missing else ""
+    code = "whatif.pin.open_missing" if missing else "whatif.pin.open"
     return PinChoice(
-        program=program,
-        kind=kind,
-        how=strategy,
-        range=amount,
-        value=None,
-        note=f"undetermined{facts}: a strategy never turns an open entry into a figure; give the fact or an award",
+        program=program, kind=kind, how=strategy, range=amount, value=None, **say(msg(code, fields=missing))
     )
+
+
+class _Say:
+    """Renders the package's messages in the language asked: ``say(m)`` gives a choice's ``note`` and
+    ``explanation`` fields."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.catalog = package_catalog("tuoyu_rules.whatif")
+
+    def explain(self, message: Message) -> Explanation:
+        return self.catalog.explain(message)
+
+    def __call__(self, message: Message) -> dict[str, Any]:
+        explained = self.catalog.explain(message)
+        return {"note": explained.text(self.lang), "explanation": explained}
+
+
+def _with_reason(entry: Obligation, reason: Explanation, lang: Lang) -> dict[str, Any]:
+    """The fields of ``entry`` with one more reason, in ``reasons`` and ``explanation`` alike."""
+    return {"reasons": (*entry.reasons, reason.text(lang)), "explanation": (*entry.explanation, reason)}

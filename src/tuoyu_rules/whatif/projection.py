@@ -69,6 +69,7 @@ from typing import Literal
 from ..core.amounts import ZERO, AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
+from ..core.messages import DEFAULT_LANG, Lang, check_lang, msg, package_catalog, pick
 from ..core.models import Facility
 from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
@@ -145,8 +146,12 @@ def project(
     rounding: str | None = None,
     pins: Mapping[str, int | str | Decimal] | None = None,
     reform: Reform | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> Projection:
     """Project a facility's (or an assessment's) money over ``[start, end]``; see the module docs.
+
+    ``lang`` (``"zh"`` or ``"en"``) is the language of the notes and of the open reasons taken from the
+    assessments (an assessment given is projected with its reasons as they are).
 
     >>> import datetime as dt
     >>> f = Facility(jurisdiction="xiamen", mode="joint_run", places=30, enrolled=20)
@@ -163,6 +168,7 @@ def project(
         raise InvalidInput("end", f"{end} is after {_LAST_DAY}, the last day a month-by-month projection can reach")
     if not isinstance(prorate, bool):
         raise InvalidInput("prorate", "True or False")
+    lang = check_lang(lang)
     paid_on = start if one_time_on is None else one_time_on
     if not isinstance(paid_on, dt.date) or isinstance(paid_on, dt.datetime) or not start <= paid_on <= end:
         raise InvalidInput("one_time_on", f"{paid_on!r} must be a date inside the period {start} to {end}")
@@ -213,7 +219,9 @@ def project(
         a = cache.get((day, n))
         if a is None:
             month = enrolled_facility(facility, n, f"enrolment[{day:%Y-%m}]")
-            a = cache[(day, n)] = assess(month, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform)
+            a = cache[(day, n)] = assess(
+                month, jurisdiction=target, on=day, rounding=mode, pins=pins, reform=reform, lang=lang
+            )
         return (*a.entitlements, *a.obligations)
 
     cells: dict[tuple[int, str, str], _Cell] = {}
@@ -303,16 +311,12 @@ def project(
             )
         )
     notes = [
-        f"one-time amounts are assessed on {paid_on} and fall in {paid_on.year}",
-        "partial months and years are paid by days (prorated)"
-        if prorate
-        else "a month or year the period covers in part counts in full (no proration asked)",
+        msg("whatif.projection.one_time_day", day=paid_on, year=paid_on.year),
+        msg("whatif.projection.prorated" if prorate else "whatif.projection.not_prorated"),
     ]
     if held is not None:
-        notes.append(
-            f"amounts held from the assessment of {held.on}; only programme dates decide the days paid "
-            "(pass the facility to re-assess on each reference day)"
-        )
+        notes.append(msg("whatif.projection.held", day=held.on))
+    explained = tuple(package_catalog("tuoyu_rules.whatif").explain(n) for n in notes)
     return Projection(
         start=start,
         end=end,
@@ -323,7 +327,8 @@ def project(
         jurisdiction=target,
         reform=(held.reform if held is not None else (None if reform is None else reform.name)),
         lines=tuple(lines),
-        notes=tuple(notes),
+        notes=pick(explained, lang),
+        explanation=explained,
     )
 
 

@@ -8,16 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..core.amounts import ZERO, AmountRange
 from ..core.errors import NotFound
+from ..core.messages import Explanation, Lang
 from ..core.money import Money
 from ..core.policy import Basis
 from ..core.results import FrozenModel, OwedSum
-from ..io.export import OWED_COLUMNS, PROGRAM_COLUMNS, Table, bounds, owed_cells, program_cells
+from ..io.export import (
+    NAMED_PROGRAM_COLUMNS,
+    OWED_COLUMNS,
+    Table,
+    bounds,
+    named_program_cells,
+    owed_cells,
+    payer_names,
+)
+from .charts import plot_projection  # matplotlib is imported when a chart is drawn, not here
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["Projection", "ProjectionLine", "YearPayerTotal"]
 
@@ -72,6 +86,9 @@ class Projection(FrozenModel):
     reform: str | None
     lines: tuple[ProjectionLine, ...]
     notes: tuple[str, ...] = ()
+    """How the period was counted, in the language asked (``project(..., lang=)``)."""
+    explanation: tuple[Explanation, ...] = ()
+    """The notes as data, parallel to ``notes``: code, params, ``zh`` and ``en``."""
 
     def totals(self) -> tuple[YearPayerTotal, ...]:
         """Sum of the lines by (year, payer)."""
@@ -104,21 +121,32 @@ class Projection(FrozenModel):
                 return ln
         raise NotFound(f"no line for {program!r} in {year}")
 
+    def plot(self, *, lang: Lang = "en", font: str | None = None, ax: Axes | None = None) -> Figure:
+        """The projection as a chart: a matplotlib Figure, drawn on ``ax`` when one is given. One group of bars per
+        year, one bar per payer; a range is drawn from its low to its high bound, an unbounded high marked. Payers
+        are named in ``lang`` (Chinese needs a CJK font: installed, or named by ``font``). Needs the extra
+        ``charts`` (``pip install 'tuoyu_rules[charts]'``); see :mod:`tuoyu_rules.whatif.charts`."""
+        return plot_projection(self, lang=lang, font=font, ax=ax)
+
     def export_tables(self) -> tuple[Table, ...]:
         """The tables :func:`tuoyu_rules.io.export.tables` writes: ``by_year_payer`` and ``lines``, each ending with
-        :data:`~tuoyu_rules.io.export.OWED_COLUMNS` (what was received, what is owed)."""
+        :data:`~tuoyu_rules.io.export.OWED_COLUMNS` (what was received, what is owed), with the payer's and the
+        programme's names beside their ids."""
         totals = Table(
             "by_year_payer",
-            ("year", "payer", "low", "high", "undetermined", *OWED_COLUMNS),
-            tuple((t.year, t.payer, *bounds(t.amount), t.undetermined, *owed_cells(t)) for t in self.totals()),
+            ("year", "payer", "payer_zh", "payer_en", "low", "high", "undetermined", *OWED_COLUMNS),
+            tuple(
+                (t.year, t.payer, *payer_names(t.payer), *bounds(t.amount), t.undetermined, *owed_cells(t))
+                for t in self.totals()
+            ),
         )
         lines = Table(
             "lines",
-            ("year", *PROGRAM_COLUMNS, "paid", "undetermined", "open_reasons", "rounded", *OWED_COLUMNS),
+            ("year", *NAMED_PROGRAM_COLUMNS, "paid", "undetermined", "open_reasons", "rounded", *OWED_COLUMNS),
             tuple(
                 (
                     ln.year,
-                    *program_cells(ln),
+                    *named_program_cells(ln),
                     ln.paid_units,
                     ln.undetermined,
                     "; ".join(ln.open_reasons),

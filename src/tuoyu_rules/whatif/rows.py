@@ -18,22 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from ..batch.cache import RuleCache, _cache_for
-from ..core.errors import InvalidInput, TuoyuError, WrongType
-from ..core.models import Facility, facility_key, locate
+from ..core.errors import InvalidInput, TuoyuError
+from ..core.models import locate
 from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.results import Assessment
 from ..io.export import ENTRY_COLUMNS, Cell, entries_table
-from ..io.readers import Row, RowProblem, _from_validation, read_csv, read_jsonl
-from .frames import frame_rows, is_dataframe
+from ..io.portfolio import INPUT_FORMATS, InputFormat, Source, input_format_of, portfolio_rows, rows_of
+from ..io.readers import Row, RowProblem
 
 __all__ = [
     "INPUT_FORMATS",
@@ -46,11 +44,7 @@ __all__ = [
     "portfolio_rows",
 ]
 
-InputFormat = Literal["csv", "jsonl"]
 RowOutput = Literal["assessment", "json"]
-
-INPUT_FORMATS: Mapping[str, InputFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-"""A portfolio file's suffix (any case) -> its format."""
 
 ROW_COLUMNS: tuple[str, ...] = ("line", *ENTRY_COLUMNS, "error_field", "error")
 """The columns of :meth:`AssessedRow.table_rows`: the row's line, the entries table's columns
@@ -59,9 +53,6 @@ and the problem."""
 
 _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 """JSON as pydantic writes it: compact, Chinese characters as they are."""
-
-Source = str | os.PathLike[str] | TextIO | Iterable[Any]
-"""What :func:`assess_rows` reads: a path, an open text stream, or an iterable of rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +112,6 @@ class AssessedRow:
         return tuple(row.values())
 
 
-def input_format_of(path: str | os.PathLike[str]) -> InputFormat | None:
-    """The format a portfolio file's name says (:data:`INPUT_FORMATS`), or None."""
-    return INPUT_FORMATS.get(Path(path).suffix.lower())
-
-
 def assess_rows(
     source: Source,
     *,
@@ -178,100 +164,7 @@ def assess_rows(
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
     )
-    return _results(_rows_of(source, input_format, rc.facility), rc, output)
-
-
-def portfolio_rows(facilities: Any, *, input_format: InputFormat | None = None) -> Iterable[Row]:
-    """The rows of a portfolio in any input form of :func:`tuoyu_rules.budget`, lazily, as :class:`Row` objects.
-
-    ``facilities`` may be :class:`~tuoyu_rules.Facility` objects, plain dicts (validated as
-    ``Facility.model_validate`` does), the :class:`Row` objects of :func:`~tuoyu_rules.io.read_csv` /
-    :func:`~tuoyu_rules.io.read_jsonl`, a path (``str`` or :class:`pathlib.Path`) to a ``.csv``, ``.jsonl`` or
-    ``.ndjson`` file, an open text stream, or a pandas DataFrame (one row per facility, the columns those of the
-    CSV format, :data:`tuoyu_rules.io.CSV_COLUMNS`); one Facility alone is a portfolio of one. Rows are named as
-    the user counts them: a file's by the line a record starts on (the CSV header is line 1); a list's by its
-    index as Python counts it, from 0 (row ``1``, field ``facilities[1].enrolled``, is the second item); a
-    DataFrame's by its position from 0, the field naming its index label (``facilities.loc['a'].enrolled``).
-    A bad row is a :class:`Row` with its problem, never an exception; bad arguments raise
-    :class:`~tuoyu_rules.InvalidInput` at once.
-    """
-    if isinstance(facilities, Facility):
-        return (Row(0, facilities),)
-    if isinstance(facilities, Mapping):
-        raise WrongType("facilities", "a list of facilities, not one mapping: put it in a list")
-    if input_format is not None and input_format not in ("csv", "jsonl"):
-        raise InvalidInput("input_format", f"{input_format!r}; use 'csv' or 'jsonl'")
-    return _rows_of(facilities, input_format, Facility.model_validate, field="facilities", indexed=True)
-
-
-def _rows_of(
-    source: Any,
-    input_format: InputFormat | None,
-    validate: Callable[[Any], Facility],
-    *,
-    field: str = "source",
-    indexed: bool = False,
-) -> Iterable[Row]:
-    """The rows of ``source`` (lazily); a format that cannot be told raises at once. ``indexed``: an iterable's
-    rows are numbered from 0 and their fields named ``field[i]`` (:func:`portfolio_rows`); else from 1."""
-    reader = {"csv": read_csv, "jsonl": read_jsonl}
-    if isinstance(source, str | os.PathLike):
-        kind = input_format or input_format_of(source)
-        if kind is None:
-            raise InvalidInput(
-                "input_format", f"cannot tell the format of {str(source)!r} from its name; give csv or jsonl"
-            )
-        return _read_path(source, reader[kind], field)
-    if hasattr(source, "read"):
-        kind = input_format or input_format_of(str(getattr(source, "name", "")))
-        if kind is None:
-            raise InvalidInput("input_format", "a stream needs input_format='csv' or 'jsonl'")
-        return reader[kind](source)
-    if input_format is not None:  # lines of text, as a reader takes them
-        return reader[input_format](source)
-    if is_dataframe(source):
-        return frame_rows(source, validate, field)
-    if not isinstance(source, Iterable) or isinstance(source, bytes):
-        raise WrongType(field, f"a path, a text stream, a DataFrame or rows, not a {type(source).__name__}")
-    return _items(source, validate, field if indexed else None)
-
-
-def _read_path(
-    path: str | os.PathLike[str], reader: Callable[[Iterable[str]], Iterator[Row]], field: str = "source"
-) -> Iterator[Row]:
-    """The rows of the file ``path``, opened when the first is asked for and closed after the last."""
-    try:
-        stream = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
-    except OSError as exc:
-        raise InvalidInput(field, f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
-    with stream:
-        try:
-            yield from reader(stream)
-        except UnicodeDecodeError:
-            raise InvalidInput(field, f"{str(path)!r} is not UTF-8 text") from None
-
-
-def _items(rows: Iterable[Any], validate: Callable[[Any], Facility], field: str | None = None) -> Iterator[Row]:
-    """Rows of an iterable: a reader's :class:`Row` as it is, anything else validated. Numbered from 1; with a
-    ``field`` (``facilities``), by the index from 0, each problem's field naming it (``facilities[1].enrolled``)."""
-    for index, item in enumerate(rows):
-        number = index if field is not None else index + 1
-        where = "" if field is None else f"{field}[{index}]"
-        if isinstance(item, Row):
-            yield item
-            continue
-        if not isinstance(item, Mapping | Facility):
-            message = f"expected facility data (a mapping) or a tuoyu_rules.Facility, got {type(item).__name__}"
-            yield Row(number, None, RowProblem(row=number, field=where or "(row)", message=message))
-            continue
-        try:
-            yield Row(number, validate(item))
-        except ValidationError as exc:
-            key = facility_key(item.get("id")) if isinstance(item, Mapping) else None
-            problem = _from_validation(number, exc, key)
-            if where:
-                problem = problem.model_copy(update={"field": f"{where}.{problem.field}"})
-            yield Row(number, None, problem)
+    return _results(rows_of(source, input_format, rc.facility), rc, output)
 
 
 @in_money_context

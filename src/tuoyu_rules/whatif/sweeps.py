@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.amounts import AmountRange
 from ..core.errors import InvalidInput
+from ..core.messages import DEFAULT_LANG, Lang
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
 from .budgets import Portfolio, budget
@@ -73,6 +74,7 @@ def sweep(
     values: Sequence[Mapping[str, Any] | AmountRange],
     rounding: str = DEFAULT_ROUNDING,
     strategy: str | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> Budget:
     """Totals of one facility or a portfolio under the law and under each value of ``parameter``.
 
@@ -80,8 +82,8 @@ def sweep(
     the swept values, in order (each reform named ``parameter = value``). The facilities are read once, all
     scenarios side by side, so a streamed portfolio stays flat in memory. ``facilities`` takes every form
     :func:`~tuoyu_rules.whatif.budget` takes (Facility objects, dicts, a CSV or JSON Lines path, a DataFrame),
-    or a function returning one.
+    or a function returning one. ``lang``: the language of the open reasons (``"zh"`` or ``"en"``).
     """
     reforms = sweep_reforms(parameter, values)
     source = facilities() if callable(facilities) else facilities
-    return budget(source, on=on, reforms=reforms, rounding=rounding, strategy=strategy)
+    return budget(source, on=on, reforms=reforms, rounding=rounding, strategy=strategy, lang=lang)

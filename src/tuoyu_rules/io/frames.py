@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..core.errors import InvalidInput
 from ..core.models import Facility, facility_key
-from ..io.readers import _REQUIRED, CSV_COLUMNS, Row, RowProblem, _CellError, _from_validation, csv_row_data
+from .readers import _REQUIRED, CSV_COLUMNS, Row, RowProblem, _CellError, _from_validation, csv_row_data
 
 __all__ = ["frame_rows", "is_dataframe"]
 
