@@ -280,10 +280,19 @@ def glossary() -> Mapping[str, tuple[str, str]]:
 
 @functools.cache
 def error_messages() -> Mapping[str, Entry]:
-    """The error catalog (``core/errors.toml``): what an error says, by code (``error.<...>``)."""
-    resource = resources.files("tuoyu_rules.core").joinpath("errors.toml")
-    raw = tomllib.loads(resource.read_text(encoding="utf-8")).get("messages", {}) if resource.is_file() else {}
-    return MappingProxyType(parse_catalog(raw, "core/errors.toml"))
+    """The error catalog: what an error says, by code (``error.<...>``), from ``core/errors.toml`` and the
+    ``core/errors_<area>.toml`` files beside it (one per area of the library: ``errors_reforms.toml``...). A code
+    given twice is a data error."""
+    entries: dict[str, Entry] = {}
+    folder = resources.files("tuoyu_rules.core")
+    names = sorted(r.name for r in folder.iterdir() if r.name.startswith("errors") and r.name.endswith(".toml"))
+    for name in names:
+        raw = tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8")).get("messages", {})
+        for code, entry in parse_catalog(raw, f"core/{name}").items():
+            if code in entries:
+                raise PolicyDataError(f"core/{name}: the error code {code!r} is given in another error catalog too")
+            entries[code] = entry
+    return MappingProxyType(entries)
 
 
 MEMO_SIZE = 4096
