@@ -272,7 +272,7 @@ def batch_body(rows: int) -> bytes:
 
 async def batch_once(port: int, body: bytes) -> tuple[float, int]:
     """Send one batch; read its streamed answer chunk by chunk, counting lines (nothing is kept: an answer line
-    is about 12 KB, a 100,000-row answer 1.2 GB)."""
+    is about 17 KB, a 100,000-row answer 1.7 GB)."""
     reader, writer = await asyncio.open_connection(HOST, port, limit=2**20)
     request = http_request(f"/assess/batch?on={ON.isoformat()}", body, "application/x-ndjson")
     t0 = time.perf_counter()

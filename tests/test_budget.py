@@ -29,6 +29,7 @@ UP = tr.Reform.from_dict(
     }
 )
 HEADER = "jurisdiction,mode,self_built,places,enrolled,designations\n"
+UP_PARAMETER = "xiamen.operating_subsidy.amount"
 
 
 def portfolio_lines() -> list[str]:
@@ -335,3 +336,19 @@ def test_jsonl_bad_lines(line: str, field: str) -> None:
     assert row.problem is not None
     assert row.problem.field == field
     assert row.number == 1
+
+
+@pytest.mark.parametrize("strategy", [None, "mid"])
+def test_a_portfolio_moved_to_another_city_is_budgeted_as_its_facilities_moved(strategy: str | None) -> None:
+    """Issue 17: ``jurisdiction=`` applies one city's rules to every facility (as ``tr.assess`` does), with or
+    without a pinning strategy; the same as moving each facility there first."""
+    rows = [json.loads(line) for line in portfolio_lines()]
+    moved = [{**row, "jurisdiction": "hangzhou"} for row in rows]
+    got = budget(rows, on=DAY, reforms=[UP], strategy=strategy, jurisdiction="hangzhou")
+    assert got == budget(moved, on=DAY, reforms=[UP], strategy=strategy)
+    assert got != budget(rows, on=DAY, reforms=[UP], strategy=strategy)
+    values = [AmountRange(low=Decimal(1), high=Decimal(2))]
+    sweep = tr.sweep(rows, on=DAY, parameter=UP_PARAMETER, values=values, strategy=strategy, jurisdiction="hangzhou")
+    assert sweep.scenarios[0] == got.scenarios[0]
+    with pytest.raises(tr.InvalidInput, match="province"):
+        budget(rows, on=DAY, jurisdiction="fujian")

@@ -2,12 +2,14 @@
 objects, plain dicts, a CSV or JSON Lines path, a pandas DataFrame or a reader's rows, and the same facilities in
 any of these forms give the same budget. Before the fix a list of dicts failed ("facilities[1]: expected a
 tuoyu_rules.Facility, got dict", the index off by one: it named the first item 1), a DataFrame failed ("got str")
-and a path was refused."""
+and a path was refused. A pyarrow Table is one more form, where pyarrow is installed."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
+import importlib.util
 import io
 import json
 import sys
@@ -21,6 +23,7 @@ import tuoyu_rules as tr
 from tuoyu_rules.io import CSV_COLUMNS, frames
 
 pd: Any = pytest.importorskip("pandas")  # a dev dependency (the optional extra's code path)
+pa: Any = importlib.import_module("pyarrow") if importlib.util.find_spec("pyarrow") else None  # extra `pyarrow`
 
 ON = dt.date(2024, 6, 1)
 PORTFOLIO = Path(__file__).resolve().parents[1] / "src" / "tuoyu_rules" / "examples" / "portfolio_xiamen.jsonl"
@@ -89,11 +92,22 @@ def _typed_frame(records: list[dict[str, Any]]) -> Any:
     return pd.DataFrame(rows)
 
 
+def _arrow_table(records: list[dict[str, Any]]) -> Any:
+    """The portfolio as a pyarrow Table with typed columns (ints, bools, nulls where a facility has no value)."""
+    rows = [{("facility_id" if k == "id" else k): v for k, v in r.items()} for r in records]
+    columns = [c for c in CSV_COLUMNS if any(c in r for r in rows)]
+    return pa.table(
+        {c: [_csv_cell(c, r[c]) if c == "designations" and c in r else r.get(c) for r in rows] for c in columns}
+    )
+
+
 def _forms(files: dict[str, Path]) -> dict[str, Any]:
     records = _records()
     with files["csv"].open(encoding="utf-8", newline="") as stream:
         rows = list(tr.read_csv(stream))
+    arrow = {} if pa is None else {"pyarrow Table": _arrow_table(records)}
     return {
+        **arrow,
         "facilities": [tr.Facility.model_validate(r) for r in records],
         "dicts": records,
         "generator of dicts": (r for r in records),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 import tuoyu_rules as tr
 from tuoyu_rules.core.citations import lowest_confidence
 from tuoyu_rules.core.loading import builtin_sources
+from tuoyu_rules.core.zh_texts import latin_outside_ids
 
 SEED_FILES = ("000_c1cdc2b76565fa65.txt", "001_5cab603ce49ea5b0.txt", "003_19185ccd5e50f847.txt")
 SEED_000 = "全国总工会女职工部特约刊登: 全国总工会与国家卫生健康委共同召开全国用人单位托育服务工作现场推进会"
@@ -145,6 +147,26 @@ def test_refinements_summarise_and_never_pretend_to_quote() -> None:
     assert per_class.quote is None
     assert per_class.confidence == "secondary"
     assert "15,000" in (per_class.summary or "")
+
+
+def test_every_summary_has_its_chinese_and_english_sources_their_chinese_names() -> None:
+    """A summary is our words, in both languages (``summary_zh``): never a quote, in either. A source, title,
+    clause, issuer or place of publication written (partly) in English has its Chinese beside it."""
+    for c in all_citations():
+        if c.summary:
+            assert c.summary_zh, c.id
+            assert re.search(r"[\u4e00-\u9fff]", c.summary_zh), c.id
+        else:
+            assert c.summary_zh is None, c.id
+        for name in ("source", "title", "clause", "issuer", "where"):
+            text, zh = getattr(c, name), getattr(c, f"{name}_zh")
+            if text and latin_outside_ids(text):
+                assert zh, (c.id, name, text)
+    per_class = cite("xiamen", "xiamen.per_class")
+    assert per_class.summary_zh is not None
+    assert "1.5万元" in per_class.summary_zh  # the same figure as the English "15,000", never another
+    assert cite("cn", "cn.batch_2022").source_zh is None  # 工人日报 2023-05-05: Chinese already
+    assert cite("sichuan", "sichuan.puhui_split").source_zh == "中国日报 2025-08-22（英文报道）"
 
 
 def test_a_citation_needs_words() -> None:

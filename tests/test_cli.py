@@ -108,6 +108,36 @@ def test_bundled_example() -> None:
     assert json.loads(out)["facility"]["jurisdiction"] == "xiamen"
 
 
+def test_examples_lists_facilities_portfolios_and_reforms() -> None:
+    """Issue 17: `tuoyu examples` lists the bundled portfolio and reform too, with how each is used."""
+    code, out, err = run("examples")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("xiamen: ")  # facilities first, as before
+    assert (
+        "portfolio_xiamen: a portfolio of 100 facilities (e.g. tuoyu budget --on 2024-06-01 --example portfolio_xiamen)"
+        in lines
+    )
+    assert any(line.startswith("xiamen_operating_up: a reform: What-if: Xiamen raises") for line in lines)
+    code, out, _ = run("examples", "--lang", "zh")
+    assert (
+        "portfolio_xiamen：机构清单，共100家托育机构（如tuoyu budget --on 2024-06-01 --example portfolio_xiamen）"
+        in out
+    )
+
+
+def test_examples_prints_a_portfolio_or_a_reform() -> None:
+    code, out, _ = run("examples", "portfolio_xiamen")
+    assert code == 0
+    assert len([tr.Facility.model_validate_json(line) for line in out.splitlines()]) == 100
+    code, out, _ = run("examples", "xiamen_operating_up")
+    assert (code, tr.Reform.loads(out).name) == (0, "xiamen-operating-up")
+    code, out, err = run("examples", "nope")
+    assert (code, out) == (2, "")
+    assert "portfolio_xiamen" in err
+    assert "xiamen_operating_up" in err
+
+
 def test_compare_is_keyed_by_every_city(facility_file: Path) -> None:
     """`tuoyu compare` prints one object keyed by every city id, each the facility moved there."""
     code, out, err = run("compare", str(facility_file), "--on", ON, "--format", "json")

@@ -122,6 +122,10 @@ def test_json_is_exactly_the_model_dump_in_chinese() -> None:
         (("assess", "--example", "xiamen", "--on", ON, "--pin", "nope.x=1"), ""),  # an error of the library
         (("assess", "-", "--on", ON), '{"a": 1, "a": 2}'),  # a JSON error
         (("budget", "-", "--on", ON), ""),  # a command's own message
+        (("serve", "--port", "0"), ""),  # an argument type of a command
+        (("serve", "--workers", "none"), ""),
+        (("sweep", "--example", "xiamen", "--on", ON, "--parameter", "p", "--values", "-1"), ""),
+        (("budget", "--example", "portfolio_xiamen", "--on", ON, "--errors", "raise", "--jurisdiction", "fujian"), ""),
     ],
 )
 def test_error_lines_follow_the_language(argv: tuple[str, ...], stdin: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import pytest
 
+import tuoyu_rules as tr
 import tuoyu_rules.cli.app as cli
 import tuoyu_rules.cli.whatif as cli_whatif
 
@@ -172,3 +174,53 @@ def test_compare_keeps_its_contract_with_the_extension_wired() -> None:
     assert status == 0
     data = json.loads(out)
     assert set(data) == set(cli_whatif_cities())
+
+
+# -- issue 17: --example and --jurisdiction on every command where they make sense ---------------------------------
+def test_a_bundled_facility_or_reform_in_place_of_a_file() -> None:
+    span = ("--start", "2024-01-01", "--end", "2025-12-31", "--format", "json")
+    assert run("project", "--example", "xiamen", *span) == run("project", FACILITY, *span)
+    assert run("whatif", "--example", "xiamen", "--on", "2024-06-01", "--reform", "xiamen_operating_up") == run(
+        "whatif", FACILITY, "--on", "2024-06-01", "--reform", REFORM
+    )
+    swept = ("--on", "2024-06-01", "--parameter", "xiamen.operating_subsidy.amount", "--values", "1-2")
+    status, out, err = run("sweep", "--example", "xiamen", *swept, "--format", "json")
+    assert (status, err) == (0, "")
+    assert (status, out, err) == run("sweep", FACILITY, *swept, "--format", "json")
+    assert json.loads(out)["scenarios"][0]["facilities"] == 1  # the facility, not a portfolio
+    status, _, err = run("sweep", "--example", "nope", *swept)
+    assert status == 2
+    assert "xiamen" in err
+    assert "portfolio_xiamen" in err
+    status, _, err = run("project", "--start", "2024-01-01", "--end", "2024-12-31")
+    assert status == 2
+    assert "--example" in err
+
+
+def test_budget_and_sweep_move_the_portfolio_to_another_city() -> None:
+    """``--jurisdiction`` applies one city's rules to every facility, as ``tr.budget(..., jurisdiction=...)`` does."""
+    argv = ["budget", "--example", "portfolio_xiamen", "--on", "2024-06-01", "--format", "json"]
+    status, out, err = run(*argv, "--jurisdiction", "hangzhou")
+    assert (status, err) == (0, "")
+    moved = tr.budget(EXAMPLES / "portfolio_xiamen.jsonl", on=dt.date(2024, 6, 1), jurisdiction="hangzhou")
+    assert json.loads(out) == moved.model_dump(mode="json")
+    assert out != run(*argv)[1]
+    assert any(t["payer"].startswith("hangzhou") for t in json.loads(out)["scenarios"][0]["by_payer"])
+    swept = ["sweep", "--example", "portfolio_xiamen", "--on", "2024-06-01", "--jurisdiction", "hangzhou"]
+    status, out, _ = run(
+        *swept, "--parameter", "xiamen.operating_subsidy.amount", "--values", "1-2", "--format", "json"
+    )
+    assert status == 0
+    assert json.loads(out)["scenarios"][0]["by_payer"] == moved.model_dump(mode="json")["scenarios"][0]["by_payer"]
+    status, _, err = run(*argv, "--jurisdiction", "fujian")
+    assert status == 2
+    assert "province" in err
+
+
+def test_what_if_errors_of_the_command_line_in_chinese() -> None:
+    argv = ("sweep", FACILITY, "--on", "2024-06-01", "--parameter", "xiamen.operating_subsidy.amount")
+    status, _, err = run(*argv, "--values", "-2", "--lang", "zh")
+    assert status == 2
+    assert "'-2'不是LOW-HIGH, LOW-或AMOUNT的形式（如20000-30000）" in err
+    status, _, err = run(*argv, "--values", "-2")
+    assert "'-2' is not LOW-HIGH, LOW- or AMOUNT (e.g. 20000-30000)" in err

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import importlib.util
 import io
+import json
 import os
 import re
 import shlex
@@ -331,19 +333,234 @@ def test_generated_pages_cover_the_api_modules() -> None:
     assert "reference/schema/Facility.schema.json" in generated
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="the docs extra is not installed")
-def test_mkdocs_build_strict(tmp_path: Path) -> None:
-    site = tmp_path / "site"
+HAS_MKDOCS = importlib.util.find_spec("mkdocs") is not None
+needs_mkdocs = pytest.mark.skipif(not HAS_MKDOCS, reason="the docs extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once for the tests of this module that read it."""
+    folder = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"},
         timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return folder
+
+
+@needs_mkdocs
+def test_mkdocs_build_strict(site: Path) -> None:
     for jid in tr.list_jurisdictions():
         assert (site / "jurisdictions" / jid / "index.html").exists(), jid
     assert (site / "reference" / "schema" / "Assessment.schema.json").exists()
+
+
+def _hook(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"tuoyu_docs_hook_{name}", DOCS / "hooks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _api_pages(site: Path) -> list[Path]:
+    pages = sorted((site / "reference" / "api").glob("*/index.html"))
+    assert len(pages) > 20
+    return pages
+
+
+# -- the API pages: reST shown as Markdown --------------------------------------------------------------------
+
+REST_LEFTOVERS = (":func:", ":class:", ":meth:", ":mod:", ":attr:", ":data:", ":exc:", ":param ", ":raises ")
+
+
+@needs_mkdocs
+def test_api_pages_show_no_rest_roles(site: Path) -> None:
+    """A docstring's ``:func:`x``` is a cross-reference on the page (a link, or the name as code), never text."""
+    for page in _api_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for role in REST_LEFTOVERS:
+            assert role not in text, f"{page.parent.name}: {role}"
+        assert "=====" not in text, f"{page.parent.name}: a reST table shown as text"
+
+
+@needs_mkdocs
+def test_api_cross_references_are_links(site: Path) -> None:
+    """``:class:`~tuoyu_rules.Facility``` in ``assess``'s docstring links to the class on the models page, shown
+    as its short name."""
+    page = (site / "reference" / "api" / "core.engine" / "index.html").read_text(encoding="utf-8")
+    link = r'<a [^>]*href="\.\./core\.models/#tuoyu_rules\.core\.models\.Facility"[^>]*><code>Facility</code></a>'
+    assert re.search(link, page)
+    links = sum(
+        len(re.findall(r'<a class="autorefs autorefs-internal"[^>]*><code>', p.read_text(encoding="utf-8")))
+        for p in _api_pages(site)
+    )
+    assert links > 500
+
+
+@needs_mkdocs
+def test_api_simple_tables_are_tables(site: Path) -> None:
+    readers = (site / "reference" / "api" / "io.readers" / "index.html").read_text(encoding="utf-8")
+    assert "<th>column</th>" in readers
+    assert "<td><code>designations</code></td>" in readers
+    messages = (site / "reference" / "api" / "core.messages" / "index.html").read_text(encoding="utf-8")
+    assert "<th>placeholder</th>" in messages
+    assert "<td><code>托位数（places）</code></td>" in messages  # columns aligned by display width
+
+
+@needs_mkdocs
+def test_rest_conversion() -> None:
+    rest = _hook("griffe_rest")
+    table = [
+        "====  ========  ====",
+        "a     b         c",
+        "====  ========  ====",
+        "``x`` 托位数    one",
+        "                two",
+        "y,    三        3|4 ``a|b``",
+        "z",
+        "====  ========  ====",
+    ]
+    assert rest.simple_tables(table) == [
+        "| a | b | c |",
+        "|---|---|---|",
+        "| ``x`` | 托位数 | one two |",
+        "| y, z | 三 | 3\\|4 ``a|b`` |",
+    ]
+    assert rest.literal_blocks(["Like this::", "", "    {", '      "a": 1', "    }", "", "Then."]) == [
+        "Like this:",
+        "",
+        "```text",
+        "{",
+        '  "a": 1',
+        "}",
+        "```",
+        "",
+        "Then.",
+    ]
+
+
+@needs_mkdocs
+def test_rest_roles_resolve_where_they_are_written() -> None:
+    rest = _hook("griffe_rest")
+    griffe = importlib.import_module("griffe")
+    package = griffe.load("tuoyu_rules", search_paths=[str(ROOT / "src")], resolve_aliases=True)
+    resolver = rest.Resolver(package.modules_collection, list(rest._walk(package)))
+    budgets = package["whatif.budgets"]
+    text = rest.rest_to_markdown(
+        ":class:`~tuoyu_rules.Facility`, :func:`budget`, :mod:`tuoyu_rules.io`, :func:`!nowhere`, "
+        ":func:`no_such_name`\n\n```pycon\n>>> :func:`kept`\n```",
+        budgets,
+        resolver,
+    )
+    assert '<autoref identifier="tuoyu_rules.core.models.Facility" optional><code>Facility</code></autoref>' in text
+    assert '<autoref identifier="tuoyu_rules.whatif.budgets.budget" optional><code>budget</code></autoref>' in text
+    assert '<autoref identifier="tuoyu_rules.io" optional><code>tuoyu_rules.io</code></autoref>' in text
+    assert ", <code>nowhere</code>, <code>no_such_name</code>" in text
+    assert ">>> :func:`kept`" in text  # code is left alone
+    assert rest.rest_to_markdown(text, budgets, resolver) == text  # converting twice changes nothing
+
+
+# -- the command line reference -------------------------------------------------------------------------------
+
+
+def _gen_cli_docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("tuoyu_gen_cli_docs", ROOT / "tools" / "gen_cli_docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_reference_has_every_command_and_option() -> None:
+    gen = _gen_cli_docs()
+    reference: str = gen.reference()
+    commands = list(gen.commands())
+    assert len(commands) >= 15
+    for name, _, parser in commands:
+        section = reference.split(f"### tuoyu {name} {{#command-{name}}}", 1)[1].split("\n### ", 1)[0]
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert f"`{option}" in section, f"tuoyu {name}: {option}"
+
+
+@needs_mkdocs
+def test_cli_page_lists_every_command(site: Path) -> None:
+    page = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert "Exit statuses and output errors" in page  # the hand-written introduction stays
+    for name, _, _ in _gen_cli_docs().commands():
+        assert f'id="command-{name}"' in page, name
+        assert f"tuoyu {name}" in page
+
+
+# -- code blocks: the copy button, the files a page reads -----------------------------------------------------
+
+
+@needs_mkdocs
+def test_copy_takes_the_commands_only() -> None:
+    commands = _hook("code_blocks").commands
+    console = (
+        '<a id="__codelineno-0-1" name="__codelineno-0-1" href="#__codelineno-0-1"></a>'
+        '<span class="gp">$ </span>tuoyu<span class="w"> </span>jurisdictions\n'
+        '<span class="go">id name_zh</span>\n'
+        '<span class="gp">$ </span>tuoyu assess \\\n'
+        "    --on 2024-06-01\n"
+        '<span class="go">done &amp; dusted</span>\n'
+    )
+    assert commands(console) == ["tuoyu jurisdictions", "tuoyu assess \\", "    --on 2024-06-01"]
+    pycon = '<span class="gp">&gt;&gt;&gt; </span>x = 1\n<span class="gp">... </span>y\n<span class="go">1</span>\n'
+    assert commands(pycon) == ["x = 1", "y"]
+    assert commands("$ tuoyu examples\nxiamen\n") == ["tuoyu examples"]  # a plain text block
+    assert commands("print(1)\n") is None
+
+
+@needs_mkdocs
+def test_session_blocks_copy_commands_only(site: Path) -> None:
+    page = (site / "how-to" / "charts" / "index.html").read_text(encoding="utf-8")
+    assert 'data-copy="tuoyu budget --example portfolio_xiamen --on 2024-06-01 --chart budget.svg"' in page
+    marked = 0
+    for html_page in site.rglob("*.html"):
+        for copied in re.findall(r'data-copy="([^"]*)"', html_page.read_text(encoding="utf-8")):
+            marked += 1
+            for line in copied.split("&#10;"):
+                assert not line.startswith(("$ ", "&gt;&gt;&gt; ")), f"{html_page}: {line}"
+    assert marked > 20
+
+
+@needs_mkdocs
+def test_the_files_a_page_reads_are_published_beside_it(site: Path) -> None:
+    published = 0
+    for page in _pages():
+        for block in _blocks(page.read_text(encoding="utf-8")):
+            if block.title is None:
+                continue
+            stem = page.relative_to(DOCS).with_suffix("")
+            folder = site / (stem.parent if stem.name == "index" else stem)
+            assert (folder / block.title).read_text(encoding="utf-8") == block.body, f"{stem}: {block.title}"
+            published += 1
+            link = f'<a href="{block.title}" download>{block.title}</a>'
+            assert link in (folder / "index.html").read_text(encoding="utf-8")
+    assert published > 0
+
+
+# -- search -------------------------------------------------------------------------------------------------
+
+
+@needs_mkdocs
+def test_search_index_has_chinese_words(site: Path) -> None:
+    """Chinese has no spaces: the index holds it cut into words (jieba), so 建设补助 finds Xiamen's page (the browser
+    test, tests/test_site_browser.py, searches it in Chromium)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "zh" in index["config"]["lang"]
+    assert "\\u200b" in index["config"]["separator"]
+    xiamen = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("jurisdictions/xiamen/"))
+    assert "建设\u200b补助" in xiamen

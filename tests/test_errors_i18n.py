@@ -30,7 +30,11 @@ from tuoyu_rules.io.readers import RowError, read_csv
 
 SRC = Path(tr.__file__).parent
 ERRORS_TOML = SRC / "core" / "errors.toml"
-RAW: dict[str, dict[str, str]] = tomllib.loads(ERRORS_TOML.read_text(encoding="utf-8"))["messages"]
+RAW: dict[str, dict[str, str]] = {  # core/errors.toml and every core/errors_<area>.toml beside it
+    code: entry
+    for path in sorted((SRC / "core").glob("errors*.toml"))
+    for code, entry in tomllib.loads(path.read_text(encoding="utf-8")).get("messages", {}).items()
+}
 LATIN = re.compile(r"[A-Za-z]")
 ON = dt.date(2024, 6, 1)
 BASE: dict[str, Any] = {"jurisdiction": "xiamen", "mode": "self_run", "self_built": True, "places": 30, "enrolled": 20}
@@ -40,7 +44,10 @@ SAMPLE = {"money": "50000.00", "count": "3", "plural": "3", "date": "2024-06-01"
 
 def _sample(code: str) -> dict[str, str]:
     entry = error_messages()[code]
-    kinds = {name: spec.split(":")[0] for seg in (entry.zh, entry.en) for _, name, spec in seg if name}
+    kinds: dict[str, str] = {}  # a parameter's kind in either language (a zh template may format a day, an amount)
+    for _, name, spec in (*entry.zh, *entry.en):
+        if name and (spec or name not in kinds):
+            kinds[name] = spec.split(":")[0]
     return {name: SAMPLE.get(kind, "x1") for name, kind in kinds.items() if not name.startswith("@")}
 
 

@@ -71,11 +71,17 @@ def test_page_says_what_the_data_says(jid: str, pages: dict[str, str]) -> None:
         assert esc(program.dates()) in page
         for assumption in program.assumptions:
             assert esc(assumption) in page
+        for text in (*program.assumptions_zh, *program.notes_zh):  # each beside its English
+            assert f"<br>{esc(text)}" in page, text
     for name, param in policy.parameters.items():
         assert f"`{name}`" in page
+        if param.description_zh:
+            assert esc(param.description_zh) in page
         for value in param.values:
             assert esc(value.render()) in page
             assert esc(value.period()) in page
+            if value.note_zh:
+                assert f"{esc(value.note or '')}<br>{esc(value.note_zh)}" in page
     for citation in policy.citations.values():
         assert f"`{citation.id}`" in page
         assert esc(citation.source) in page
@@ -87,8 +93,16 @@ def test_page_says_what_the_data_says(jid: str, pages: dict[str, str]) -> None:
             assert f"> {esc(citation.quote)}" in page
         if citation.summary:
             assert f"> {esc(citation.summary)}" in page
+        if citation.summary_zh:
+            assert f"> {esc(citation.summary_zh)}" in page
+        for zh in (citation.source_zh, citation.title_zh, citation.clause_zh, citation.issuer_zh, citation.where_zh):
+            assert zh is None or f" | {esc(zh)} |" in page
     for limitation in policy.limitations:
         assert esc(limitation) in page
+    for en, zh in zip(policy.limitations, policy.limitations_zh, strict=True):  # both languages, side by side
+        assert f"- {esc(en)}<br>{esc(zh)}" in page
+    for en, zh in zip(policy.references, policy.references_zh, strict=True):
+        assert f"- {esc(en)}<br>{esc(zh)}" in page
     catalog = core_catalog().with_layers([policy.messages], [policy.terms])
     for code, entry in policy.messages.items():  # each reason's code, with its Chinese and English texts
         zh, en = (GEN.template_cell(entry.template(lang), catalog, lang) for lang in ("zh", "en"))
@@ -99,6 +113,17 @@ def test_quotes_and_summaries_are_labelled_apart(pages: dict[str, str]) -> None:
     page = pages["jurisdictions/xiamen.md"]
     assert "Quote (the source's own words):\n\n> 对用人单位自建自办的托育中心实行5万~10万元的建设补助" in page
     assert "Summary (in our words; no quote was seen):" in page
+    assert "摘要（中文，本库转述，原文未见）：\n\n> 验收后，运营补助按班每年发放" in page  # never labelled a quote
+
+
+def test_every_bundled_page_shows_its_texts_in_both_languages(pages: dict[str, str]) -> None:
+    """Issue 14: each jurisdiction page shows both languages of its limitations, assumptions and notes."""
+    for jid in tr.list_jurisdictions():
+        policy = tr.get_policy(jid)
+        if policy.limitations:
+            assert policy.limitations_zh, jid
+        page = pages[f"jurisdictions/{jid}.md"]
+        assert page.count("<br>") >= len(policy.limitations) + sum(len(p.notes) for p in policy.programs), jid
 
 
 def test_escaping_keeps_tables_and_emphasis_intact() -> None:

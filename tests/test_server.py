@@ -32,6 +32,7 @@ import pytest
 
 import tuoyu_rules as tr
 from tuoyu_rules.cli import main
+from tuoyu_rules.core.messages import Lang
 
 HAS_SERVER = importlib.util.find_spec("fastapi") is not None and importlib.util.find_spec("uvicorn") is not None
 needs_server = pytest.mark.skipif(not HAS_SERVER, reason="the extra 'server' (FastAPI, uvicorn) is not installed")
@@ -219,9 +220,24 @@ def test_jurisdictions(server: Server) -> None:
     programme = next(p for p in detail["program_details"] if p["id"] == "xiamen.construction_subsidy")
     assert programme["payer"] == "xiamen.union"
     assert programme["citations"][0]["quote"]
+    policy = tr.get_policy("xiamen")  # every text of the data in both languages, whatever lang asks
+    for lang in ("", "?lang=zh", "?lang=en"):
+        assert server.call("GET", f"/jurisdictions/xiamen{lang}").json() == detail
+    assert detail["limitations"] == list(policy.limitations)
+    assert detail["limitations_zh"] == list(policy.limitations_zh)
+    assert len(detail["limitations_zh"]) == len(detail["limitations"])
+    assert len(detail["references_zh"]) == len(detail["references"])
+    operating = next(p for p in detail["program_details"] if p["id"] == "xiamen.operating_subsidy")
+    assert operating["assumptions_zh"] == list(policy.program("xiamen.operating_subsidy").assumptions_zh)
+    assert len(operating["assumptions_zh"]) == len(operating["assumptions"])
+    assert params["xiamen.operating_subsidy.per_class"]["description_zh"]
+    per_class = next(c for c in detail["citations"] if c["id"] == "xiamen.per_class")
+    assert per_class["summary"]
+    assert per_class["summary_zh"].startswith("验收后，运营补助按班每年发放")
     cn = server.call("GET", "/jurisdictions/cn").json()
     dated = [v for p in cn["parameters"] for v in p["values"] if v["start"] or v["batch"]]
     assert dated  # parameters carry their dates (or batch years)
+    assert all(bool(v["note"]) == bool(v["note_zh"]) for p in cn["parameters"] for v in p["values"])
 
     assert_error(server.call("GET", "/jurisdictions/atlantis"), 404, "jurisdiction_id", "unknown jurisdiction")
 
@@ -263,15 +279,28 @@ def test_assess_options_what_if_pins_reform_rounding(server: Server) -> None:
     assert bad["problems"][0]["code"].startswith("error.")
 
 
+def dumped(assessment: tr.Assessment) -> bytes:
+    """``assessment.model_dump(mode="json")`` as compact JSON bytes (UTF-8, Chinese as it is)."""
+    return json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+WUHAN: dict[str, Any] = {**XIAMEN, "jurisdiction": "420100", "designations": []}
+"""A division code with no layer of its own: its assessment has a note (in the language asked)."""
+
+
 @needs_server
-@pytest.mark.parametrize("data", [XIAMEN, HANGZHOU], ids=["xiamen", "hangzhou"])
+@pytest.mark.parametrize("data", [XIAMEN, HANGZHOU, WUHAN], ids=["xiamen", "hangzhou", "wuhan"])
 def test_assess_in_chinese_answers_the_librarys_chinese_bytes(server: Server, data: dict[str, Any]) -> None:
     """``lang=zh``: the reasons in Chinese, exactly ``tr.assess(..., lang="zh")``; ``Content-Language: zh``."""
     for _ in range(2):  # the second answer comes from the shared cache of Chinese answers
         answer = server.call("POST", f"/assess?{Q}&lang=zh", data)
         assert answer.status == 200
         assert answer.headers["content-language"] == "zh"
-        assert answer.body == library(data, lang="zh").model_dump_json().encode("utf-8")
+        want = library(data, lang="zh")
+        assert answer.body == want.model_dump_json().encode("utf-8")
+        assert answer.body == dumped(want)  # the bytes of tr.assess(..., lang="zh").model_dump(mode="json")
+        assert answer.json() == want.model_dump(mode="json")
+    assert all(not LATIN_WORD.search(note) for note in answer.json()["notes"])  # ids are digits here
     english = server.call("POST", f"/assess?{Q}&lang=en", data)
     assert english.headers["content-language"] == "en"
     assert english.body == library(data).model_dump_json().encode("utf-8")  # the caches never mix the languages
@@ -436,6 +465,7 @@ def test_batch_is_bounded(server: Server) -> None:
 def test_batch_in_chinese(server: Server) -> None:
     """``lang=zh`` on a batch: each line the library's Chinese answer, each error line in Chinese."""
     rows = _rows(40)
+    rows[7] = rows[27] = {**WUHAN, "id": "wuhan"}  # notes in Chinese, the second from the cache
     lines = [json.dumps(r) for r in rows]
     lines[3] = ""
     lines[4] = '{"jurisdiction": "xiamen", "mode": "self_run", "places": 3, "enrolled": 9}'
@@ -453,6 +483,8 @@ def test_batch_in_chinese(server: Server) -> None:
     for i, row in enumerate(rows):
         if i not in (3, 4):
             assert out[i] == library(row, lang="zh").model_dump_json().encode(), i
+            assert out[i] == dumped(library(row, lang="zh")), i  # tr.assess(..., lang="zh").model_dump(mode="json")
+    assert json.loads(out[27])["notes"] == list(library(WUHAN, lang="zh").notes) != []
 
 
 @needs_server
@@ -565,6 +597,8 @@ def test_openapi_documents_every_endpoint_and_model(server: Server) -> None:
         assert ref.rsplit("/", 1)[1] in schemas, ref
     for name in ("Facility", "AssessRequest", "Assessment", "Entitlement", "Budget", "FeeQuote", "ErrorBody"):
         assert schemas[name].get("description"), name  # every model says what it is
+    places = schemas["Facility"]["properties"]["places"]  # both languages (tests/test_openapi_i18n.py)
+    assert (places["x-label-zh"], places["description"]) == ("托位数", "托位数 — 托位: licensed capacity.")
     assess = doc["paths"]["/assess"]["post"]
     assert {r["$ref"] for r in assess["requestBody"]["content"]["application/json"]["schema"]["oneOf"]} == {
         "#/components/schemas/Facility",
@@ -580,6 +614,26 @@ def test_openapi_documents_every_endpoint_and_model(server: Server) -> None:
     page = server.call("GET", "/docs")
     assert page.status == 200
     assert b"swagger" in page.body.lower()
+
+
+@needs_server
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_answers_in_bytes_are_the_caches_and_the_librarys(lang: Lang) -> None:
+    """The cache's answers as UTF-8 bytes (kept per stored result) are exactly the cache's JSON text encoded and
+    ``tr.assess(...).model_dump_json()``'s: names in Chinese, receipts, counts handed through, a division code;
+    from its bytes kept, and after it has forgotten them (at most ``max_tails``)."""
+    from tuoyu_rules.server.caches import Answers, Caches
+
+    receipt = {"program": "xiamen.construction_subsidy", "paid_on": "2023-05-01", "amount": "50000"}
+    rows = [*_rows(60), {**XIAMEN, "name": "厦门某单位托育中心 ☃", "received": [receipt]}, WUHAN, WUHAN]
+    answers = Caches().answers(ON, None, "ROUND_HALF_UP", lang)
+    small = Answers(tr.RuleCache(on=ON, lang=lang), max_tails=2)
+    for _ in range(2):
+        for row in rows:
+            line = json.dumps(row, ensure_ascii=False).encode()
+            want = library(row, lang=lang).model_dump_json().encode("utf-8")
+            assert answers.json_bytes(line) == want == answers.cache.assess_json(line).encode("utf-8")
+            assert small.json_bytes(row) == want
 
 
 # -- load --------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 * one page per registered jurisdiction (``jurisdictions/<id>.md``), rendered from ``tr.get_policy(id)``:
   identity, programmes, designations, payers, dated parameters, citations, the codes of its reasons with their
-  Chinese and English texts, assumptions and limitations;
+  Chinese and English texts, assumptions and limitations (each data text in English and, beside it, Chinese);
 * the jurisdictions index (``jurisdictions/index.md``);
 * the glossary (``reference/glossary.md``), from ``src/tuoyu_rules/core/glossary.toml``: every term is
   translated there once, and the page cannot differ from what the messages say;
@@ -147,6 +147,18 @@ def _cite_links(ids: Iterable[str], known: set[str]) -> str:
     return ", ".join(parts) or "-"
 
 
+def both(en: str, zh: str | None) -> str:
+    """A data text in English, and under it its Chinese (``..._zh``) when the data gives one."""
+    return esc(en) + (f"<br>{esc(zh)}" if zh else "")
+
+
+def _bullets(texts: Sequence[str], texts_zh: Sequence[str], prefix: Sequence[str] = ()) -> list[str]:
+    """One bullet per text, in English and Chinese (a ``_zh`` list follows its English one, text by text)."""
+    zh = list(texts_zh) or [""] * len(texts)
+    heads = list(prefix) or [""] * len(texts)
+    return [f"- {head}{both(en, z)}" for head, en, z in zip(heads, texts, zh, strict=True)]
+
+
 def _program_section(p: Program, policy: Policy, known_cites: set[str]) -> list[str]:
     out = [f"### {esc(p.name_en)} {{#{anchor('prog', p.id)}}}", "", f"{code(p.id)}, {esc(p.name_zh)}", ""]
     rows: list[tuple[str, str]] = [("kind", esc(KIND_TEXT.get(p.kind, p.kind)))]
@@ -172,14 +184,16 @@ def _program_section(p: Program, policy: Policy, known_cites: set[str]) -> list[
     out += table(("", ""), rows)
     out.append("")
     if p.assumptions:
-        out += ["Assumptions:", ""] + [f"- {esc(a)}" for a in p.assumptions] + [""]
+        out += ["Assumptions:", "", *_bullets(p.assumptions, p.assumptions_zh), ""]
     if p.notes:
-        out += ["Notes:", ""] + [f"- {esc(n)}" for n in p.notes] + [""]
+        out += ["Notes:", "", *_bullets(p.notes, p.notes_zh), ""]
     return out
 
 
 def _parameter_section(name: str, param: Parameter, known_cites: set[str]) -> list[str]:
     out = [f"### {code(name)} {{#{anchor('param', name)}}}", "", esc(param.description), ""]
+    if param.description_zh:
+        out += [esc(param.description_zh), ""]
     rows = []
     for v in param.values:
         rows.append(
@@ -188,7 +202,7 @@ def _parameter_section(name: str, param: Parameter, known_cites: set[str]) -> li
                 code(v.kind),
                 esc(v.render()),
                 _cite_links(v.cites, known_cites),
-                esc(v.note or ""),
+                both(v.note or "", v.note_zh),
             )
         )
     out += table(("batch or dates", "kind", "value", "citations", "note"), rows)
@@ -212,6 +226,8 @@ def _citation_section(c: Citation) -> list[str]:
         rows.append(("where", esc(c.where)))
     if c.number:
         rows.append(("document number (文号)", esc(c.number)))
+    zh = {"source": c.source_zh, "title": c.title_zh, "clause": c.clause_zh, "issuer": c.issuer_zh, "where": c.where_zh}
+    rows = [r for label, text in rows for r in ((label, text), (f"{label} (zh)", esc(zh.get(label) or ""))) if r[1]]
     if c.url:
         rows.append(("address", f"<{c.url}>"))
     out += table(("", ""), rows)
@@ -220,6 +236,8 @@ def _citation_section(c: Citation) -> list[str]:
         out += ["Quote (the source's own words):", "", f"> {esc(c.quote)}", ""]
     if c.summary:
         out += ["Summary (in our words; no quote was seen):", "", f"> {esc(c.summary)}", ""]
+    if c.summary_zh:
+        out += ["摘要（中文，本库转述，原文未见）：", "", f"> {esc(c.summary_zh)}", ""]
     return out
 
 
@@ -324,15 +342,18 @@ def jurisdiction_page(policy: Policy, all_policies: Sequence[Policy]) -> str:
     lines += _messages_section(policy)
 
     lines += ["## Assumptions and limitations", ""]
-    assumptions = [(p.id, a) for p in policy.programs for a in p.assumptions]
+    assumptions = any(p.assumptions for p in policy.programs)
     if policy.limitations:
-        lines += ["Limitations:", ""] + [f"- {esc(x)}" for x in policy.limitations] + [""]
+        lines += ["Limitations:", "", *_bullets(policy.limitations, policy.limitations_zh), ""]
     if assumptions:
-        lines += ["Assumptions of the programmes:", ""] + [f"- {code(pid)}: {esc(a)}" for pid, a in assumptions] + [""]
+        lines += ["Assumptions of the programmes:", ""]
+        for p in policy.programs:
+            lines += _bullets(p.assumptions, p.assumptions_zh, [f"{code(p.id)}: "] * len(p.assumptions))
+        lines.append("")
     if not policy.limitations and not assumptions:
         lines += ["None stated.", ""]
     if policy.references:
-        lines += ["## References", ""] + [f"- {esc(r)}" for r in policy.references] + [""]
+        lines += ["## References", "", *_bullets(policy.references, policy.references_zh), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         parent_fee,
     )
     from .io import (
+        Row,
         to_csv,
         to_dataframe,
         to_excel,
@@ -143,6 +144,7 @@ _LAZY: dict[str, str] = {
     "plugin_problems": "core.registry",
     "model_names": "io.schema",
     "schemas": "io.schema",
+    "Row": "io",
     "to_csv": "io",
     "write_csv": "io",
     "to_dataframe": "io",
@@ -301,6 +303,7 @@ __all__ = [
     "Projection",
     "Receipt",
     "Reform",
+    "Row",
     "RowError",
     "Rule",
     "RuleCache",

@@ -125,7 +125,9 @@ class _Python:
             except TypeError:
                 codes = [-1]
             if any(not 0 <= c < len(raw) for c in codes):
-                raise InvalidInput("codes", "a Coded column's codes must be ints indexing its values")
+                raise InvalidInput.coded(
+                    "codes", "error.batch.codes", "a Coded column's codes must be ints indexing its values"
+                )
             return _Column(codes, raw)
         if hasattr(column, "tolist") and not isinstance(column, list):
             column = column.tolist()
@@ -207,7 +209,9 @@ class _Numpy:
             if codes.size == 0:
                 return _Column(np.zeros(0, dtype=np.intp), raw)
             if codes.dtype.kind not in "iu" or int(codes.min()) < 0 or int(codes.max()) >= len(raw):
-                raise InvalidInput("codes", "a Coded column's codes must be ints indexing its values")
+                raise InvalidInput.coded(
+                    "codes", "error.batch.codes", "a Coded column's codes must be ints indexing its values"
+                )
             return _Column(codes, raw)
         if isinstance(column, np.ndarray) and column.ndim == 1 and column.dtype.kind == "b":
             return _Column(column.view(np.uint8), [False, True])
@@ -373,7 +377,9 @@ def _backend(backend: Backend) -> _Python | _Numpy:
     if backend == "numpy":
         return _Numpy()
     if backend != "auto":
-        raise InvalidInput("backend", f"backend must be 'auto', 'numpy' or 'python', not {backend!r}")
+        problem = "backend must be {choices} or {last}, not {value}"
+        choices = {"choices": "'auto', 'numpy'", "last": "'python'"}
+        raise InvalidInput.coded("backend", "error.batch.backend", problem, **choices, value=repr(backend))
     try:
         return _Numpy()
     except ImportError:

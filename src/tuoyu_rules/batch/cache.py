@@ -65,9 +65,16 @@ from .trie import _Flat, _grow, _Leaf, _stored, _Trie
 _ASSESS_OPTIONS = frozenset({"reform", "pins", "lang"})
 """The options of :func:`~tuoyu_rules.assess` a cache passes on besides the day, jurisdiction and rounding."""
 
-Row = Mapping[str, Any] | Facility | str | bytes | ReaderRow
-"""A row: JSON data (a mapping), JSON text (one line of NDJSON, say), an already validated Facility, or a reader's
-:class:`~tuoyu_rules.io.Row` (a line of a CSV or JSON Lines file, a DataFrame's row)."""
+RowInput = Mapping[str, Any] | Facility | str | bytes | ReaderRow
+"""What a batch row may be: JSON data (a mapping), JSON text (one line of NDJSON, say), an already validated Facility,
+or a reader's :class:`~tuoyu_rules.io.Row` (a line of a CSV or JSON Lines file, a DataFrame's row)."""
+
+
+def __getattr__(name: str) -> Any:
+    """``Row``: the old name of :data:`RowInput`, kept importable (deprecated: ``tuoyu_rules.Row`` is a file's row)."""
+    if name == "Row":
+        return RowInput
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class RuleCache:
@@ -103,11 +110,13 @@ class RuleCache:
     ) -> None:
         for name, bound in (("max_leaves", max_leaves), ("max_designation_sets", max_designation_sets)):
             if isinstance(bound, bool) or not isinstance(bound, int) or bound < 1:
-                raise InvalidInput(name, f"{name} must be a whole number, at least 1, not {bound!r:.40}")
+                problem = "{name} must be a whole number, at least 1, not {value}"
+                raise InvalidInput.coded(name, "error.batch.bound", problem, name=name, value=f"{bound!r:.40}")
         unknown = sorted(set(assess_options) - _ASSESS_OPTIONS)
         if unknown:  # issue 15: one error family (was a TypeError from assess on the first row)
             known = ", ".join(sorted(_ASSESS_OPTIONS))
-            raise InvalidInput(unknown[0], f"not an option of assess; the options are {known}")
+            problem = "not an option of assess; the options are {known}"
+            raise InvalidInput.coded(unknown[0], "error.batch.assess_option", problem, known=known)
         self._on = on
         self._jurisdiction = jurisdiction
         self._options: Mapping[str, Any] = MappingProxyType({"rounding": rounding, **assess_options})
@@ -166,7 +175,7 @@ class RuleCache:
             return None
         return None
 
-    def facility(self, row: Row) -> Facility:
+    def facility(self, row: RowInput) -> Facility:
         """``row`` validated as a :class:`~tuoyu_rules.Facility`, exactly as ``Facility.model_validate(row)``.
 
         A mapping's ``designations`` are validated once per distinct list: the first row with that exact
@@ -188,9 +197,9 @@ class RuleCache:
             if row.facility is not None:
                 return row.facility
             problem = row.problem
-            raise InvalidInput(
-                problem.field if problem else "(row)", problem.message if problem else "no facility"
-            ) from None
+            if problem is None:
+                raise InvalidInput.coded("(row)", "error.batch.no_facility", "no facility") from None
+            raise InvalidInput(problem.field, problem.message, problem.code, problem.params) from None
         data: Any = loads(row, field="row") if isinstance(row, str | bytes) else row
         raw = data.get("designations") if type(data) is dict else None
         if not raw:
@@ -269,7 +278,7 @@ class RuleCache:
             tail = leaf.json_tail = full[len(prefix) :]
         return '{"facility":' + facility.model_dump_json() + "," + tail
 
-    def assess_json(self, row: Row) -> str:
+    def assess_json(self, row: RowInput) -> str:
         """Validate ``row`` (:meth:`facility`) and return its assessment as JSON text.
 
         The same text as ``tr.assess(Facility.model_validate(row), on=..., ...).model_dump_json()``: the
@@ -322,18 +331,20 @@ def _cache_for(
     if cache is None:
         return RuleCache(on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, **assess_options)
     if not isinstance(cache, RuleCache):
-        raise InvalidInput("cache", f"expected a tuoyu_rules.RuleCache, got {type(cache).__name__}")
+        problem = "expected a tuoyu_rules.RuleCache, got {type}"
+        raise InvalidInput.coded("cache", "error.batch.cache", problem, type=type(cache).__name__)
     asked: dict[str, Any] = {"on": on, "jurisdiction": jurisdiction, "rounding": rounding, **assess_options}
     made: dict[str, Any] = {"on": cache.on, "jurisdiction": cache.jurisdiction, **cache.options}
     for name in {**asked, **made}:
         mine, theirs = _normal(made.get(name)), _normal(asked.get(name))
         if mine is not theirs and mine != theirs:
             what = "day" if name == "on" else name
-            raise InvalidInput(
-                "cache",
-                f"made for another {what}: {name}={_shown(mine)}, this call asks {name}={_shown(theirs)}; "
-                "make the cache with the call's options (or pass no cache): its results would not be this call's",
+            problem = (
+                "made for another {what}: {name}={made}, this call asks {name}={asked}; "
+                "make the cache with the call's options (or pass no cache): its results would not be this call's"
             )
+            shown = {"made": _shown(mine), "asked": _shown(theirs)}
+            raise InvalidInput.coded("cache", "error.batch.cache_options", problem, what=what, name=name, **shown)
     return cache
 
 

@@ -77,9 +77,11 @@ def _length(chunk: Mapping[str, Any], be: _Python | _Numpy) -> int:
                 raise TypeError(type(col).__name__)
             lengths.add(be.length(col))
         except TypeError:
-            raise WrongType(f"chunk[{name!r}]", f"a sequence or an array, not a {type(col).__name__}") from None
+            problem = "a sequence or an array, not a {type}"
+            raise WrongType.coded(f"chunk[{name!r}]", "error.batch.column", problem, type=type(col).__name__) from None
     if len(lengths) > 1:
-        raise InvalidInput("chunk", f"columns of one chunk must have one length, not {sorted(lengths)}")
+        problem = "columns of one chunk must have one length, not {lengths}"
+        raise InvalidInput.coded("chunk", "error.batch.lengths", problem, lengths=sorted(lengths))
     return lengths.pop() if lengths else 0
 
 

@@ -35,11 +35,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from ..core.errors import InvalidInput, TuoyuError, WrongType
+from ..core.errors import InvalidInput, TuoyuError, WrongType, fill
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .backends import Backend, Coded, _backend, _Python, coded
 from .cache import RuleCache, _cache_for
@@ -74,13 +75,17 @@ class RowProblem:
 
 class ColumnRowError(TuoyuError, ValueError):
     """A row of the columns is not a valid Facility (``on_error="raise"``): the first one, with its errors (a
-    :class:`~tuoyu_rules.TuoyuError`, and a ``ValueError`` as before)."""
+    :class:`~tuoyu_rules.TuoyuError`, and a ``ValueError`` as before). Its code, ``error.batch.column_row``, has
+    the row and the problems (as ``Facility.model_validate`` words them) as parameters."""
 
     def __init__(self, row: int, problems: list[RowProblem]) -> None:
         self.row = row
         self.problems = problems
-        text = "; ".join(f"{p.field}: {p.message}" for p in problems)
-        super().__init__(f"row {row} is not a valid Facility: {text}")
+        self.code = "error.batch.column_row"
+        self.params = MappingProxyType(
+            {"row": str(row), "problems": "; ".join(f"{p.field}: {p.message}" for p in problems)}
+        )
+        super().__init__(fill("row {row} is not a valid Facility: {problems}", self.params))
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickles (a process pool sends it back): (row, problems), not args
         return type(self), (self.row, list(self.problems))
@@ -106,7 +111,8 @@ def check_columns(chunk: Mapping[str, Any], *, backend: Backend = "auto") -> dic
 def _mapping(chunk: object, where: str) -> Mapping[str, Any]:
     """``chunk`` if it is a mapping of column name to column (:class:`~tuoyu_rules.core.errors.WrongType` if not)."""
     if not isinstance(chunk, Mapping):
-        raise WrongType(where, f"a mapping of column name to column, not a {type(chunk).__name__}")
+        problem = "a mapping of column name to column, not a {type}"
+        raise WrongType.coded(where, "error.batch.chunk", problem, type=type(chunk).__name__)
     return chunk
 
 
@@ -145,7 +151,10 @@ def tally_columns(
     ``problems`` (``on_error="skip"``). Chunks stream: memory is one chunk's columns plus the cache.
     """
     if on_error not in ("raise", "skip"):
-        raise InvalidInput("on_error", f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        problem = "on_error must be {first} or {second}, not {value}"
+        raise InvalidInput.coded(
+            "on_error", "error.batch.on_error", problem, first="'raise'", second="'skip'", value=repr(on_error)
+        )
     be = _backend(backend)
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
@@ -153,7 +162,8 @@ def tally_columns(
     if isinstance(chunks, Mapping):
         chunks = [chunks]
     elif not isinstance(chunks, Iterable) or isinstance(chunks, str | bytes):
-        raise WrongType("chunks", f"a mapping of columns or an iterable of them, not a {type(chunks).__name__}")
+        problem = "a mapping of columns or an iterable of them, not a {type}"
+        raise WrongType.coded("chunks", "error.batch.chunks", problem, type=type(chunks).__name__)
     counts = _Counts()
     offset = 0
     for index, chunk in enumerate(chunks):

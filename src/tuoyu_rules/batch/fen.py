@@ -140,7 +140,8 @@ def merge_totals(a: Totals, b: Totals) -> Totals:
     """Combine the totals of two partitions (associative and commutative, exact)."""
     for name, totals in (("a", a), ("b", b)):
         if not isinstance(totals, Mapping) or not all(isinstance(t, FenTotal) for t in totals.values()):
-            raise WrongType(name, f"totals (a mapping of (payer, basis) to FenTotal), not {type(totals).__name__}")
+            problem = "totals (a mapping of (payer, basis) to FenTotal), not {type}"
+            raise WrongType.coded(name, "error.batch.totals", problem, type=type(totals).__name__)
     out = dict(a)
     for key, t in b.items():
         s = out.get(key)

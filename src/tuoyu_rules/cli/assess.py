@@ -1,9 +1,10 @@
 """The facility commands of the ``tuoyu`` command line: ``jurisdictions``, ``examples``, ``assess``, ``compare``.
 
-``tuoyu jurisdictions`` lists the registered jurisdictions; ``tuoyu examples [NAME]`` lists the bundled example
-facilities or prints one; ``tuoyu assess FILE --on YYYY-MM-DD`` assesses a facility given as JSON (``-`` reads
-standard input; ``--example NAME`` uses a bundled example); ``tuoyu compare FILE --on YYYY-MM-DD`` assesses the
-same facility moved to every city.
+``tuoyu jurisdictions`` lists the registered jurisdictions; ``tuoyu examples [NAME]`` lists the bundled examples
+(facilities, portfolios and reforms) or prints one; ``tuoyu assess FILE --on YYYY-MM-DD`` assesses a facility
+given as JSON (``-`` reads standard input; ``--example NAME`` uses a bundled example); ``tuoyu compare FILE --on
+YYYY-MM-DD`` assesses the same facility moved to every city (a progress line on standard error when it is a
+terminal: :mod:`~tuoyu_rules.cli.progress`).
 
 Tables speak the language asked (``--lang``): ids and English in English, as they always did; Chinese names and
 terms in Chinese (:mod:`~tuoyu_rules.cli.words`).
@@ -12,11 +13,11 @@ terms in Chinese (:mod:`~tuoyu_rules.cli.words`).
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, TextIO
 
 from ..core.engine import assess
 from ..core.errors import TuoyuError
+from ..core.jsonio import loads
 from ..core.messages import msg
 from ..core.models import Facility
 from ..core.registry import get_policy, list_jurisdictions, plugin_problems
@@ -24,6 +25,10 @@ from ..core.results import Assessment
 from ..whatif.comparison import compare
 from .common import (
     EXIT_OK,
+    FACILITY,
+    PORTFOLIO,
+    REFORM,
+    BadInput,
     add_file_or_example,
     add_format,
     add_pins,
@@ -35,18 +40,18 @@ from .common import (
     emit,
     example_file,
     examples,
-    file_or_example,
-    read_json,
+    facility_arg,
     say,
     table,
     warn,
     write_json,
 )
 from .lang import said
+from .progress import progress_bar
 from .words import heads, jurisdiction, level, payer, program, term, zh
 
-_SUFFIX = ".json"
-"""The bundled example facilities are ``<name>.json``."""
+_USES = {PORTFOLIO: "tuoyu budget --on 2024-06-01 --example {name}", REFORM: "--reform {name}"}
+"""How a bundled portfolio or reform is used, as ``tuoyu examples`` shows it."""
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
@@ -55,8 +60,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     add_format(j)
     j.set_defaults(func=_cmd_jurisdictions)
 
-    e = sub.add_parser("examples", help="list the bundled example facilities, or print one")
-    e.add_argument("name", nargs="?", help="print this example's JSON")
+    e = sub.add_parser("examples", help="list the bundled examples (facilities, portfolios, reforms), or print one")
+    e.add_argument("name", nargs="?", help="print this example (JSON, or JSON Lines for a portfolio)")
     e.set_defaults(func=_cmd_examples)
 
     for name, what in (
@@ -78,15 +83,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         a.set_defaults(func=_cmd_assess)
 
 
-def _example_text(name: str) -> str:
-    return example_file(name, _SUFFIX, "example").read_text(encoding="utf-8")
-
-
-def _read_facility(args: argparse.Namespace, stdin: TextIO) -> Facility:
-    missing = msg("cli.file.no_facility", file="FILE", stdin="'-'", option="--example")
-    source = file_or_example(args, _SUFFIX, "example", missing)
-    raw = read_json(source, stdin) if isinstance(source, str) else json.loads(source.read_text(encoding="utf-8"))
-    return Facility.model_validate(raw)
+def _example_text(name: str, suffix: str = FACILITY) -> str:
+    return example_file(name, suffix, "example").read_text(encoding="utf-8")
 
 
 def _print_assessment(a: Assessment, out: TextIO) -> None:
@@ -167,16 +165,29 @@ def _cmd_jurisdictions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> 
 
 def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.name is None:
-        for name in examples(_SUFFIX):
-            data = json.loads(_example_text(name))
+        for name in examples(FACILITY):
+            data = loads(_example_text(name), field=name)
             say(out, f"{name}: {data.get('name', '')}")
+        for name in examples(PORTFOLIO):
+            count = sum(1 for line in _example_text(name, PORTFOLIO).splitlines() if line.strip())
+            use = _USES[PORTFOLIO].format(name=name)
+            say(out, said(msg("cli.examples.portfolio", name=name, count=count, command=use)))
+        for name in examples(REFORM):
+            data = loads(_example_text(name, REFORM), field=name)
+            use = _USES[REFORM].format(name=name)
+            words = msg("cli.examples.reform", name=name, description=data.get("description", ""), command=use)
+            say(out, said(words))
         return EXIT_OK
-    out.write(_example_text(args.name))
-    return EXIT_OK
+    for suffix in (FACILITY, PORTFOLIO, REFORM):
+        if args.name in examples(suffix):
+            out.write(_example_text(args.name, suffix))
+            return EXIT_OK
+    known = ", ".join(name for suffix in (FACILITY, PORTFOLIO, REFORM) for name in examples(suffix))
+    raise BadInput(msg("cli.example.unknown", option="NAME", name=repr(args.name), known=known))
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    facility = _read_facility(args, stdin)
+    facility = facility_arg(args, stdin)
     pins = dict(args.pin)
     if args.command == "compare":
         return _compare(facility, args, pins, out)
@@ -187,7 +198,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _compare(facility: Facility, args: argparse.Namespace, pins: dict[str, str], out: TextIO) -> int:
-    result = compare(facility, on=args.on, rounding=args.rounding, pins=pins, lang=args.lang)
+    with progress_bar("compare", "cities") as bar:
+        result = compare(facility, on=args.on, rounding=args.rounding, pins=pins, lang=args.lang, progress=bar)
     for reason in result.skipped.values():  # a plugin that fails to load or whose rule fails: skipped, and said
         warn(reason)
     if args.format == "json":

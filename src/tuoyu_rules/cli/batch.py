@@ -12,7 +12,8 @@ through :func:`tuoyu_rules.whatif.rows.assess_rows` (one fact-keyed cache for th
   ``error_field`` and ``error``.
 
 Then, after all of standard output, one summary line on standard error:
-``tuoyu: assess-many: N rows read, N assessed, N errors``. A bad row never stops the run. Exit status 0, bad
+``tuoyu: assess-many: N rows read, N assessed, N errors`` (and, while it runs, a progress line on standard error
+when it is a terminal: :mod:`~tuoyu_rules.cli.progress`). A bad row never stops the run. Exit status 0, bad
 rows included (they are in the output and the summary); with ``--strict``, 2 when any row could not be
 assessed. Bad arguments, a file that cannot be read or a wrong CSV header: 2 and one error line, as every
 command. Rows stream in and results stream out (the output is written as it goes, a million characters at a
@@ -34,6 +35,7 @@ from ..io.export import csv_cell, csv_writer, headers
 from ..whatif.rows import ROW_COLUMNS, AssessedRow, InputFormat, assess_rows
 from .common import EXIT_BAD_INPUT, EXIT_OK, BadInput, add_file_or_example, add_rounding, date_arg, file_or_example
 from .lang import said
+from .progress import clear, progress_bar
 
 _SUFFIX = ".jsonl"
 """The bundled example portfolios are ``<name>.jsonl``."""
@@ -86,7 +88,7 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> Iterator[tuple[Any, Inpu
 def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     ndjson = args.format == "ndjson"
     read = assessed = 0
-    with _source(args, stdin) as (source, kind):
+    with _source(args, stdin) as (source, kind), progress_bar("assess-many") as bar:
         rows = assess_rows(
             source,
             on=args.on,
@@ -95,6 +97,7 @@ def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
             input_format=kind,
             output="json" if ndjson else "assessment",
             lang=args.lang,
+            progress=bar,
         )
         text_of = _ndjson_text if ndjson else _CsvText().text
         pending: list[str] = [] if ndjson else [_CsvText.header(args.lang)]
@@ -106,6 +109,7 @@ def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
             pending.append(text)
             size += len(text)
             if size >= SPILL_CHARS:
+                clear(bar)  # the output may go to the same terminal: it starts on a clean line
                 if not _spill(out, "".join(pending)):
                     return EXIT_OK  # standard output is gone: stop (the status is the output's)
                 pending.clear()

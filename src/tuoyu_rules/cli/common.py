@@ -53,6 +53,12 @@ EXIT_BAD_INPUT = 2
 _EXAMPLES = "tuoyu_rules.examples"
 """The package holding the bundled example files."""
 
+FACILITY = ".json"
+PORTFOLIO = ".jsonl"
+REFORM = ".reform.json"
+"""The bundled examples by kind: a facility is ``<name>.json``, a portfolio ``<name>.jsonl`` (JSON Lines) and a
+reform ``<name>.reform.json``."""
+
 
 class BadInput(Exception):
     """Raise this from a command handler for an input problem: one line on stderr, exit status 2.
@@ -127,12 +133,13 @@ def add_file_or_example(parser: argparse.ArgumentParser, file_help: str, example
 
 
 def examples(suffix: str) -> list[str]:
-    """The names of the bundled examples whose files end in ``suffix`` (reforms are not facilities)."""
+    """The names of the bundled examples whose files end in ``suffix`` (:data:`FACILITY`, :data:`PORTFOLIO` or
+    :data:`REFORM`: a reform is not a facility)."""
     files = resources.files(_EXAMPLES)
     return sorted(
         p.name.removesuffix(suffix)
         for p in files.iterdir()
-        if p.name.endswith(suffix) and not p.name.endswith(".reform.json")
+        if p.name.endswith(suffix) and (suffix == REFORM or not p.name.endswith(REFORM))
     )
 
 
@@ -140,12 +147,12 @@ _UNKNOWN_EXAMPLE = {"example": "cli.example.unknown", "portfolio": "cli.example.
 """What an unknown ``--example`` is said to be, by the kind of example asked for."""
 
 
-def example_file(name: str, suffix: str, kind: str) -> Traversable:
+def example_file(name: str, suffix: str, kind: str, option: str = "--example") -> Traversable:
     """The bundled example ``name`` (``kind``, ``example`` or ``portfolio``, names it when there is none)."""
     names = examples(suffix)
     if name not in names:
         code = _UNKNOWN_EXAMPLE.get(kind, "cli.example.unknown")
-        raise BadInput(Message(code, (("option", "--example"), ("name", repr(name)), ("known", ", ".join(names)))))
+        raise BadInput(Message(code, (("option", option), ("name", repr(name)), ("known", ", ".join(names)))))
     return resources.files(_EXAMPLES).joinpath(f"{name}{suffix}")
 
 
@@ -211,6 +218,16 @@ def not_utf8(path: str) -> Message:
 def read_facility(path: str, stdin: TextIO) -> Facility:
     """The facility in the JSON file ``path`` (``-``: standard input), read by :func:`read_json`."""
     return Facility.model_validate(read_json(path, stdin))
+
+
+def facility_arg(args: argparse.Namespace, stdin: TextIO) -> Facility:
+    """The facility of a command taking ``FILE`` or ``--example NAME`` (:func:`add_file_or_example`): the file
+    read by :func:`read_json`, or the bundled example facility, read by the library's one JSON policy."""
+    missing = msg("cli.file.no_facility", file="FILE", stdin="'-'", option="--example")
+    source = file_or_example(args, FACILITY, "example", missing)
+    if isinstance(source, str):
+        return read_facility(source, stdin)
+    return Facility.model_validate(loads(source.read_text(encoding="utf-8"), field=source.name))
 
 
 # -- output ------------------------------------------------------------------------------------------------
@@ -314,14 +331,18 @@ def confidence(value: str) -> str:
 
 
 def cited(c: Citation) -> str:
-    """A citation on one line: source, clause, confidence, and its quoted words (or, in English, its summary: a
-    summary is our own words in English, and Chinese output names the source as reported, unquoted)."""
+    """A citation on one line: source, clause, confidence, and its quoted words or its summary (our own words; in
+    Chinese its Chinese summary, or, for data with none, the source named as reported). Chinese output names the
+    source and clause in Chinese where the data gives them (``source_zh``, ``clause_zh``)."""
     sure = confidence(c.confidence)
+    zh = current() == "zh"
+    source, clause = (c.source_zh or c.source, c.clause_zh or c.clause) if zh else (c.source, c.clause)
     if c.quote:
-        return said(msg("cli.cite.quote", source=c.source, clause=c.clause, confidence=sure, quote=c.quote))
-    if current() == "zh":
-        return said(msg("cli.cite.reported", source=c.source, confidence=sure))
-    return said(msg("cli.cite.summary", source=c.source, clause=c.clause, confidence=sure, summary=c.summary or ""))
+        return said(msg("cli.cite.quote", source=source, clause=clause, confidence=sure, quote=c.quote))
+    summary = c.summary_zh if zh else c.summary
+    if summary is None:
+        return said(msg("cli.cite.reported", source=source, confidence=sure))
+    return said(msg("cli.cite.summary", source=source, clause=clause, confidence=sure, summary=summary))
 
 
 # -- errors ------------------------------------------------------------------------------------------------

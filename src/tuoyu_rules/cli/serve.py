@@ -27,6 +27,7 @@ from ..server.settings import (
     Settings,
 )
 from .common import EXIT_OK, BadInput, os_problem, warn
+from .lang import said
 
 APP = "tuoyu_rules.server.app:create_app"
 """What uvicorn builds in each worker (a factory: settings come from the environment)."""
@@ -53,13 +54,13 @@ LOG_CONFIG: dict[str, Any] = {
 
 def _positive(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+        raise argparse.ArgumentTypeError(said(msg("cli.serve.not_positive", value=repr(text))))
     return int(text)
 
 
 def _port(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 0 < int(text) < 65536:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+        raise argparse.ArgumentTypeError(said(msg("cli.serve.bad_port", value=repr(text))))
     return int(text)
 
 

@@ -15,6 +15,12 @@ sweeps).
 * ``tuoyu sweep FILE --on D --parameter NAME --values LOW-HIGH ... [--strategy S] [--format ...]``: one
   parameter over several ranges (``20000-30000``; ``20000-`` for no upper bound; ``20000`` for one amount);
   FILE is a facility (``.json``) or a portfolio (``.csv``, ``.jsonl``).
+
+Every command takes ``--example NAME`` in place of FILE (a bundled facility, or for ``budget`` and ``sweep`` a
+bundled portfolio: ``tuoyu examples`` lists them), and ``--reform`` takes a file or the name of a bundled reform.
+``budget``, ``sweep`` and ``project`` take ``--jurisdiction ID`` (what-if: that city's rules for every facility;
+``whatif`` has ``--cities``). While a command runs, a progress line is drawn on standard error when it is a
+terminal (:mod:`~tuoyu_rules.cli.progress`).
 """
 
 from __future__ import annotations
@@ -31,10 +37,12 @@ from ..core.models import Facility
 from ..core.reforms import Reform
 from ..io import tables
 from ..io.export import csv_cell, csv_writer, headers
-from ..whatif import Budget, budget, charts, project, read_csv, read_jsonl, sweep
+from ..whatif import Budget, Projection, budget, charts, project, read_csv, read_jsonl, sweep
 from ..whatif.comparison import usable_cities
 from ..whatif.rows import input_format_of
 from .common import (
+    FACILITY,
+    REFORM,
     BadInput,
     add_file_or_example,
     add_format,
@@ -43,12 +51,17 @@ from .common import (
     cannot_read,
     date_arg,
     emit,
+    example_file,
+    examples,
+    facility_arg,
     file_or_example,
     not_utf8,
-    read_facility,
+    os_problem,
     warn,
     write_json,
 )
+from .lang import said
+from .progress import Bar, clear, progress_bar
 from .whatif_tables import print_budget as _print_budget
 from .whatif_tables import print_projection as _print_projection
 from .whatif_tables import print_whatif
@@ -59,6 +72,10 @@ _SUFFIX = ".jsonl"
 """The bundled example portfolios are ``<name>.jsonl``."""
 
 _EXAMPLE_HELP = "use a bundled example portfolio (e.g. portfolio_xiamen)"
+_FACILITY_HELP = "facility JSON file, or - for standard input"
+_FACILITY_EXAMPLE_HELP = "use a bundled example facility instead of FILE (see `tuoyu examples`)"
+_REFORM_HELP = "a reform file (JSON or TOML), or the name of a bundled reform (see `tuoyu examples`)"
+_JURISDICTION_HELP = "what-if: apply this city's rules to every facility instead of its own"
 
 
 def _bad(message: Message | str) -> NoReturn:
@@ -69,7 +86,10 @@ def _range_value(text: str) -> dict[str, str]:
     """``20000-30000`` -> a range table; ``20000-`` no upper bound; ``20000`` a single amount."""
     low, sep, high = text.partition("-")
     if not low.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is not LOW-HIGH, LOW- or AMOUNT (e.g. 20000-30000)")
+        words = msg(
+            "cli.sweep.bad_value", value=repr(text), forms="LOW-HIGH, LOW-", last="AMOUNT", example="20000-30000"
+        )
+        raise argparse.ArgumentTypeError(said(words))
     table = {"kind": "range", "low": low.strip()}
     if not sep:
         table["high"] = low.strip()
@@ -90,7 +110,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     add_file_or_example(b, "portfolio file (.csv, .jsonl), or - for standard input", _EXAMPLE_HELP)
     b.add_argument("--input", choices=("csv", "jsonl"), help="input format (default: from the file's suffix)")
     b.add_argument("--on", type=date_arg, required=True, help="the day whose rules apply, YYYY-MM-DD")
-    b.add_argument("--reform", action="append", default=[], help="a reform file (JSON or TOML); repeatable")
+    b.add_argument("--jurisdiction", help=_JURISDICTION_HELP)
+    b.add_argument("--reform", action="append", default=[], help=_REFORM_HELP + "; repeatable")
     b.add_argument("--no-baseline", action="store_true", help="leave out the law as it stands")
     b.add_argument("--strategy", choices=_STRATEGIES, help="pin each facility's ranges first (default: keep ranges)")
     b.add_argument(
@@ -101,7 +122,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     b.set_defaults(func=_cmd_budget)
 
     p = sub.add_parser("project", help="one facility's money over a period, by year and payer")
-    p.add_argument("file", help="facility JSON file, or - for standard input")
+    add_file_or_example(p, _FACILITY_HELP, _FACILITY_EXAMPLE_HELP)
     p.add_argument("--start", type=date_arg, required=True)
     p.add_argument("--end", type=date_arg, required=True)
     p.add_argument(
@@ -113,15 +134,15 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--prorate", action="store_true", help="pay partial months and years by days")
     p.add_argument("--one-time-on", type=date_arg, help="the day one-time amounts are assessed (default: --start)")
     p.add_argument("--jurisdiction", help="what-if: apply this city's rules")
-    p.add_argument("--reform", help="a reform file (JSON or TOML)")
+    p.add_argument("--reform", help=_REFORM_HELP)
     add_pins(p)
     _output(p)
     p.set_defaults(func=_cmd_project)
 
     w = sub.add_parser("whatif", help="one facility under the law and under a reform, by city")
-    w.add_argument("file", help="facility JSON file, or - for standard input")
+    add_file_or_example(w, _FACILITY_HELP, _FACILITY_EXAMPLE_HELP)
     w.add_argument("--on", type=date_arg, required=True)
-    w.add_argument("--reform", required=True, help="a reform file (JSON or TOML)")
+    w.add_argument("--reform", required=True, help=_REFORM_HELP)
     w.add_argument("--cities", nargs="+", help="city ids (default: the facility's own)")
     w.add_argument("--all-cities", action="store_true", help="every registered city")
     w.add_argument("--strategy", choices=_STRATEGIES, help="pin ranges first (default: keep ranges)")
@@ -129,8 +150,11 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     w.set_defaults(func=_cmd_whatif)
 
     s = sub.add_parser("sweep", help="vary one parameter over several values and tabulate the totals")
-    add_file_or_example(s, "a facility (.json) or a portfolio (.csv, .jsonl)", _EXAMPLE_HELP)
+    add_file_or_example(
+        s, "a facility (.json) or a portfolio (.csv, .jsonl)", "use a bundled example facility or portfolio"
+    )
     s.add_argument("--on", type=date_arg, required=True)
+    s.add_argument("--jurisdiction", help=_JURISDICTION_HELP)
     s.add_argument("--parameter", required=True, help="e.g. xiamen.operating_subsidy.amount")
     s.add_argument("--values", type=_range_value, nargs="+", required=True, metavar="LOW-HIGH")
     s.add_argument("--strategy", choices=_STRATEGIES)
@@ -168,6 +192,13 @@ def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any
             _bad(not_utf8(source))
 
 
+def _reform(value: str) -> Reform:
+    """``--reform``: a reform file, or (when no file has that name) a bundled reform of that name."""
+    if value in examples(REFORM) and not Path(value).exists():
+        return Reform.loads(example_file(value, REFORM, "example", "--reform").read_text(encoding="utf-8"))
+    return Reform.load(value)
+
+
 def _kind(path: str) -> str | None:
     """A portfolio's format by its name (:func:`~tuoyu_rules.whatif.rows.input_format_of`), or ``json`` for one
     facility."""
@@ -179,17 +210,19 @@ def _kind(path: str) -> str | None:
 
 def _cmd_budget(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     chart = _chart_target(args.chart)
-    reforms = [Reform.load(r) for r in args.reform]
-    with _portfolio(args, stdin) as rows:
+    reforms = [_reform(r) for r in args.reform]
+    with _portfolio(args, stdin) as rows, progress_bar("budget") as bar:
         result = budget(
             rows,
             on=args.on,
             reforms=reforms,
             baseline=not args.no_baseline,
+            jurisdiction=args.jurisdiction,
             rounding=args.rounding,
             strategy=args.strategy,
             errors=args.errors,
             lang=args.lang,
+            progress=bar,
         )
     if chart is not None:
         _save_chart(result, chart, getattr(args, "lang", None) or "en")
@@ -202,20 +235,30 @@ def _chart_target(path: str | None) -> Path | None:
         return None
     try:
         return charts.check_target(path)
-    except ImportError as exc:
-        raise BadInput(f"--chart: {exc}") from None
+    except ImportError:
+        fix = charts.CHARTS_EXTRA
+        raise BadInput(msg("cli.chart.missing_extra", option="--chart", what="matplotlib", fix=fix)) from None
 
 
 def _save_chart(result: Budget, target: Path, lang: str) -> None:
     try:
         charts.save(result.plot(lang=check_lang(lang)), target)
     except OSError as exc:
-        raise BadInput(f"--chart: cannot write {target}: {exc.strerror or exc}") from None
+        words = msg("cli.chart.cannot_write", option="--chart", path=str(target), problem=os_problem(exc))
+        raise BadInput(words) from None
 
 
 def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    facility = read_facility(args.file, stdin)
-    result = project(
+    facility = facility_arg(args, stdin)
+    span = (args.end.year - args.start.year) * 12 + args.end.month - args.start.month + 1
+    with progress_bar("project", "months", span if span > 0 else None) as bar:
+        result = _project(facility, args, bar)
+    return emit(result, args.format, out, _print_projection)
+
+
+def _project(facility: Facility, args: argparse.Namespace, bar: Bar | None) -> Projection:
+    """``project`` of one facility, as the ``tuoyu project`` arguments say."""
+    return project(
         facility,
         start=args.start,
         end=args.end,
@@ -225,31 +268,40 @@ def _cmd_project(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         jurisdiction=args.jurisdiction,
         rounding=args.rounding,
         pins=dict(args.pin) or None,
-        reform=None if args.reform is None else Reform.load(args.reform),
+        reform=None if args.reform is None else _reform(args.reform),
         lang=args.lang,
+        progress=bar,
     )
-    return emit(result, args.format, out, _print_projection)
 
 
 def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    facility = read_facility(args.file, stdin)
-    reform = Reform.load(args.reform)
+    facility = facility_arg(args, stdin)
+    reform = _reform(args.reform)
     if args.all_cities and args.cities:
         _bad(msg("cli.whatif.cities_or_all", first="--cities", second="--all-cities"))
     cities, broken = usable_cities() if args.all_cities else ((*(args.cities or [facility.jurisdiction]),), ())
     for exc in broken:  # a broken plugin is reported and skipped, as `tuoyu compare` does
         warn(exc)
     results = {}
-    for city in cities:
-        moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
-        try:
-            results[city] = budget(
-                [moved], on=args.on, reforms=[reform], rounding=args.rounding, strategy=args.strategy, lang=args.lang
-            )
-        except PluginError as exc:  # a plugin whose rule fails: skipped with --all-cities, an error for --cities
-            if not args.all_cities:
-                raise
-            warn(exc)
+    with progress_bar("whatif", "cities", len(cities)) as bar:
+        for done, city in enumerate(cities, start=1):
+            moved = facility if city == facility.jurisdiction else facility.model_copy(update={"jurisdiction": city})
+            try:
+                results[city] = budget(
+                    [moved],
+                    on=args.on,
+                    reforms=[reform],
+                    rounding=args.rounding,
+                    strategy=args.strategy,
+                    lang=args.lang,
+                )
+            except PluginError as exc:  # a plugin whose rule fails: skipped with --all-cities, an error for --cities
+                if not args.all_cities:
+                    raise
+                clear(bar)
+                warn(exc)
+            if bar is not None:
+                bar(done)
     if args.format == "json":
         write_json({city: b.model_dump(mode="json") for city, b in results.items()}, out)
         return 0
@@ -269,23 +321,29 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    if args.file is not None and args.example is None and _kind(args.file) == "json":
-        result = _sweep(read_facility(args.file, stdin), args)
+    one = args.example in examples(FACILITY) if args.example is not None else _kind(args.file or "") == "json"
+    if one:  # one facility: a file or a bundled example
+        result = _sweep(facility_arg(args, stdin), args, None)
     else:
         args.input = None
-        with _portfolio(args, stdin) as rows:
-            result = _sweep(rows, args)
+        if args.example is not None and args.example not in examples(_SUFFIX):
+            known = ", ".join([*examples(FACILITY), *examples(_SUFFIX)])
+            raise BadInput(msg("cli.example.unknown", option="--example", name=repr(args.example), known=known))
+        with _portfolio(args, stdin) as rows, progress_bar("sweep") as bar:
+            result = _sweep(rows, args, bar)
     return emit(result, args.format, out, _print_budget)
 
 
-def _sweep(facilities: Facility | Iterator[Any], args: argparse.Namespace) -> Budget:
+def _sweep(facilities: Facility | Iterator[Any], args: argparse.Namespace, bar: Bar | None) -> Budget:
     """``sweep`` of one facility or a portfolio's rows, as the ``tuoyu sweep`` arguments say."""
     return sweep(
         facilities,
         on=args.on,
         parameter=args.parameter,
         values=args.values,
+        jurisdiction=args.jurisdiction,
         rounding=args.rounding,
         strategy=args.strategy,
         lang=args.lang,
+        progress=bar,
     )

@@ -48,6 +48,8 @@ CHENGDU_TARGET_DEADLINE: Final = dt.date(2025, 12, 31)
 """到2025年底 (chengdu.seed_target_sites): the end of 2025."""
 
 _MAX_VISITS = 100_000
+_NOT_A_DATE = "{value} is not a date (YYYY-MM-DD)"
+"""The problem of a day that is not a ``datetime.date`` (``error.schedule.not_a_date``)."""
 
 _GAP: Final[dict[tuple[bool, bool], str]] = {
     (True, True): "compliance.guidance.gap_after_visit",
@@ -90,22 +92,22 @@ def _guidance_figures(on: dt.date) -> tuple[int, tuple[str, ...]]:
 def _check_dates(visits: Sequence[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
     for name, day in (("start", start), ("end", end)):
         if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-            raise InvalidInput(name, f"{day!r} is not a date (YYYY-MM-DD)")
+            raise InvalidInput.coded(name, "error.schedule.not_a_date", _NOT_A_DATE, value=repr(day))
     if end < start:
-        raise InvalidInput("end", f"{end.isoformat()} is before start {start.isoformat()}")
+        problem = "{end} is before start {start}"
+        raise InvalidInput.coded("end", "error.schedule.end_before_start", problem, end=end, start=start)
     if isinstance(visits, str | bytes) or not isinstance(visits, Sequence):
-        raise InvalidInput("visits", "must be a sequence of dates")
+        raise InvalidInput.coded("visits", "error.schedule.visits_type", "must be a sequence of dates")
     if len(visits) > _MAX_VISITS:
-        raise InvalidInput("visits", f"{len(visits)} visits is more than the {_MAX_VISITS} accepted")
+        problem = "{count} visits is more than the {max} accepted"
+        raise InvalidInput.coded("visits", "error.schedule.too_many", problem, count=len(visits), max=_MAX_VISITS)
     for i, day in enumerate(visits):
         if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-            raise InvalidInput(f"visits[{i}]", f"{day!r} is not a date (YYYY-MM-DD)")
+            raise InvalidInput.coded(f"visits[{i}]", "error.schedule.not_a_date", _NOT_A_DATE, value=repr(day))
         if not start <= day <= end:
-            raise InvalidInput(
-                f"visits[{i}]",
-                f"{day.isoformat()} lies outside the period {start.isoformat()} to {end.isoformat()} "
-                "(health-guidance visits, 每2个月至少…技术指导1次)",
-            )
+            problem = "{day} lies outside the period {start} to {end} (health-guidance visits, 每2个月至少…技术指导1次)"
+            period = {"start": start, "end": end}
+            raise InvalidInput.coded(f"visits[{i}]", "error.schedule.outside", problem, day=day, **period)
     return sorted(set(visits))
 
 
@@ -184,9 +186,13 @@ def check_health_guidance(
 
 def _count_arg(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(name, f"{value!r} must be a whole number (int), not {type(value).__name__}")
+        problem = "{value} must be a whole number (int), not {type}"
+        raise InvalidInput.coded(
+            name, "error.schedule.count_type", problem, value=repr(value), type=type(value).__name__
+        )
     if not 0 <= value <= MAX_PLACES:
-        raise InvalidInput(name, f"{value} must be from 0 to {MAX_PLACES}")
+        problem = "{value} must be from 0 to {max}"
+        raise InvalidInput.coded(name, "error.schedule.count", problem, value=value, max=MAX_PLACES)
     return value
 
 
@@ -206,14 +212,16 @@ def chengdu_target_progress(
     """
     lang = check_lang(lang)
     if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-        raise InvalidInput("on", f"{on!r} is not a date (YYYY-MM-DD)")
+        raise InvalidInput.coded("on", "error.schedule.not_a_date", _NOT_A_DATE, value=repr(on))
     city = _count_arg("city_demonstration_sites", city_demonstration_sites)
     if not isinstance(sites_by_district, Mapping):
-        raise InvalidInput("sites_by_district", "must be a mapping of district or county union -> pilots")
+        problem = "must be a mapping of district or county union -> pilots"
+        raise InvalidInput.coded("sites_by_district", "error.schedule.sites_type", problem)
     districts: dict[str, int] = {}
     for name, n in sites_by_district.items():
         if not isinstance(name, str) or not name.strip():
-            raise InvalidInput("sites_by_district", f"{name!r} is not a district or county name")
+            problem = "{value} is not a district or county name"
+            raise InvalidInput.coded("sites_by_district", "error.schedule.district", problem, value=repr(name))
         districts[name] = _count_arg(f"sites_by_district[{name}]", n)
     target_sites, use_sites = require_count("chengdu", "chengdu.targets.demonstration_sites", on)
     target_pilots, use_pilots = require_count("chengdu", "chengdu.targets.pilots_per_district", on)

@@ -268,7 +268,8 @@ def check_union_spending(plan: UnionSpendingPlan | Mapping[str, Any], *, lang: L
     if isinstance(plan, Mapping):
         plan = UnionSpendingPlan.model_validate(plan)
     elif not isinstance(plan, UnionSpendingPlan):
-        raise InvalidInput("plan", f"a UnionSpendingPlan or a mapping of its fields, not {type(plan).__name__}")
+        problem = "a UnionSpendingPlan or a mapping of its fields, not {type}"
+        raise InvalidInput.coded("plan", "error.spending.plan_type", problem, type=type(plan).__name__)
     drafts: list[Draft] = [
         *(f for rule in _ITEM_RULES for f in _per_item(plan, rule)),
         _budget(plan),

@@ -70,7 +70,8 @@ def check_standards(data: StandardsInput, *, on: dt.date, lang: Lang = "en") -> 
     default); their ``explanation`` has both."""
     lang = check_lang(lang)
     if not isinstance(data, StandardsInput):  # issue 15: one error family (was an AttributeError)
-        raise WrongType("data", f"expected a tuoyu_rules.StandardsInput, got {type(data).__name__}")
+        problem = "expected a tuoyu_rules.StandardsInput, got {type}"
+        raise WrongType.coded("data", "error.standards.data_type", problem, type=type(data).__name__)
     drafts: list[Draft] = []
     if data.setting == "family_point":
         drafts.extend(family_point_findings(data, on))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..core.citations import Citation
 from ..core.models import Count
@@ -64,7 +65,7 @@ class ChildcareClass(BaseModel):
     def _ages(self) -> Self:
         young, old = self.youngest_months, self.oldest_months
         if young is not None and old is not None and young > old:
-            raise ValueError("youngest_months is above oldest_months")
+            raise PydanticCustomError("error.standards.ages", "youngest_months is above oldest_months")
         return self
 
 
@@ -93,13 +94,17 @@ class StandardsInput(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.setting == "family_point" and self.classes:
-            raise ValueError("classes: a family childcare point (family_point) has no classes; give children, carers")
+            problem = "classes: a family childcare point (family_point) has no classes; give children, carers"
+            raise PydanticCustomError("error.standards.family_point_classes", problem)
         if self.setting == "family_point" and self.children is None:
-            raise ValueError("children: a family childcare point needs the number of children")
+            problem = "children: a family childcare point needs the number of children"
+            raise PydanticCustomError("error.standards.family_point_children", problem)
         if self.classes and self.children is not None:
             total = sum(c.children for c in self.classes)
             if total != self.children:
-                raise ValueError(f"children: {self.children} differs from the sum over classes ({total})")
+                problem = "children: {children} differs from the sum over classes ({total})"
+                said = {"children": self.children, "total": total}
+                raise PydanticCustomError("error.standards.children_sum", problem, said)
         if self.jurisdiction is not None:
             get_policy(self.jurisdiction)  # an unknown id raises UnknownJurisdiction listing the known ids
         return self

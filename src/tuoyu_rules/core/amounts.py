@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import AmountOutsideRange, InvalidInput, MoneyError, reports_invalid_data
 from .money import (
@@ -47,14 +48,16 @@ class AmountRange(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low} is above high {self.high}")
+            bounds = {"low": str(self.low), "high": str(self.high)}
+            raise PydanticCustomError("error.range.low_above_high", "low {low} is above high {high}", bounds)
         if self.allowed is not None:
             if not self.allowed:
-                raise ValueError("allowed values, when given, must not be empty")
+                raise PydanticCustomError("error.range.allowed_empty", "allowed values, when given, must not be empty")
             if list(self.allowed) != sorted(set(self.allowed)):
-                raise ValueError("allowed values must be strictly increasing")
+                raise PydanticCustomError("error.range.allowed_order", "allowed values must be strictly increasing")
             if self.allowed[0] != self.low or self.allowed[-1] != self.high:
-                raise ValueError("allowed values must start at low and end at high")
+                problem = "allowed values must start at low and end at high"
+                raise PydanticCustomError("error.range.allowed_ends", problem)
         return self
 
     # -- construction --------------------------------------------------------------------------------
@@ -111,8 +114,22 @@ class AmountRange(BaseModel):
         """Fix the amount at ``value``; raise :class:`AmountOutsideRange` naming ``field`` if it is not allowed."""
         amount = parse_money(value, field)
         if not self.contains(amount):
-            raise AmountOutsideRange(field, f"{amount} is not {self.describe_allowed()}")
+            raise self._outside(field, amount)
         return AmountRange.model_construct(low=amount, high=amount, allowed=None)
+
+    def _outside(self, field: str, amount: Decimal) -> AmountOutsideRange:
+        """The error of pinning ``amount``, which the range does not contain: ``'<amount> is not '`` and
+        :meth:`describe_allowed`, coded by the range's shape."""
+        if self.allowed is not None:
+            values = ", ".join(str(v) for v in self.allowed)
+            problem = "{value} is not one of {values}"
+            return AmountOutsideRange.coded(field, "error.range.not_one_of", problem, value=amount, values=values)
+        if self.high is None:
+            problem = "{value} is not at least {low}"
+            return AmountOutsideRange.coded(field, "error.range.below", problem, value=amount, low=self.low)
+        problem = "{value} is not inside [{low}, {high}]"
+        bounds = {"low": self.low, "high": self.high}
+        return AmountOutsideRange.coded(field, "error.range.not_inside", problem, value=amount, **bounds)
 
     def describe_allowed(self) -> str:
         """``'inside [50000.00, 100000.00]'`` or ``'one of 50000.00, 80000.00, 100000.00'``."""
@@ -138,14 +155,17 @@ class AmountRange(BaseModel):
         :class:`MoneyError`: the library's amounts never leave ``[0, MAX_MONEY]``, and none is clamped.
         """
         if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
-            raise InvalidInput("factor", f"{factor!r} must be an int or a Decimal, not {type(factor).__name__}")
+            problem = "{value} must be an int or a Decimal, not {type}"
+            kind = type(factor).__name__
+            raise InvalidInput.coded("factor", "error.range.factor_type", problem, value=repr(factor), type=kind)
         if not Decimal(factor).is_finite() or factor < 0:
-            raise InvalidInput("factor", f"{factor!r} must be a finite number, 0 or more")
+            problem = "{value} must be a finite number, 0 or more"
+            raise InvalidInput.coded("factor", "error.range.factor", problem, value=repr(factor))
         top = self.low if self.high is None else self.high
         if top * factor > MAX_MONEY:  # never a result above the money cap, never a clamped one
-            raise MoneyError(
-                "amount", f"{format_yuan(top)} times {factor} is above the largest accepted amount, {MAX_MONEY:,} yuan"
-            )
+            problem = "{amount} times {factor} is above the largest accepted amount, {max} yuan"
+            shown = {"amount": format_yuan(top), "factor": factor, "max": f"{MAX_MONEY:,}"}
+            raise MoneyError.coded("amount", "error.range.scaled_too_large", problem, **shown)
         low, r1 = round_money(self.low * factor, rounding)
         high: Decimal | None = None
         r2 = False

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 Confidence = Literal["official", "secondary"]
 
@@ -44,11 +45,22 @@ class Citation(BaseModel):
     """The document number (文号), such as ``杭卫发〔2022〕68号``, when the document has one and it is known."""
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """The document's address (``https://...``), when it is known; never guessed."""
+    source_zh: str | None = None
+    """``source`` in Chinese, where the source's name is (partly) in English; None where it is Chinese already or
+    no Chinese is given. So are ``title_zh``, ``issuer_zh``, ``where_zh`` and ``clause_zh``: read ``x_zh or x``."""
+    title_zh: str | None = None
+    issuer_zh: str | None = None
+    where_zh: str | None = None
+    clause_zh: str | None = None
+    summary_zh: str | None = None
+    """The summary in Chinese (a translation of ``summary``, our words too, never the source's own); None when
+    there is no summary or no Chinese is given."""
 
     @model_validator(mode="after")
     def _has_words(self) -> Self:
         if not self.quote and not self.summary:
-            raise ValueError("a citation needs the quote it rests on, or a summary when no quote was seen")
+            problem = "a citation needs the quote it rests on, or a summary when no quote was seen"
+            raise PydanticCustomError("error.citation.no_words", problem)
         return self
 
     def short(self) -> str:

@@ -304,7 +304,7 @@ class RuleContext:
         try:
             scaled, rounded = amount.scale(factor, rounding=self.rounding)
         except MoneyError as exc:  # name the programme and what was scaled, not just "amount"
-            raise MoneyError(f"{self.program.id} {what}", exc.problem) from None
+            raise MoneyError(f"{self.program.id} {what}", exc.problem, exc.code, exc.params) from None
         note = msg("core.rounded", what=what, rounding=self.rounding) if rounded else None
         return scaled, note
 

@@ -22,7 +22,7 @@ from .context import WATCH, RuleContext, before_reported
 from .digest import with_reform
 from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
 from .messages import DEFAULT_LANG, Catalog, Explanation, Lang, Message, chain_catalog, check_lang, msg, pick
-from .models import Facility, locate, pin_problem
+from .models import Facility, amount_ranges, locate, pin_problem
 from .money import DEFAULT_ROUNDING, check_rounding, in_money_context, money_context, parse_money
 from .parameters import DatedValue
 from .policy import Outcome, Policy, Program
@@ -166,7 +166,7 @@ def _check_pins(pins: Mapping[str, int | str | Decimal] | None, layers: tuple[Po
     if pins is None:
         return {}
     if not isinstance(pins, Mapping):
-        raise InvalidInput("pins", "a mapping of programme id to awarded amount")
+        raise InvalidInput.coded("pins", "error.pin.not_mapping", "a mapping of programme id to awarded amount")
     known = {p.id for layer in layers for p in layer.programs if p.kind == "entitlement"}
     result: dict[str, Decimal] = {}
     for program_id, value in pins.items():
@@ -260,7 +260,7 @@ def _evaluate(
             is_designation = pin_field.startswith("designations[")
             problem = None if is_designation else pin_problem(program, layer, facility, pin, amount)
             if problem is not None:
-                raise AmountOutsideRange(pin_field, f"{problem} ({program.id})")
+                raise _pin_outside(pin_field, pin, program, layer, facility, amount)
             code = "core.pin.designation_outside" if is_designation else "core.pin.outside"
             reasons.append(msg(code, amount=pin, field=pin_field, range=amount, on=on))
     what_if = [u for u in ctx.uses if u.what_if]
@@ -332,6 +332,34 @@ def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) 
         if d is not None and d.amount is not None:
             return d.amount, f"designations[{program.designation}].amount"
     return None, ""
+
+
+def _pin_outside(
+    field: str, pin: Decimal, program: Program, layer: Policy, facility: Facility, amount: AmountRange
+) -> AmountOutsideRange:
+    """The error of a pin inside no range the law gives ``program`` (:func:`pin_problem`'s ranges: those of its
+    amount parameter, else the range in force), coded by the ranges' shape, naming the programme."""
+    spec = None if program.designation is None else layer.designation(program.designation)
+    parameter = f"{program.id}.amount" if spec is None else spec.amount_parameter
+    held = None if program.designation is None else facility.designation(program.designation)
+    year = None if held is None else held.year
+    known = None if parameter is None or parameter not in layer.parameters else amount_ranges(layer, parameter, year)
+    ranges = known or (amount,)
+    shown = tuple(dict.fromkeys(r.describe_allowed() for r in ranges))
+    said = {"value": pin, "program": program.id}
+    only = ranges[0]
+    if len(shown) > 1:
+        problem = "{value} is not {allowed} ({program})"
+        return AmountOutsideRange.coded(field, "error.pin.outside", problem, allowed=" nor ".join(shown), **said)
+    if only.allowed is not None:
+        problem = "{value} is not one of {values} ({program})"
+        values = ", ".join(str(v) for v in only.allowed)
+        return AmountOutsideRange.coded(field, "error.pin.not_one_of", problem, values=values, **said)
+    if only.high is None:
+        problem = "{value} is not at least {low} ({program})"
+        return AmountOutsideRange.coded(field, "error.pin.below", problem, low=only.low, **said)
+    problem = "{value} is not inside [{low}, {high}] ({program})"
+    return AmountOutsideRange.coded(field, "error.pin.not_inside", problem, low=only.low, high=only.high, **said)
 
 
 _NOT_STATED = DatedValue("not_stated", None, None, None, None, (), None).render()

@@ -75,11 +75,14 @@ def loads(text: str | bytes | bytearray, *, field: str = "JSON") -> Any:
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise JsonError(field, f"not UTF-8 text (byte {exc.start})") from None
+            problem = "not {encoding} text (byte {byte})"
+            raise JsonError.coded(field, "error.json.not_utf8", problem, encoding="UTF-8", byte=exc.start) from None
     if not isinstance(text, str):
-        raise JsonError(field, f"expected JSON text (str or bytes), got {type(text).__name__}")
+        problem = "expected {format} text (str or bytes), got {type}"
+        raise JsonError.coded(field, "error.json.type", problem, format="JSON", type=type(text).__name__)
     if len(text) > MAX_CHARS:
-        raise JsonError(field, f"longer than {MAX_CHARS:,} characters, the most a document may have")
+        problem = "longer than {max} characters, the most a document may have"
+        raise JsonError.coded(field, "error.json.too_long", problem, max=f"{MAX_CHARS:,}")
     if text.count("[") + text.count("{") > MAX_DEPTH:  # only then can it be nested too deeply
         _check_depth(text, field)
     try:  # the common case at C speed: a document every rule accepts reads the same either way
@@ -94,15 +97,24 @@ def loads(text: str | bytes | bytearray, *, field: str = "JSON") -> Any:
             text, parse_float=_decimal, parse_int=_int, parse_constant=_constant, object_pairs_hook=_object
         )
     except _Refused as exc:
-        raise JsonError(field, str(exc)) from None
+        raise JsonError.coded(field, exc.code, exc.template, **exc.params) from None
     except json.JSONDecodeError as exc:
-        raise JsonError(field, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        problem = "invalid {format} at line {line} column {column}: {detail}"
+        where = {"line": exc.lineno, "column": exc.colno, "detail": exc.msg}
+        raise JsonError.coded(field, "error.json.syntax", problem, format="JSON", **where) from None
     except RecursionError:  # pragma: no cover - the depth is checked first; a last guard
-        raise JsonError(field, f"nested more than {MAX_DEPTH} deep") from None
+        raise JsonError.coded(field, "error.json.too_deep", "nested more than {max} deep", max=MAX_DEPTH) from None
 
 
 class _Refused(Exception):
-    """Raised inside the decoder's hooks; :func:`loads` turns it into a :class:`JsonError` naming the field."""
+    """Raised inside the decoder's hooks; :func:`loads` turns it into a :class:`JsonError` naming the field, with
+    its ``code`` (``core/errors_reforms.toml``), English ``template`` and ``params``."""
+
+    def __init__(self, code: str, template: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.template = template
+        self.params = params
 
 
 def _check_depth(text: str, field: str) -> None:
@@ -112,7 +124,9 @@ def _check_depth(text: str, field: str) -> None:
         if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise JsonError(field, f"nested more than {MAX_DEPTH} deep (line {_line(text, match.start())})")
+                problem = "nested more than {max} deep (line {line})"
+                line = _line(text, match.start())
+                raise JsonError.coded(field, "error.json.too_deep_at", problem, max=MAX_DEPTH, line=line)
         elif token in "]}":
             depth -= 1
 
@@ -122,7 +136,8 @@ def _line(text: str, position: int) -> int:
 
 
 def _long(text: str) -> NoReturn:
-    raise _Refused(f"a number of {len(text):,} characters; at most {MAX_NUMBER_CHARS} are read")
+    problem = "a number of {length} characters; at most {max} are read"
+    raise _Refused("error.json.long_number", problem, length=f"{len(text):,}", max=MAX_NUMBER_CHARS)
 
 
 def _int(text: str) -> int:
@@ -138,7 +153,9 @@ def _decimal(text: str) -> Decimal:
 
 
 def _constant(name: str) -> NoReturn:
-    raise _Refused(f"the constant {name} is not allowed (numbers are exact and finite)")
+    raise _Refused(
+        "error.json.constant", "the constant {name} is not allowed (numbers are exact and finite)", name=name
+    )
 
 
 _SMALLEST_INT: Final = -(10 ** (MAX_NUMBER_CHARS - 1))
@@ -180,7 +197,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         for key, _ in pairs:
             if key in seen:
                 shown = repr(key) if len(key) <= 40 else repr(key[:37]) + "..."
-                raise _Refused(f"the key {shown} appears twice in one object; give it once")
+                raise _Refused(
+                    "error.json.key_twice", "the key {key} appears twice in one object; give it once", key=shown
+                )
             seen.add(key)
     return result
 

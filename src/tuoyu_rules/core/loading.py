@@ -43,6 +43,7 @@ from .policy import (
     ProgramKind,
     Rule,
 )
+from .zh_texts import parameter_zh, source_texts_zh, without_zh, zh_list, zh_text
 
 
 def _str(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
@@ -137,7 +138,7 @@ def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], wher
     src = sources.get(src_id)
     if not isinstance(src, dict):
         raise PolicyDataError(f"{where}.source: unknown source {src_id!r}")
-    unknown = set(raw) - {"source", "clause", "quote", "summary"}
+    unknown = set(raw) - {"source", "clause", "quote", "summary", "clause_zh", "summary_zh"}
     if unknown:
         raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
     try:
@@ -154,6 +155,9 @@ def _citation(cid: str, raw: Mapping[str, Any], sources: Mapping[str, Any], wher
             clause=raw.get("clause", ""),
             quote=raw.get("quote"),
             summary=raw.get("summary"),
+            **source_texts_zh(src, f"sources.{src_id}"),
+            clause_zh=zh_text(raw, "clause", where),
+            summary_zh=zh_text(raw, "summary", where),
         )
     except ValidationError as exc:
         raise PolicyDataError(f"{where}: {one_line(exc)}") from None
@@ -231,7 +235,7 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
 
     parameters: dict[str, Parameter] = {}
     for name, raw in _tables(data, "parameters").items():
-        parameters[name] = parse_parameter(name, raw, cite_ids)
+        parameters[name] = parameter_zh(parse_parameter(name, without_zh(raw), cite_ids), raw, f"parameters.{name}")
 
     programs: list[Program] = []
     for prog_id, raw in _tables(data, "programs").items():
@@ -285,6 +289,8 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
                 matches=matches,
                 assumptions=_strs(raw, "assumptions", where),
                 notes=_strs(raw, "notes", where),
+                assumptions_zh=zh_list(raw, "assumptions", where),
+                notes_zh=zh_list(raw, "notes", where),
                 rule=rule,
                 reported_since=reported_since,
             )
@@ -324,6 +330,8 @@ def _build(data: Mapping[str, Any], rules: Mapping[str, Rule], sources: Mapping[
         parameters=MappingProxyType(parameters),
         references=_strs(j, "references", "jurisdiction"),
         limitations=_strs(j, "limitations", "jurisdiction"),
+        references_zh=zh_list(j, "references", "jurisdiction"),
+        limitations_zh=zh_list(j, "limitations", "jurisdiction"),
         messages=MappingProxyType(_messages(data.get("messages", {}), jid)),
         terms=MappingProxyType(_terms(jid, j, programs, payers, designations)),
     )

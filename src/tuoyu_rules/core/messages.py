@@ -255,6 +255,8 @@ class Catalog:
         return self.term(f"{kind}.{value}", lang) or value  # a programme's (payer's...) name, else the id
 
     def _field(self, name: str, lang: Lang) -> str:
+        if lang == "zh" and name.startswith("line ") and name[5:].isdigit():  # a file's line (a batch's TallyError)
+            return f"第{name[5:]}行"
         base = name.split("[", 1)[0].split(".", 1)[0]
         label = self.term(f"field.{base}", lang) if lang == "zh" else None
         return name if label is None else f"{label}（{name}）"

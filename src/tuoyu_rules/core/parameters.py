@@ -127,6 +127,7 @@ class DatedValue:
     cites: tuple[str, ...]
     note: str | None
     _use: ParameterUse | None = None
+    note_zh: str | None = None  # the note in Chinese (the data's note_zh); None when none is given
 
     @property
     def use(self) -> ParameterUse:
@@ -171,6 +172,7 @@ class Parameter:
     name: str
     description: str
     values: tuple[DatedValue, ...]
+    description_zh: str | None = None  # the description in Chinese (the data's description_zh), if given
 
     def __post_init__(self) -> None:
         check_order(f"parameters.{self.name}", self.values)

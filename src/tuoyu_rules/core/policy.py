@@ -97,6 +97,10 @@ class Program:
     matches: str | None = None
     assumptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    assumptions_zh: tuple[str, ...] = ()
+    """The assumptions in Chinese, text by text (the data's ``assumptions_zh``); () when none is given."""
+    notes_zh: tuple[str, ...] = ()
+    """The notes in Chinese, text by text (the data's ``notes_zh``); () when none is given."""
     rule: Rule | None = field(default=None, compare=False, repr=False)
     reported_since: dt.date | None = None
     """For a programme whose sources state no start: the date of the earliest source that reports it (that
@@ -148,6 +152,10 @@ class Policy:
     parameters: Mapping[str, Parameter]
     references: tuple[str, ...] = ()
     limitations: tuple[str, ...] = ()
+    references_zh: tuple[str, ...] = ()
+    """The references in Chinese, text by text (the data's ``references_zh``); () when none is given."""
+    limitations_zh: tuple[str, ...] = ()
+    """The limitations in Chinese, text by text (the data's ``limitations_zh``); () when none is given."""
     messages: Mapping[str, Entry] = field(default_factory=lambda: MappingProxyType({}))
     """The jurisdiction's message catalog (its data file's ``[messages]`` table): code -> zh and en templates."""
     terms: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))

@@ -54,6 +54,9 @@ from .jsonio import loads as loads_json
 from .parameters import Choice, DatedValue, Parameter, Ratio, parse_value, ratio_problem
 from .registry import builtin_jurisdictions, get_policy, list_jurisdictions
 
+_NAMED = "a non-empty name, shown in every result it changes"
+"""The problem of a reform without a name (``error.reform.name``)."""
+
 
 @dataclass(frozen=True)
 class Reform:
@@ -68,9 +71,10 @@ class Reform:
     def __post_init__(self) -> None:
         """Check every override against the law's parameter (see the module's list); freeze the overrides."""
         if not isinstance(self.name, str) or not self.name.strip():
-            raise InvalidInput("reform.name", "a non-empty name, shown in every result it changes")
+            raise InvalidInput.coded("reform.name", "error.reform.name", _NAMED)
         if not isinstance(self.overrides, Mapping) or not self.overrides:
-            raise InvalidInput("reform.parameters", "a mapping of parameter name to a tuple of values")
+            problem = "a mapping of parameter name to a tuple of values"
+            raise InvalidInput.coded("reform.parameters", "error.reform.overrides", problem)
         known = _baseline(self.overrides)
         for pname, values in self.overrides.items():
             param = known.get(pname)
@@ -95,19 +99,25 @@ class Reform:
     def from_dict(cls, data: Mapping[str, Any]) -> Reform:
         """Validate plain data (JSON or TOML) into a reform; errors name the entry at fault."""
         if not isinstance(data, Mapping):
-            raise InvalidInput("reform", "a mapping with name, description and parameters")
+            raise InvalidInput.coded(
+                "reform", "error.reform.not_mapping", "a mapping with name, description and parameters"
+            )
         unknown = set(data) - {"name", "description", "parameters"}
-        if unknown:
-            raise InvalidInput("reform", f"unknown keys {sorted(unknown)}; use name, description, parameters")
+        if unknown:  # sorted as text: keys of a Python mapping need not be comparable
+            shown, keys = sorted(unknown, key=str), "name, description, parameters"
+            raise InvalidInput.coded(
+                "reform", "error.reform.keys", "unknown keys {unknown}; use {known}", unknown=shown, known=keys
+            )
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise InvalidInput("reform.name", "a non-empty name, shown in every result it changes")
+            raise InvalidInput.coded("reform.name", "error.reform.name", _NAMED)
         description = data.get("description", "")
         if not isinstance(description, str):
-            raise InvalidInput("reform.description", "text")
+            raise InvalidInput.coded("reform.description", "error.reform.description", "text")
         params = data.get("parameters")
         if not isinstance(params, Mapping) or not params:
-            raise InvalidInput("reform.parameters", "a mapping of parameter name to a list of values")
+            problem = "a mapping of parameter name to a list of values"
+            raise InvalidInput.coded("reform.parameters", "error.reform.parameters", problem)
         known = _baseline(params)
         overrides: dict[str, tuple[DatedValue, ...]] = {}
         for pname, raw_values in params.items():
@@ -118,11 +128,12 @@ class Reform:
             if isinstance(raw_values, Mapping):
                 raw_values = [raw_values]
             if not isinstance(raw_values, list) or not raw_values:
-                raise InvalidInput(where, "a list of values (or one value)")
+                raise InvalidInput.coded(where, "error.reform.values", "a list of values (or one value)")
             values = []
             for i, raw in enumerate(raw_values):
                 if not isinstance(raw, Mapping):
-                    raise InvalidInput(f"{where}[{i}]", "a table of kind, low, high, ... as in the data files")
+                    problem = "a table of kind, low, high, ... as in the data files"
+                    raise InvalidInput.coded(f"{where}[{i}]", "error.reform.value_table", problem)
                 if raw.get("kind") == "choice" and _options(param):  # the law's options, which may be left out
                     _check_choice(f"{where}[{i}]", param, raw.get("choice"), raw.get("options", _options(param)))
                     raw = {**raw, "options": list(_options(param))}
@@ -130,7 +141,7 @@ class Reform:
                     value = parse_value(raw, f"{where}[{i}]", None)
                 except PolicyDataError as exc:  # its message starts with the entry it names
                     entry, _, problem = str(exc).partition(": ")
-                    raise InvalidInput(entry, problem) from None
+                    raise InvalidInput.coded(entry, "error.reform.value", "{problem}", problem=problem) from None
                 values.append(value)
             overrides[pname] = tuple(values)
         return cls(name=name, description=description, overrides=MappingProxyType(overrides), data=dict(data))
@@ -145,33 +156,49 @@ class Reform:
         """Parse a reform from JSON (default; read by :func:`tuoyu_rules.core.jsonio.loads`, the library's one
         JSON policy) or TOML text."""
         if format not in ("json", "toml"):  # issue 15: one error family (None was an AttributeError)
-            raise InvalidInput("format", f"{format!r:.40} is not a reform format; use 'json' or 'toml'")
+            problem = "{value} is not a reform format; use {json} or {toml}"
+            shown = f"{format!r:.40}"
+            raise InvalidInput.coded(
+                "format", "error.reform.format", problem, value=shown, json="'json'", toml="'toml'"
+            )
         if format == "json":
             return cls.from_dict(loads_json(text, field="reform"))
         if not isinstance(text, str):
-            raise InvalidInput("reform", f"TOML text, not a {type(text).__name__}")
+            problem = "{format} text, not a {type}"
+            raise InvalidInput.coded(
+                "reform", "error.reform.text_type", problem, format="TOML", type=type(text).__name__
+            )
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput("reform", f"not valid {format.upper()}: {exc}") from None
+            problem = "not valid {format}: {detail}"
+            raise InvalidInput.coded("reform", "error.reform.syntax", problem, format="TOML", detail=exc) from None
         except RecursionError:
-            raise InvalidInput("reform", f"{format.upper()} nested too deeply") from None
+            problem = "{format} nested too deeply"
+            raise InvalidInput.coded("reform", "error.reform.too_deep", problem, format="TOML") from None
         except ValueError as exc:  # an integer of more digits than Python converts
-            raise InvalidInput("reform", f"unreadable number: {str(exc)[:80]}") from None
+            problem = "unreadable number: {detail}"
+            raise InvalidInput.coded("reform", "error.reform.number", problem, detail=str(exc)[:80]) from None
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> Reform:
         """Read a reform file: ``.toml`` as TOML, anything else as JSON."""
         if not isinstance(path, str | Path):  # issue 15: one error family (was a TypeError)
-            raise InvalidInput("reform", f"a file path, not a {type(path).__name__}")
+            problem = "a file path, not a {type}"
+            raise InvalidInput.coded("reform", "error.reform.path_type", problem, type=type(path).__name__)
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InvalidInput("reform", f"cannot read {p}: {exc.strerror or exc}") from None
+            problem = "cannot read {path}: {detail}"
+            raise InvalidInput.coded(
+                "reform", "error.reform.unreadable", problem, path=p, detail=exc.strerror or exc
+            ) from None
         except (ValueError, UnicodeDecodeError) as exc:  # a NUL in the path; a file that is not UTF-8
-            raise InvalidInput("reform", f"cannot read {str(p)!r:.80}: {exc}") from None
+            problem = "cannot read {path}: {detail}"
+            shown = f"{str(p)!r:.80}"
+            raise InvalidInput.coded("reform", "error.reform.unreadable", problem, path=shown, detail=exc) from None
         return cls.loads(text, format="toml" if p.suffix == ".toml" else "json")
 
     def dumps(self) -> str:
@@ -228,7 +255,10 @@ def _baseline(names: Iterable[object]) -> dict[str, Parameter]:
     wanted: list[str] = []
     for name in names:
         if not isinstance(name, str):
-            raise InvalidInput("reform.parameters", f"parameter names are text, not {type(name).__name__}")
+            problem = "parameter names are text, not {type}"
+            raise InvalidInput.coded(
+                "reform.parameters", "error.reform.parameter_name", problem, type=type(name).__name__
+            )
         wanted.append(name)
     registered = set(list_jurisdictions())
     known: dict[str, Parameter] = {}
@@ -254,32 +284,46 @@ def _check_choice(where: str, param: Parameter, choice: object, options: object)
     """A reform's ``choice`` must be one the law offers, and its ``options`` (when given) the law's."""
     offered = _options(param)
     if not isinstance(choice, str) or choice not in offered:
-        raise InvalidInput(
+        problem = "{value} is not an option of {parameter}: the law (or its documented reading) offers only {options}"
+        shown = repr(choice)
+        raise InvalidInput.coded(
             f"{where}.choice",
-            f"{choice!r} is not an option of {param.name}: the law (or its documented reading) offers only "
-            f"{', '.join(offered)}",
+            "error.reform.choice",
+            problem,
+            value=shown,
+            parameter=param.name,
+            options=", ".join(offered),
         )
     if not isinstance(options, list | tuple) or not all(isinstance(o, str) for o in options):
-        raise InvalidInput(f"{where}.options", f"a list of the options of {param.name} ({', '.join(offered)})")
+        problem = "a list of the options of {parameter} ({options})"
+        raise InvalidInput.coded(
+            f"{where}.options", "error.reform.options_type", problem, parameter=param.name, options=", ".join(offered)
+        )
     if set(options) != set(offered):
-        raise InvalidInput(f"{where}.options", f"the options of {param.name} are the law's ({', '.join(offered)})")
+        problem = "the options of {parameter} are the law's ({options})"
+        raise InvalidInput.coded(
+            f"{where}.options", "error.reform.options_law", problem, parameter=param.name, options=", ".join(offered)
+        )
 
 
 def _check_values(where: str, values: object, param: Parameter) -> None:
     """Check a reform's values of ``param``: kinds, choices, ratios, then the periods (see the module)."""
     if not isinstance(values, tuple) or not values or not all(isinstance(v, DatedValue) for v in values):
-        raise InvalidInput(where, "a non-empty tuple of DatedValue (build reforms with Reform.from_dict or .of)")
+        problem = "a non-empty tuple of DatedValue (build reforms with Reform.from_dict or .of)"
+        raise InvalidInput.coded(where, "error.reform.values_type", problem)
     kinds = [v.kind for v in param.values if v.kind != "not_stated"]
     baseline_kind = kinds[0] if kinds else "not_stated"
     for i, value in enumerate(values):
         if value.kind not in (baseline_kind, "not_stated"):
-            raise InvalidInput(f"{where}[{i}].kind", f"{value.kind!r} cannot override a {baseline_kind!r} parameter")
+            kind, baseline = repr(value.kind), repr(baseline_kind)
+            problem = "{kind} cannot override a {baseline} parameter"
+            raise InvalidInput.coded(f"{where}[{i}].kind", "error.reform.kind", problem, kind=kind, baseline=baseline)
         if isinstance(value.value, Choice):
             _check_choice(f"{where}[{i}]", param, value.value.value, value.value.options)
         if isinstance(value.value, Ratio):
-            problem = ratio_problem(value.value.value)
-            if problem is not None:
-                raise InvalidInput(f"{where}[{i}].ratio", problem)
+            wrong = ratio_problem(value.value.value)
+            if wrong is not None:
+                raise InvalidInput.coded(f"{where}[{i}].ratio", "error.reform.ratio", "{problem}", problem=wrong)
     _check_periods(where, values, param)
 
 
@@ -287,23 +331,26 @@ def _check_periods(where: str, values: tuple[DatedValue, ...], param: Parameter)
     """Values that never overlap: one everywhere alone; dated ones on no shared day; unique batch years."""
     everywhere = [i for i, v in enumerate(values) if v.batch is None and v.start is None and v.end is None]
     if everywhere and len(values) > 1:
-        raise InvalidInput(
-            f"{where}[{everywhere[0]}]",
-            "a value with neither dates nor a batch applies on every day and to every batch: it must be the only one",
+        problem = (
+            "a value with neither dates nor a batch applies on every day and to every batch: it must be the only one"
         )
+        raise InvalidInput.coded(f"{where}[{everywhere[0]}]", "error.reform.everywhere_alone", problem)
     batches = [v.batch for v in values if v.batch is not None]
     if len(set(batches)) != len(batches):
-        raise InvalidInput(where, f"batch years {batches} repeat: one value per batch year")
+        problem = "batch years {years} repeat: one value per batch year"
+        raise InvalidInput.coded(where, "error.reform.batch_twice", problem, years=str(batches))
     if batches and not param.by_batch:
-        raise InvalidInput(where, f"{param.name} is dated, not keyed by batch: give start/end, not batch")
+        problem = "{parameter} is dated, not keyed by batch: give start/end, not batch"
+        raise InvalidInput.coded(where, "error.reform.dated", problem, parameter=param.name)
     dated = sorted((v for v in values if v.start is not None or v.end is not None), key=_first_day)
     if dated and param.by_batch:
-        raise InvalidInput(where, f"{param.name} is keyed by batch year: give batch, not start/end")
+        problem = "{parameter} is keyed by batch year: give batch, not start/end"
+        raise InvalidInput.coded(where, "error.reform.by_batch", problem, parameter=param.name)
     for before, after in itertools.pairwise(dated):
         if before.end is None or _first_day(after) <= before.end:
-            raise InvalidInput(
-                where, f"values overlap ({before.period()} and {after.period()}): one value per day, none silently wins"
-            )
+            problem = "values overlap ({first} and {second}): one value per day, none silently wins"
+            first, second = before.period(), after.period()
+            raise InvalidInput.coded(where, "error.reform.overlap", problem, first=first, second=second)
 
 
 def _first_day(value: DatedValue) -> dt.date:

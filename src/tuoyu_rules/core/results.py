@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic_core import PydanticCustomError
 
 from .amounts import ZERO, AmountRange, total
 from .citations import Citation, Confidence
@@ -104,14 +105,17 @@ class _Entry(BaseModel):
     @model_validator(mode="after")
     def _check_total(self) -> Self:
         if self.owed is not self.total and self.owed != owed_of(self.total, self.received, self.basis):
-            raise ValueError("owed must be total less received (each bound floored at 0; a paid one-time grant: 0)")
+            problem = "owed must be total less received (each bound floored at 0; a paid one-time grant: 0)"
+            raise PydanticCustomError("error.result.owed", problem)
         if self.basis != "per_child_month":
             if self.children is not None:
-                raise ValueError(f"children is counted for a per_child_month amount only, not for a {self.basis} one")
+                problem = "children is counted for a per_child_month amount only, not for a {basis} one"
+                raise PydanticCustomError("error.result.children", problem, {"basis": self.basis})
             if self.total is self.amount:  # the engine passes the amount itself: nothing to compare
                 return self
         if self.total != entry_total(self.amount, self.basis, self.children):
-            raise ValueError("total must be amount times children for a per_child_month amount, else the amount")
+            problem = "total must be amount times children for a per_child_month amount, else the amount"
+            raise PydanticCustomError("error.result.total", problem)
         return self
 
     @property

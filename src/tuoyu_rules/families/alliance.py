@@ -88,7 +88,8 @@ def alliance_price_check(
     own = _fee_of(own_staff_fee, "own_staff_fee")
     member = _fee_of(member_fee, "member_fee")
     if own_staff_placed is not None and not isinstance(own_staff_placed, bool):
-        raise InvalidInput("own_staff_placed", f"{own_staff_placed!r} must be True, False or None")
+        problem = "{value} must be True, False or None"
+        raise InvalidInput.coded("own_staff_placed", "error.alliance.placed", problem, value=repr(own_staff_placed))
     difference = member - own
     same = difference == 0
     reasons: list[Message] = []

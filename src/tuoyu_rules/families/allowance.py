@@ -133,7 +133,8 @@ def _paid_months(
     try:
         end_month = birth_month + relativedelta(months=window)
     except (ValueError, OverflowError):
-        raise InvalidInput("birth", f"{birth} is too late: its last allowance month is past the year 9999") from None
+        problem = "{birth} is too late: its last allowance month is past the year 9999"
+        raise InvalidInput.coded("birth", "error.allowance.last_month", problem, birth=birth) from None
     first = f"{birth_month + relativedelta(months=1):%Y-%m}"
     reasons.append(
         msg(
@@ -215,14 +216,17 @@ def childcare_allowance(
     """
     lang = check_lang(lang)
     if not isinstance(birth, dt.date) or isinstance(birth, dt.datetime):
-        raise InvalidInput("birth", f"{birth!r} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))")
+        problem = "{value} is not a date; pass datetime.date (date.fromisoformat('2024-01-15'))"
+        raise InvalidInput.coded("birth", "error.allowance.birth", problem, value=repr(birth))
     if not isinstance(prc_national, bool):
-        raise InvalidInput("prc_national", f"{prc_national!r} must be True or False")
+        problem = "{value} must be True or False"
+        raise InvalidInput.coded("prc_national", "error.allowance.prc_national", problem, value=repr(prc_national))
     program = get_policy("cn").program(ALLOWANCE_PROGRAM)
     try:
         third_birthday = birth + relativedelta(years=3)
     except (ValueError, OverflowError):
-        raise InvalidInput("birth", f"{birth} is too late: the 3rd birthday is past the year 9999") from None
+        problem = "{birth} is too late: the 3rd birthday is past the year 9999"
+        raise InvalidInput.coded("birth", "error.allowance.third_birthday", problem, birth=birth) from None
     applications = read_applications(applied, as_of, birth)
     paid, uses, reasons = _paid_months(birth, third_birthday, prc_national, program.start, reform)
     schedule = allowance_claims(birth, program.start, paid, applications, as_of, lang=lang)

@@ -125,21 +125,27 @@ def read_applications(
     :raises InvalidInput: naming ``applied`` or ``as_of``.
     """
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
-        raise InvalidInput("as_of", f"{as_of!r} is not a date; pass datetime.date")
+        problem = "{value} is not a date; pass datetime.date"
+        raise InvalidInput.coded("as_of", "error.claims.as_of_type", problem, value=repr(as_of))
     if applied is None:
         if as_of is not None:
-            raise InvalidInput("as_of", "is the day the applications are known up to: give applied as well")
+            problem = "is the day the applications are known up to: give applied as well"
+            raise InvalidInput.coded("as_of", "error.claims.as_of_alone", problem)
         return None
     if isinstance(applied, str | bytes | dt.date) or not isinstance(applied, Iterable):
-        raise InvalidInput("applied", f"{applied!r} is not a collection of dates; pass e.g. (date(2025, 10, 8),)")
+        problem = "{value} is not a collection of dates; pass e.g. (date(2025, 10, 8),)"
+        raise InvalidInput.coded("applied", "error.claims.applied_type", problem, value=repr(applied))
     days = tuple(applied)
     for day in days:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise InvalidInput("applied", f"{day!r} is not a date; pass datetime.date values")
+            problem = "{value} is not a date; pass datetime.date values"
+            raise InvalidInput.coded("applied", "error.claims.applied_day_type", problem, value=repr(day))
         if day < birth:
-            raise InvalidInput("applied", f"{day} is before the birth ({birth}): no claim can be made then")
+            problem = "{day} is before the birth ({birth}): no claim can be made then"
+            raise InvalidInput.coded("applied", "error.claims.before_birth", problem, day=day, birth=birth)
         if as_of is not None and day > as_of:
-            raise InvalidInput("applied", f"{day} is after as_of ({as_of}), the day the applications are known up to")
+            problem = "{day} is after as_of ({as_of}), the day the applications are known up to"
+            raise InvalidInput.coded("applied", "error.claims.after_as_of", problem, day=day, as_of=as_of)
     return tuple(sorted(days))
 
 

@@ -68,15 +68,18 @@ class FamilyCost(BaseModel):
 def _passed_on_amount(entry: Entitlement, i: int) -> Decimal:
     field = f"passed_on[{i}]"
     if not isinstance(entry, Entitlement):
-        raise InvalidInput(field, f"expected an Entitlement from tr.assess(...), got {type(entry).__name__}")
+        problem = "expected an Entitlement from tr.assess(...), got {type}"
+        raise InvalidInput.coded(field, "error.cost.entry_type", problem, type=type(entry).__name__)
     if entry.status != "eligible":
-        raise InvalidInput(field, f"{entry.program} is {entry.status}, not eligible: nothing to pass on")
+        problem = "{program} is {status}, not eligible: nothing to pass on"
+        raise InvalidInput.coded(field, "error.cost.not_eligible", problem, program=entry.program, status=entry.status)
     if entry.basis != "per_child_month":
-        raise InvalidInput(field, f"{entry.program} is paid {entry.basis}, not per child per month")
+        problem = "{program} is paid {basis}, not per child per month"
+        raise InvalidInput.coded(field, "error.cost.basis", problem, program=entry.program, basis=entry.basis)
     if not entry.amount.is_exact:
-        raise InvalidInput(
-            field, f"{entry.program} is a range ({entry.amount.format()}), not one amount: state the amount instead"
-        )
+        problem = "{program} is a range ({range}), not one amount: state the amount instead"
+        shown = entry.amount.format()
+        raise InvalidInput.coded(field, "error.cost.range", problem, program=entry.program, range=shown)
     return entry.amount.low
 
 

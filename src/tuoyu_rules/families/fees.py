@@ -25,7 +25,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, PlainSerializer
 
 from ..core.citations import Citation
-from ..core.errors import InvalidInput, TuoyuError
+from ..core.errors import InvalidInput, TuoyuError, UnknownJurisdiction
 from ..core.messages import Explanation, Lang, Message, check_lang, msg
 from ..core.money import (
     DEFAULT_ROUNDING,
@@ -59,15 +59,26 @@ def cited(ids: str | Sequence[str], field: str = "cite") -> tuple[Citation, ...]
     found: list[Citation] = []
     for cid in ids:
         if not isinstance(cid, str) or "." not in cid:
-            raise InvalidInput(field, f"{cid!r} is not a citation id such as 'qianan.seed_merchant_children'")
+            problem = "{value} is not a citation id such as 'qianan.seed_merchant_children'"
+            raise InvalidInput.coded(field, "error.cite.id", problem, value=repr(cid))
         try:
             policy = get_policy(cid.split(".", 1)[0])
-        except TuoyuError as exc:
-            raise InvalidInput(field, f"{cid!r}: {exc}") from None
+        except UnknownJurisdiction as exc:
+            problem = "{citation}: unknown jurisdiction {given}; known ids: {known}"
+            raise InvalidInput.coded(
+                field, "error.cite.unknown_jurisdiction", problem, citation=repr(cid), **exc.params
+            ) from None
+        except TuoyuError as exc:  # a broken plugin, say
+            problem = "{citation}: {problem}"
+            raise InvalidInput.coded(
+                field, "error.cite.jurisdiction", problem, citation=repr(cid), problem=exc
+            ) from None
         citation = policy.citations.get(cid)
         if citation is None:
             known = ", ".join(sorted(policy.citations)) or "(none)"
-            raise InvalidInput(field, f"unknown citation {cid!r}; {policy.id} has: {known}")
+            problem = "unknown citation {citation}; {jurisdiction} has: {known}"
+            said = {"citation": repr(cid), "jurisdiction": policy.id, "known": known}
+            raise InvalidInput.coded(field, "error.cite.unknown", problem, **said)
         if citation not in found:
             found.append(citation)
     return tuple(found)
@@ -115,26 +126,28 @@ class FeeQuote(BaseModel):
 def parse_share(value: object, field: str = "share") -> Decimal:
     """A fraction of the market price in [0, 1], exact: ``int``, ``str`` or ``Decimal``; never a float."""
     if isinstance(value, bool):
-        raise InvalidInput(field, f"{value!r} is a bool, not a fraction; pass a str such as '0.85' or a Decimal")
+        problem = "{value} is a bool, not a fraction; pass a str such as '0.85' or a Decimal"
+        raise InvalidInput.coded(field, "error.share.bool", problem, value=repr(value))
     if isinstance(value, float):
-        raise InvalidInput(
-            field, f"{value!r} is a binary float, which cannot hold a fraction exactly; pass '0.85' or Decimal('0.85')"
-        )
+        problem = "{value} is a binary float, which cannot hold a fraction exactly; pass '0.85' or Decimal('0.85')"
+        raise InvalidInput.coded(field, "error.share.float", problem, value=repr(value))
     share = as_decimal(value)
     if share is None and isinstance(value, str):
-        raise InvalidInput(field, f"{value!r} is not a number; pass a fraction such as '0.85'")
+        problem = "{value} is not a number; pass a fraction such as '0.85'"
+        raise InvalidInput.coded(field, "error.share.text", problem, value=repr(value))
     if share is None:
-        raise InvalidInput(field, f"{type(value).__name__} is not a fraction; pass a str such as '0.85' or a Decimal")
+        problem = "{type} is not a fraction; pass a str such as '0.85' or a Decimal"
+        raise InvalidInput.coded(field, "error.share.type", problem, type=type(value).__name__)
     if not share.is_finite():
-        raise InvalidInput(field, f"{value!r} is not a finite fraction")
+        raise InvalidInput.coded(field, "error.share.not_finite", "{value} is not a finite fraction", value=repr(value))
     if share < 0 or share > 1:
-        raise InvalidInput(field, f"{value!r} is outside [0, 1]: the share is a fraction of the market price")
+        problem = "{value} is outside [0, 1]: the share is a fraction of the market price"
+        raise InvalidInput.coded(field, "error.share.outside", problem, value=repr(value))
     share = _strip_zeros(share)
     exponent = share.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_SHARE_DECIMALS:
-        raise InvalidInput(
-            field, f"{value!r} has more than {MAX_SHARE_DECIMALS} decimals; give the fraction to at most that many"
-        )
+        problem = "{value} has more than {max} decimals; give the fraction to at most that many"
+        raise InvalidInput.coded(field, "error.share.decimals", problem, value=repr(value), max=MAX_SHARE_DECIMALS)
     return share
 
 
@@ -194,7 +207,8 @@ def parent_fee(
     rounding = check_rounding(rounding)
     market = parse_money(market_monthly, "market_monthly")
     if share is not None and flat is not None:
-        raise InvalidInput("share, flat", "give a share of the market price or a flat fee, not both")
+        problem = "give a share of the market price or a flat fee, not both"
+        raise InvalidInput.coded("share, flat", "error.fee.share_and_flat", problem)
     share_value = None if share is None else parse_share(share)
     flat_value = None if flat is None else parse_money(flat, "flat")
     allowance = parse_money(allowance_monthly, "allowance_monthly")

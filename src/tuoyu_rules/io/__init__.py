@@ -1,5 +1,5 @@
-"""Data in and out: portfolio readers (CSV, JSON Lines), tables and their CSV, pandas and Excel writers, and
-the JSON Schema of the public models.
+"""Data in and out: portfolio readers (CSV, JSON Lines, a pandas DataFrame, a pyarrow Table), tables and their CSV,
+pandas (typed columns, one table per frame) and Excel writers, and the JSON Schema of the public models.
 
 What it may import: :mod:`tuoyu_rules.core`. A result of another package becomes tables through its own
 ``export_tables()`` method, so the writers need not know every result type.

@@ -13,16 +13,23 @@ Programmes and payers have their Chinese and English names beside their ids (``n
 are the column ids) or ``lang="zh"`` (Chinese headers from ``io/messages.toml``); the cells are the same.
 
 Amounts are ``low`` and ``high`` columns (an assessment's entries also give the count a per-child amount is
-paid for, ``children``, and the entry's total, ``total_low`` and ``total_high``). ``high`` is empty (CSV) or
-missing (``None``: DataFrame, Excel) when the amount has **no upper bound**; it is never 0 or a guess.
+paid for, ``children``, and the entry's total, ``total_low`` and ``total_high``). ``high`` is empty (CSV, Excel) or
+missing (``<NA>``: DataFrame) when the amount has **no upper bound**; it is never 0 or a guess.
 Undetermined counts and reasons sit in their own columns, so a total never hides what is still open.
 
 * :func:`write_csv` / :func:`to_csv`: stdlib :mod:`csv`; amounts as text with two decimals
   (``"50000.00"``). Several tables go into one CSV with a leading ``table`` column (tables without rows
-  are left out).
-* :func:`to_dataframe`: needs ``pip install tuoyu_rules[pandas]``; amounts stay :class:`~decimal.Decimal`
-  objects (``object`` columns), never floats. Several tables are concatenated with a ``table`` column, or
-  pick one with ``table=``.
+  are left out): filter on it before summing a column, as ``by_payer`` and ``by_program`` hold the same money (or
+  write one table with ``table=``).
+* :func:`to_dataframe`: needs ``pip install tuoyu_rules[pandas]``; **one table per call**, with typed columns
+  (:mod:`tuoyu_rules.io.dtypes`): counts ``int64`` (``Int64`` where a count may be missing), flags ``boolean``, ids
+  and text ``string``, amounts exact, ``decimal128(20, 2)`` through ``pd.ArrowDtype`` when pyarrow is installed
+  (the ``pandas`` extra installs it), else their text with two decimals (``string``), never floats. Without
+  ``table=`` the frame is the result's **main table**, the first of its tables: a
+  :class:`~tuoyu_rules.whatif.Budget`'s ``by_payer``, a :class:`~tuoyu_rules.whatif.Projection`'s
+  ``by_year_payer``, the ``entries`` of a :class:`~tuoyu_rules.whatif.Comparison`, a
+  :class:`~tuoyu_rules.whatif.Pinned` or an :class:`~tuoyu_rules.Assessment`; name another with ``table=``. Tables
+  are never stacked in one frame: summing a column never adds two tables' rows.
 * :func:`to_excel`: needs ``pip install tuoyu_rules[excel]`` (openpyxl); one sheet per table, amounts
   written from their exact decimal text with the number format ``#,##0.00``.
 
@@ -47,7 +54,6 @@ The optional libraries are imported inside these functions only; the core never 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import importlib
 import io
 import re
@@ -72,7 +78,9 @@ from .cells import (
     owed_cells,
     program_cells,
 )
+from .dtypes import typed_frame
 from .names import NAMED_PROGRAM_COLUMNS, headers, named_program_cells, payer_names, program_names
+from .workbook import WORKBOOK_TIME, StampedZip
 
 __all__ = [
     "ENTRY_COLUMNS",
@@ -105,9 +113,11 @@ __all__ = [
     "write_csv",
 ]
 
+
 @runtime_checkable
 class Exportable(Protocol):
-    """A result that lays itself out as tables (a budget, a projection, a comparison, a pinned assessment)."""
+    """A result that lays itself out as tables (a budget, a projection, a comparison, a pinned assessment). The
+    first table is the result's main table, the frame :func:`to_dataframe` gives without ``table=``."""
 
     def export_tables(self) -> tuple[Table, ...]: ...
 
@@ -118,10 +128,8 @@ def tables(result: Any) -> tuple[Table, ...]:
         return (entries_table("entries", [(result.jurisdiction, result)]),)
     if isinstance(result, Exportable) and not isinstance(result, type):
         return result.export_tables()
-    raise WrongType(
-        "result",
-        f"cannot export a {type(result).__name__}; export a Budget, Projection, Comparison, Pinned or Assessment",
-    )
+    problem = "cannot export a {type}; export a Budget, Projection, Comparison, Pinned or Assessment"
+    raise WrongType.coded("result", "error.io.export.result", problem, type=type(result).__name__)
 
 
 ENTRY_COLUMNS: tuple[str, ...] = (
@@ -184,6 +192,7 @@ def entries_table(name: str, assessments: Sequence[tuple[str, Assessment]]) -> T
 
 
 def _pick(result: Any, table: str | None) -> tuple[Table, ...]:
+    """The table named ``table`` of ``result`` (alone), or every table of it (``table=None``)."""
     found = tables(result)
     if table is None:
         return found
@@ -262,7 +271,8 @@ def write_csv(result: Any, stream: TextIO, *, table: str | None = None, lang: La
     lang = check_lang(lang)
     chosen = _pick(result, table)
     if not callable(getattr(stream, "write", None)):
-        raise WrongType("stream", f"an open text stream (with a write method), not a {type(stream).__name__}")
+        problem = "an open text stream (with a write method), not a {type}"
+        raise WrongType.coded("stream", "error.io.export.stream", problem, type=type(stream).__name__)
     writer = csv_writer(stream)
     if len(chosen) == 1:
         writer.writerow([csv_cell(c) for c in headers(chosen[0].columns, lang)])
@@ -294,8 +304,14 @@ def _union(column_lists: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def to_dataframe(result: Any, *, table: str | None = None, lang: Lang = DEFAULT_LANG) -> Any:
-    """A pandas DataFrame of the result (amounts as ``Decimal`` objects), its column names in ``lang`` (``"en"``:
+    """One table of the result as a pandas DataFrame with typed columns, its column names in ``lang`` (``"en"``:
     the column ids); needs ``tuoyu_rules[pandas]``.
+
+    ``table``: the table's id (``"by_program"``); None gives the result's main table, the first of its tables
+    (see the module docs: a budget's ``by_payer``). One call gives one table, never several stacked, so
+    ``frame.groupby("payer")["low"].sum()`` adds each amount once. The types are those of
+    :mod:`tuoyu_rules.io.dtypes`: amounts exact (``decimal128(20, 2)`` with pyarrow, else text with two decimals),
+    counts integers, flags booleans, text ``string``; the table's id is in ``frame.attrs["table"]``.
 
     The cells are the values as they are (a DataFrame is data, not a spreadsheet): text is not made inert
     for spreadsheets. Before writing one to CSV or Excel yourself, apply :func:`formula_safe` to its text
@@ -306,53 +322,8 @@ def to_dataframe(result: Any, *, table: str | None = None, lang: Lang = DEFAULT_
     except ImportError:
         raise ImportError("to_dataframe needs pandas, an optional extra: pip install 'tuoyu_rules[pandas]'") from None
     lang = check_lang(lang)
-    chosen = _pick(result, table)
-    if len(chosen) == 1:
-        t = chosen[0]
-        return pd.DataFrame([list(r) for r in t.rows], columns=list(headers(t.columns, lang)), dtype=object)
-    chosen = tuple(t for t in chosen if t.rows) or chosen[:1]  # an empty table adds no columns
-    columns = _union(t.columns for t in chosen)
-    records: list[list[Cell]] = []
-    for t in chosen:
-        index = {c: i for i, c in enumerate(t.columns)}
-        for row in t.rows:
-            records.append([t.name, *(row[index[c]] if c in index else None for c in columns)])
-    return pd.DataFrame(records, columns=list(headers(("table", *columns), lang)), dtype=object)
-
-
-WORKBOOK_TIME = dt.datetime(1980, 1, 1)
-"""The created and modified dates of every workbook :func:`to_excel` writes, and the time stamp of each member of
-its ZIP archive (the earliest a ZIP archive can hold): the same result always gives the same bytes."""
-
-
-class _StampedZip(zipfile.ZipFile):
-    """A ZIP archive whose members carry :data:`WORKBOOK_TIME`, not the clock's time or a file's."""
-
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        """Add the file ``filename`` as the member ``arcname``, stamped like :meth:`writestr` (openpyxl writes
-        each worksheet to a temporary file first, whose time stamp would otherwise be copied)."""
-        self.writestr(str(arcname or filename), Path(filename).read_bytes(), compress_type, compresslevel)
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: Any,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        """Write ``data`` as a member, stamped with :data:`WORKBOOK_TIME` when given by name."""
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=WORKBOOK_TIME.timetuple()[:6])
-            info.compress_type = self.compression
-            info.external_attr = 0o600 << 16  # as ZipFile.writestr gives a member written by name
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+    chosen = _pick(result, table)[0]  # table=None: every table, the main one first
+    return typed_frame(pd, chosen, headers(chosen.columns, lang))
 
 
 def _excel_cell(cell: Cell, illegal: re.Pattern[str]) -> Cell:
@@ -393,6 +364,6 @@ def to_excel(result: Any, path: str | Path, *, lang: Lang = DEFAULT_LANG) -> Pat
     # openpyxl's Workbook.save stamps "modified" and every ZIP member with the clock; its writer, given an
     # archive that stamps WORKBOOK_TIME, does not.
     writer = importlib.import_module("openpyxl.writer.excel")
-    with _StampedZip(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with StampedZip(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         writer.ExcelWriter(wb, archive).save()
     return target

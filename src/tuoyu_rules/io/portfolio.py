@@ -1,11 +1,12 @@
 """A portfolio in any form, read as rows: Facility objects, dicts, reader rows, a CSV or JSON Lines path or stream,
-or a pandas DataFrame.
+a pandas DataFrame or a pyarrow Table.
 
 :func:`portfolio_rows` is the one input vocabulary of the portfolio functions (:func:`tuoyu_rules.budget`,
 :func:`tuoyu_rules.sweep`, :func:`tuoyu_rules.assess_rows`, and the batch path's :func:`~tuoyu_rules.batch.tally`
 and :func:`~tuoyu_rules.batch.assess_many`): the same facilities in any of these forms give the same results. Rows
 are named as the user counts them: a file's by the line a record starts on (the CSV header is line 1); a list's by
-its index from 0; a DataFrame's by its position from 0 and its index label. A bad row is a
+its index from 0; a DataFrame's by its position from 0 and its index label; a pyarrow Table's by its index from 0.
+A bad row is a
 :class:`~tuoyu_rules.io.Row` with its problem, never an exception.
 
 What it reads: the file the caller names, and nothing else.
@@ -23,8 +24,9 @@ from pydantic import ValidationError
 
 from ..core.errors import InvalidInput, WrongType
 from ..core.models import Facility, facility_key
-from .frames import frame_rows, is_dataframe
-from .readers import Row, RowProblem, _from_validation, read_csv, read_jsonl
+from .frames import arrow_rows, frame_rows, is_arrow_table, is_dataframe
+from .problems import _from_validation, _problem
+from .readers import Row, read_csv, read_jsonl
 
 __all__ = [
     "INPUT_FORMATS",
@@ -61,11 +63,13 @@ def portfolio_rows(
     ``facilities`` may be :class:`~tuoyu_rules.Facility` objects, plain dicts (validated as
     ``Facility.model_validate`` does), the :class:`Row` objects of :func:`~tuoyu_rules.io.read_csv` /
     :func:`~tuoyu_rules.io.read_jsonl`, a path (``str`` or :class:`pathlib.Path`) to a ``.csv``, ``.jsonl`` or
-    ``.ndjson`` file, an open text stream, or a pandas DataFrame (one row per facility, the columns those of the
-    CSV format, :data:`tuoyu_rules.io.CSV_COLUMNS`); one Facility alone is a portfolio of one. Rows are named as
-    the user counts them: a file's by the line a record starts on (the CSV header is line 1); a list's by its
-    index as Python counts it, from 0 (row ``1``, field ``facilities[1].enrolled``, is the second item); a
-    DataFrame's by its position from 0, the field naming its index label (``facilities.loc['a'].enrolled``).
+    ``.ndjson`` file, an open text stream, a pandas DataFrame or a pyarrow Table (one row per facility, the columns
+    those of the CSV format, :data:`tuoyu_rules.io.CSV_COLUMNS`: :mod:`tuoyu_rules.io.frames`); one Facility alone
+    is a portfolio of one. Rows are named as the user counts them: a file's by the line a record starts on (the CSV
+    header is line 1); a list's by its index as Python counts it, from 0 (row ``1``, field
+    ``facilities[1].enrolled``, is the second item); a DataFrame's by its position from 0, the field naming its
+    index label (``facilities.loc['a'].enrolled``); a pyarrow Table's by its index from 0, as a list's
+    (``facilities[1].enrolled``).
     ``validate`` makes each facility from its data (``Facility.model_validate``, or a validator giving the same
     answers, such as a :class:`~tuoyu_rules.batch.RuleCache`'s ``facility``, which validates a list of
     designations once). A bad row is a :class:`Row` with its problem, never an exception; bad arguments raise
@@ -74,9 +78,14 @@ def portfolio_rows(
     if isinstance(facilities, Facility):
         return (Row(0, facilities),)
     if isinstance(facilities, Mapping):
-        raise WrongType("facilities", "a list of facilities, not one mapping: put it in a list")
+        problem = "a list of facilities, not one mapping: put it in a list"
+        raise WrongType.coded("facilities", "error.io.portfolio.one_mapping", problem)
     if input_format is not None and input_format not in ("csv", "jsonl"):
-        raise InvalidInput("input_format", f"{input_format!r}; use 'csv' or 'jsonl'")
+        problem = "{value}; use {csv} or {jsonl}"
+        value = repr(input_format)
+        raise InvalidInput.coded(
+            "input_format", "error.io.portfolio.format", problem, value=value, csv="'csv'", jsonl="'jsonl'"
+        )
     return rows_of(facilities, input_format, validate, field="facilities", indexed=True)
 
 
@@ -97,21 +106,30 @@ def rows_of(
     if isinstance(source, str | os.PathLike):
         kind = input_format or input_format_of(source)
         if kind is None:
-            raise InvalidInput(
-                "input_format", f"cannot tell the format of {str(source)!r} from its name; give csv or jsonl"
+            problem = "cannot tell the format of {path} from its name; give {csv} or {jsonl}"
+            path = repr(str(source))
+            raise InvalidInput.coded(
+                "input_format", "error.io.portfolio.format_of_path", problem, path=path, csv="csv", jsonl="jsonl"
             )
         return _read_path(source, reader[kind], field)
     if hasattr(source, "read"):
         kind = input_format or input_format_of(str(getattr(source, "name", "")))
         if kind is None:
-            raise InvalidInput("input_format", "a stream needs input_format='csv' or 'jsonl'")
+            problem = "a stream needs {option}={csv} or {jsonl}"
+            option = "input_format"
+            raise InvalidInput.coded(
+                "input_format", "error.io.portfolio.stream_format", problem, option=option, csv="'csv'", jsonl="'jsonl'"
+            )
         return reader[kind](source)
     if input_format is not None:  # lines of text, as a reader takes them
         return reader[input_format](source)
     if is_dataframe(source):
         return frame_rows(source, validate, field)
+    if is_arrow_table(source):
+        return arrow_rows(source, validate, field)
     if not isinstance(source, Iterable) or isinstance(source, bytes):
-        raise WrongType(field, f"a path, a text stream, a DataFrame or rows, not a {type(source).__name__}")
+        problem = "a path, a text stream, a DataFrame, a pyarrow Table or rows, not a {type}"
+        raise WrongType.coded(field, "error.io.portfolio.source", problem, type=type(source).__name__)
     return _items(source, validate, field if indexed else None)
 
 
@@ -122,12 +140,19 @@ def _read_path(
     try:
         stream = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
-        raise InvalidInput(field, f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+        problem = "cannot read {path}: {reason}"
+        reason = exc.strerror or exc
+        raise InvalidInput.coded(
+            field, "error.io.portfolio.unreadable", problem, path=repr(str(path)), reason=reason
+        ) from None
     with stream:
         try:
             yield from reader(stream)
         except UnicodeDecodeError:
-            raise InvalidInput(field, f"{str(path)!r} is not UTF-8 text") from None
+            problem = "{path} is not {encoding} text"
+            raise InvalidInput.coded(
+                field, "error.io.portfolio.not_utf8", problem, path=repr(str(path)), encoding="UTF-8"
+            ) from None
 
 
 def _items(rows: Iterable[Any], validate: Callable[[Any], Facility], field: str | None = None) -> Iterator[Row]:
@@ -140,8 +165,9 @@ def _items(rows: Iterable[Any], validate: Callable[[Any], Facility], field: str 
             yield item
             continue
         if not isinstance(item, Mapping | Facility):
-            message = f"expected facility data (a mapping) or a tuoyu_rules.Facility, got {type(item).__name__}"
-            yield Row(number, None, RowProblem(row=number, field=where or "(row)", message=message))
+            wrong = "expected facility data (a mapping) or a tuoyu_rules.Facility, got {type}"
+            kind = type(item).__name__
+            yield Row(number, None, _problem(number, where or "(row)", "error.io.row.not_facility", wrong, type=kind))
             continue
         try:
             yield Row(number, validate(item))
@@ -154,5 +180,11 @@ def _items(rows: Iterable[Any], validate: Callable[[Any], Facility], field: str 
 
 
 def is_portfolio_source(source: object) -> bool:
-    """True when ``source`` is read as a whole portfolio (a path, a text stream or a DataFrame), not as rows."""
-    return isinstance(source, str | os.PathLike) or hasattr(source, "read") or is_dataframe(source)
+    """True when ``source`` is read as a whole portfolio (a path, a text stream, a DataFrame or a pyarrow Table),
+    not as rows."""
+    return (
+        isinstance(source, str | os.PathLike)
+        or hasattr(source, "read")
+        or is_dataframe(source)
+        or is_arrow_table(source)
+    )

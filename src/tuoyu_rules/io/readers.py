@@ -62,51 +62,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core.errors import InvalidInput, WrongType, fill
+from ..core.errors import WrongType, fill
 from ..core.jsonio import MAX_NUMBER_CHARS, JsonError, loads
 from ..core.models import Facility, facility_key
-from ..core.results import FrozenModel
+from .problems import RowError, RowProblem, _CellError, _from_validation, _problem
 
 __all__ = ["CSV_COLUMNS", "Row", "RowError", "RowProblem", "csv_row_data", "read_csv", "read_jsonl"]
-
-
-class RowProblem(FrozenModel):
-    """A bad input row: its number, the field at fault and the problem (and the row's own key, when it has a
-    readable one: ``facility_id`` in CSV, ``id`` in JSON Lines)."""
-
-    row: int
-    field: str
-    message: str
-    facility_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"row {self.row}: {self.field}: {self.message}"
-
-
-class RowError(InvalidInput):
-    """A bad input row; ``row`` is its number, ``field`` the field at fault.
-
-    Raised by :func:`read_csv` for a bad header (row 1), and by :func:`tuoyu_rules.whatif.budget` for a bad
-    row with ``errors="raise"``. ``facility_id`` is the row's own key, when it has a valid one.
-    """
-
-    def __init__(
-        self,
-        row: int,
-        field: str,
-        problem: str,
-        facility_id: str | None = None,
-        code: str | None = None,
-        params: dict[str, str] | None = None,
-    ) -> None:
-        self.row = row
-        where = f"row {row}" + ("" if facility_id is None else f" ({facility_id})") + f": {field}"
-        super().__init__(where, problem, code, params)
-        self.field = field
-        self.facility_id = facility_id
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.row, self.field, self.problem, self.facility_id, self.code, dict(self.params))
 
 
 def _header_error(code: str, template: str, /, **params: str) -> RowError:
@@ -169,28 +130,26 @@ _REQUIRED = ("jurisdiction", "mode", "places", "enrolled")
 _DIGITS = re.compile(r"[0-9]+\Z")
 
 
-class _CellError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
 def _bool(text: str, column: str) -> bool:
     low = text.strip().lower()
     if low == "true":
         return True
     if low == "false":
         return False
-    raise _CellError(column, f"{_shown(text)} is not true or false")
+    raise _CellError(
+        column, "error.io.cell.not_bool", "{value} is not {yes} or {no}", value=_shown(text), yes="true", no="false"
+    )
 
 
 def _int(text: str, column: str) -> int:
     t = text.strip()
     if not _DIGITS.match(t):
-        raise _CellError(column, f"{_shown(text)} is not a whole number (digits only)")
+        raise _CellError(
+            column, "error.io.cell.not_whole", "{value} is not a whole number (digits only)", value=_shown(text)
+        )
     if len(t) > MAX_NUMBER_CHARS:  # Python refuses to convert 4,300 digits and more; no count comes near this
-        raise _CellError(column, f"a whole number of {len(t):,} digits; at most {MAX_NUMBER_CHARS} are read")
+        problem = "a whole number of {digits} digits; at most {max} are read"
+        raise _CellError(column, "error.io.cell.too_many_digits", problem, digits=f"{len(t):,}", max=MAX_NUMBER_CHARS)
     return int(t)
 
 
@@ -207,7 +166,8 @@ def _designations(text: str) -> list[dict[str, Any]]:
         bits = part.split(":")
         where = f"designations[{i}]"
         if len(bits) not in (2, 3) or not bits[0].strip():
-            raise _CellError(where, f"{_shown(part)} is not program:year or program:year:amount")
+            problem = "{value} is not program:year or program:year:amount"
+            raise _CellError(where, "error.io.cell.designation", problem, value=_shown(part))
         d: dict[str, Any] = {"program": bits[0].strip(), "year": _int(bits[1], f"{where}.year")}
         if len(bits) == 3:
             d["amount"] = bits[2].strip()  # text: parsed as an exact Decimal by the model, never a float
@@ -221,7 +181,8 @@ def _receipts(text: str) -> list[dict[str, str]]:
     for i, part in enumerate(p.strip() for p in text.split(";")):
         bits = [b.strip() for b in part.split(":")]
         if part and (len(bits) != 3 or not all(bits)):
-            raise _CellError(f"received[{i}]", f"{_shown(part)} is not program:YYYY-MM-DD:amount")
+            problem = "{value} is not program:YYYY-MM-DD:amount"
+            raise _CellError(f"received[{i}]", "error.io.cell.receipt", problem, value=_shown(part))
         if part:
             result.append({"program": bits[0], "paid_on": bits[1], "amount": bits[2]})
     return result
@@ -233,7 +194,7 @@ def csv_row_data(record: dict[str, str | None]) -> dict[str, Any]:
     for column, raw in record.items():
         text = "" if raw is None else raw
         if column in _REQUIRED and not text.strip():
-            raise _CellError(column, "required, and empty")
+            raise _CellError(column, "error.io.cell.required", "required, and empty")
         if not text.strip():
             continue
         if column in _BOOL_COLUMNS:
@@ -290,15 +251,16 @@ def read_csv(stream: Iterable[str], *, validate: Callable[[Any], Facility] = Fac
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Row(number, None, RowProblem(row=number, field="(row)", message=f"not CSV: {exc}"))
+            yield Row(number, None, _problem(number, "(row)", "error.csv.not_csv", "not CSV: {detail}", detail=exc))
             continue
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) != len(header):
+            problem = "{cells} cells, the header has {header}"
             yield Row(
                 number,
                 None,
-                RowProblem(row=number, field="(row)", message=f"{len(cells)} cells, the header has {len(header)}"),
+                _problem(number, "(row)", "error.io.row.cells", problem, cells=len(cells), header=len(header)),
             )
             continue
         record: dict[str, str | None] = dict(zip(header, cells, strict=True))
@@ -307,7 +269,7 @@ def read_csv(stream: Iterable[str], *, validate: Callable[[Any], Facility] = Fac
             data = csv_row_data(record)
             yield Row(number, validate(data))
         except _CellError as exc:
-            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.message, facility_id=key))
+            yield Row(number, None, exc.problem(number, key))
         except ValidationError as exc:
             yield Row(number, None, _from_validation(number, exc, key))
 
@@ -320,15 +282,21 @@ def read_jsonl(
     its facility made by ``validate`` (as in :func:`read_csv`)."""
     for number, line in enumerate(_lines(stream), start=1):
         if not isinstance(line, str):
-            problem = RowProblem(row=number, field="(line)", message=f"a {type(line).__name__}, not text")
-            yield Row(number, None, problem)
+            yield Row(
+                number,
+                None,
+                _problem(number, "(line)", "error.io.row.not_text", "a {type}, not text", type=type(line).__name__),
+            )
             continue
         if not line.strip():
             continue
         try:
             data = loads(line, field="(line)")
         except JsonError as exc:
-            yield Row(number, None, RowProblem(row=number, field=exc.field, message=exc.problem))
+            code, params = exc.code, dict(exc.params)
+            yield Row(
+                number, None, RowProblem(row=number, field=exc.field, message=exc.problem, code=code, params=params)
+            )
             continue
         try:
             yield Row(number, validate(data))
@@ -343,13 +311,3 @@ def _lines(stream: Iterable[str]) -> Iterable[str]:
         problem = "an open text file or an iterable of lines, not a {type}"
         raise WrongType.coded("stream", "error.arg.stream", problem, type=type(stream).__name__)
     return stream
-
-
-def _from_validation(number: int, exc: ValidationError, facility_id: str | None = None) -> RowProblem:
-    errs = exc.errors(include_url=False)
-    first = errs[0] if errs else {"loc": (), "msg": str(exc)}
-    loc = ".".join(str(p) for p in first["loc"]) or "facility"
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if len(errs) > 1:
-        message += f" (and {len(errs) - 1} more problem{'s' if len(errs) > 2 else ''})"
-    return RowProblem(row=number, field=loc, message=message, facility_id=facility_id)

@@ -96,7 +96,10 @@ def schema(name: str) -> dict[str, Any]:
     models = _public_models()
     model = models.get(name) if isinstance(name, str) else None
     if model is None:
-        raise InvalidInput("model", f"unknown model {name!r}; known: {', '.join(model_names())}")
+        problem = "unknown model {name}; known: {known}"
+        raise InvalidInput.coded(
+            "model", "error.io.schema.unknown_model", problem, name=repr(name), known=", ".join(model_names())
+        )
     mode = mode_of(name)
     generated = model.model_json_schema(mode=mode, schema_generator=_Generator)
     return {

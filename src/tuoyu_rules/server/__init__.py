@@ -9,8 +9,9 @@
   (:func:`tuoyu_rules.core.jsonio.loads`), size-limited, and their models;
 * :mod:`~tuoyu_rules.server.errors`: every error as a 4xx JSON answer naming the field and the rule broken;
 * :mod:`~tuoyu_rules.server.caches`: the shared fact-keyed caches (one :class:`~tuoyu_rules.batch.RuleCache` per
-  day and options, shared across requests and threads);
-* :mod:`~tuoyu_rules.server.openapi`: the OpenAPI document, with every model the service reads or writes.
+  day and options, shared across requests and threads), answering in UTF-8 bytes;
+* :mod:`~tuoyu_rules.server.openapi`: the OpenAPI document, with every model the service reads or writes, each
+  property described in Chinese and English.
 
 Needs the extra ``server`` (FastAPI on uvicorn): ``pip install 'tuoyu_rules[server]'``. Only the modules that
 name FastAPI import it; importing this package alone does not.

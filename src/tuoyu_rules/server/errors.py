@@ -54,8 +54,10 @@ MAX_PROBLEMS = 50
 
 _log = logging.getLogger("tuoyu_rules.server")
 
-_WHERE = frozenset({"field", "row", "key"})
-"""Parameters of an error's explanation that say where it is (its field, row, key), not what is wrong."""
+_WHERE = frozenset({"field", "row"})
+"""Parameters of an error's explanation that say where it is (its field, its row), not what is wrong. A row's
+facility ``key`` comes with its ``row`` (whose text is used as it is); any other ``key`` is the rule's own
+parameter (``error.json.key_twice``: the key given twice)."""
 
 
 class Problem(BaseModel):

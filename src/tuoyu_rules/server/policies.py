@@ -1,5 +1,11 @@
 """Jurisdictions as JSON: :class:`JurisdictionSummary` (``GET /jurisdictions``) and :class:`JurisdictionDetail`
-(``GET /jurisdictions/{id}``: programmes, payers, parameters with their dates, citations)."""
+(``GET /jurisdictions/{id}``: programmes, payers, parameters with their dates, citations).
+
+Every text of the data comes in both languages, whatever ``lang`` asks (``lang`` is the language of an error):
+the English under its name and the Chinese beside it with ``_zh``, as the names are (``name_zh``, ``name_en``).
+A list and its ``_zh`` list go text by text (``limitations_zh[i]`` is ``limitations[i]`` in Chinese); a citation
+carries ``summary_zh``, ``clause_zh``, ``source_zh``, ``title_zh``, ``issuer_zh`` and ``where_zh`` (None where the
+text is Chinese already). A ``_zh`` that is empty or null means the data gives no Chinese (a plugin's, say)."""
 
 from __future__ import annotations
 
@@ -46,6 +52,10 @@ class ProgramInfo(BaseModel):
     designation: str | None = Field(description="The designation id it needs, if any.")
     matches: str | None = Field(description="For a matching obligation: the programme it matches.")
     citations: tuple[Citation, ...] = Field(description="The sources it rests on.")
+    assumptions: tuple[str, ...] = Field(description="The readings it rests on, in English.")
+    assumptions_zh: tuple[str, ...] = Field(description="The same in Chinese, text by text (empty: none given).")
+    notes: tuple[str, ...] = Field(description="Notes on it, in English.")
+    notes_zh: tuple[str, ...] = Field(description="The same in Chinese, text by text (empty: none given).")
 
 
 class ParameterValueInfo(BaseModel):
@@ -64,6 +74,7 @@ class ParameterValueInfo(BaseModel):
     batch: int | None = Field(description="The batch year the value is for (batch-keyed parameters).")
     cites: tuple[str, ...] = Field(description="The citation ids it rests on.")
     note: str | None = Field(description="A note on the value.")
+    note_zh: str | None = Field(description="The note in Chinese.")
 
 
 class ParameterInfo(BaseModel):
@@ -73,6 +84,7 @@ class ParameterInfo(BaseModel):
 
     name: str = Field(description="The parameter name (`xiamen.operating_subsidy.amount`).")
     description: str = Field(description="What it is.")
+    description_zh: str | None = Field(description="The same in Chinese.")
     values: tuple[ParameterValueInfo, ...] = Field(description="Its values, by start date or batch year.")
 
 
@@ -84,6 +96,9 @@ class JurisdictionDetail(JurisdictionSummary):
     parameters: tuple[ParameterInfo, ...] = Field(description="Each parameter with its dated values.")
     citations: tuple[Citation, ...] = Field(description="Every citation of the jurisdiction's data.")
     limitations: tuple[str, ...] = Field(description="What its rules do not cover.")
+    limitations_zh: tuple[str, ...] = Field(description="The same in Chinese, text by text (empty: none given).")
+    references: tuple[str, ...] = Field(description="The documents its data rests on, in English.")
+    references_zh: tuple[str, ...] = Field(description="The same in Chinese, text by text (empty: none given).")
 
 
 def summary(p: Policy) -> JurisdictionSummary:
@@ -108,6 +123,9 @@ def detail(p: Policy) -> JurisdictionDetail:
         parameters=tuple(_parameter(param) for param in p.parameters.values()),
         citations=tuple(p.citations.values()),
         limitations=p.limitations,
+        limitations_zh=p.limitations_zh,
+        references=p.references,
+        references_zh=p.references_zh,
     )
 
 
@@ -117,7 +135,12 @@ def _program(prog: Program) -> ProgramInfo:
 
 
 def _parameter(param: Parameter) -> ParameterInfo:
-    return ParameterInfo(name=param.name, description=param.description, values=tuple(_value(v) for v in param.values))
+    return ParameterInfo(
+        name=param.name,
+        description=param.description,
+        description_zh=param.description_zh,
+        values=tuple(_value(v) for v in param.values),
+    )
 
 
 def _value(v: DatedValue) -> ParameterValueInfo:
@@ -130,6 +153,7 @@ def _value(v: DatedValue) -> ParameterValueInfo:
         batch=v.batch,
         cites=v.cites,
         note=v.note,
+        note_zh=v.note_zh,
     )
 
 

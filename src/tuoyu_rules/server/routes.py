@@ -1,8 +1,9 @@
 """The facility routes: ``POST /assess``, ``POST /assess/batch``, ``POST /compare``, ``POST /budget``.
 
 ``/assess`` answers exactly ``tr.assess(...).model_dump_json()`` (the JSON of ``model_dump(mode="json")``): a
-facility alone goes through the shared fact-keyed cache of its day and options (the same bytes, tested); with
-pins or a reform the engine runs directly. ``/assess/batch`` reads the whole body (at most its limit, so a
+facility alone goes through the shared fact-keyed cache of its day and options, whose stored results are kept as
+UTF-8 JSON (:class:`~tuoyu_rules.server.caches.Answers`: the same bytes, tested); with pins or a reform the engine
+runs directly. ``/assess/batch`` reads the whole body (at most its limit, so a
 client that sends everything before reading can never deadlock with the streamed answer), then streams one
 line per input line, assessed in chunks off the event loop, through the same shared cache.
 
@@ -24,7 +25,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from starlette.responses import Response, StreamingResponse
 
-from ..batch import RuleCache
 from ..core.engine import assess
 from ..core.errors import InvalidInput, TuoyuError
 from ..core.messages import DEFAULT_LANG, LANGS, Lang, check_lang, msg
@@ -33,14 +33,15 @@ from ..core.money import DEFAULT_ROUNDING
 from ..core.results import Assessment
 from ..whatif import Budget, budget, compare
 from .bodies import AssessRequest, BudgetRequest, CompareRequest, Rounding, is_wrapped, read_bytes, read_json
-from .caches import Caches
+from .caches import Answers, Caches
 from .errors import _BodyTooLarge, error_data, error_json, own_problem
 from .openapi import JSON, NDJSON, Components
 from .settings import Settings
 
 CHUNK_ROWS: Final = 32
-"""Rows of a batch assessed per step off the event loop (one step of the streamed answer). An answer line is
-about 12 KB: 32 of them (400 KB) measured fastest (256 lines, 3 MB a step, cost fresh pages on every join)."""
+"""Rows of a batch assessed per step off the event loop (one step of the streamed answer). An answer line was
+about 12 KB (17 KB since each explanation has both texts): 32 of them (400 KB) measured fastest (256 lines, 3 MB
+a step, cost fresh pages on every join)."""
 
 LANGUAGES: Final = LANGS
 """The languages of the texts (reasons, notes, errors): ``zh`` and ``en``."""
@@ -87,7 +88,7 @@ def json_answer(text: str | bytes, lang: Lang = DEFAULT_LANG) -> Response:
     return Response(body, media_type=JSON, headers={"Content-Language": lang})
 
 
-def assess_lines(cache: RuleCache, lines: list[bytes], first: int, lang: Lang = DEFAULT_LANG) -> bytes:
+def assess_lines(answers: Answers, lines: list[bytes], first: int, lang: Lang = DEFAULT_LANG) -> bytes:
     """One output line per input line (numbered from ``first``): its assessment, or its error (with ``line``),
     the error's texts in ``lang``."""
     out: list[bytes] = []
@@ -97,7 +98,7 @@ def assess_lines(cache: RuleCache, lines: list[bytes], first: int, lang: Lang = 
                 empty = own_problem("line", msg("server.batch.empty_line"), lang)
                 out.append(json.dumps(error_data(422, InvalidInput.__name__, empty, number, lang=lang)).encode())
                 continue
-            out.append(cache.assess_json(line).encode("utf-8"))
+            out.append(answers.json_bytes(line))
         except (TuoyuError, ValidationError) as exc:
             out.append(json.dumps(error_json(exc, lang, line=number), ensure_ascii=False).encode())
         except Exception as exc:  # a bug: this line says so, the others are still answered
@@ -150,7 +151,7 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
         when = day(on)
         data = await read_json(request, settings.max_body_bytes)
         if not is_wrapped(data):
-            return json_answer(caches.get(when, jurisdiction, rounding, said).assess_json(data), said)
+            return json_answer(caches.answers(when, jurisdiction, rounding, said).json_bytes(data), said)
         req = AssessRequest.model_validate(data)
         result = assess(
             req.facility,
@@ -192,13 +193,13 @@ def router(settings: Settings, caches: Caches, components: Components) -> APIRou
     ) -> Response:
         """JSON Lines of facilities in; one line per input line out, streamed, through the shared cache."""
         said = check_lang(lang)
-        cache = caches.get(day(on), jurisdiction, rounding, said)
+        answers = caches.answers(day(on), jurisdiction, rounding, said)
         lines = batch_lines(await read_bytes(request, settings.max_batch_bytes), settings.max_batch_rows)
 
         async def produce() -> AsyncIterator[bytes]:
             for start in range(0, len(lines), CHUNK_ROWS):
                 chunk = lines[start : start + CHUNK_ROWS]
-                yield await run_in_threadpool(assess_lines, cache, chunk, start + 1, said)
+                yield await run_in_threadpool(assess_lines, answers, chunk, start + 1, said)
 
         return StreamingResponse(produce(), media_type=NDJSON, headers={"Content-Language": said})
 

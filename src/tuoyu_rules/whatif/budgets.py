@@ -24,7 +24,9 @@ undetermined, with the missing count among its open reasons, never as 0 and neve
 Amounts are never mixed across bases: a one-time amount, a yearly amount and a monthly sum are different
 things (see :mod:`tuoyu_rules.whatif.projection` to turn them into money over a period). With ``strategy=``
 each facility's ranges are pinned first (:func:`tuoyu_rules.whatif.pin`), giving point figures where the
-sources allow and leaving the rest open. The result types are in :mod:`tuoyu_rules.whatif.budget_results`.
+sources allow and leaving the rest open. With ``jurisdiction=`` every facility is assessed under that city's rules
+instead of its own (a what-if move, as :func:`tuoyu_rules.assess` makes it); ``progress=`` is told the rows read as
+the budget goes (:mod:`tuoyu_rules.batch.stream`). The result types are in :mod:`tuoyu_rules.whatif.budget_results`.
 
 The facilities may come from a portfolio file, read row by row by :func:`tuoyu_rules.io.read_csv` or
 :func:`tuoyu_rules.io.read_jsonl` (see :mod:`tuoyu_rules.io.readers` for the columns), which yield
@@ -49,11 +51,12 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from ..batch.cache import RuleCache
+from ..batch.stream import Progress, with_progress
 from ..core.amounts import AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput, WrongType
 from ..core.messages import DEFAULT_LANG, Lang, check_lang
-from ..core.models import Facility
+from ..core.models import Facility, locate
 from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
 from ..core.reforms import Reform
@@ -67,6 +70,8 @@ MAX_KEPT_ERRORS = 100
 """With ``errors="collect"``, at most this many row errors are kept (all are counted)."""
 
 ErrorPolicy = Literal["raise", "collect"]
+_ERROR_POLICIES = {"first": "'raise'", "second": "'collect'"}
+"""The two error policies, as an error names them."""
 
 
 class DataFrameLike(Protocol):
@@ -219,10 +224,12 @@ def budget(
     on: dt.date,
     reforms: Sequence[Reform] = (),
     baseline: bool = True,
+    jurisdiction: str | None = None,
     rounding: str = DEFAULT_ROUNDING,
     strategy: str | None = None,
     errors: ErrorPolicy = "raise",
     lang: Lang = DEFAULT_LANG,
+    progress: Progress | None = None,
 ) -> Budget:
     """Sum the assessments of many facilities, under the law and each of ``reforms``, side by side.
 
@@ -232,42 +239,57 @@ def budget(
         stays flat in the number of rows). The same facilities in any form give the same budget.
     :param reforms: what-if overlays; each gives one more scenario, named after the reform.
     :param baseline: include the law as it stands as the first scenario (named ``baseline``).
+    :param jurisdiction: what-if: apply this city's rules to every facility instead of its own (as
+        ``tr.assess(..., jurisdiction=...)`` does); None: each facility's own.
     :param strategy: pin each facility's ranges with ``low``/``mid``/``high`` first (see
         :func:`tuoyu_rules.whatif.pin`); ``None`` keeps ranges.
     :param errors: ``raise`` (default): a bad row raises :class:`RowError`; ``collect``: skip and report it.
     :param lang: the language of the open reasons taken from the assessments (``"zh"`` or ``"en"``).
+    :param progress: a function called with the number of rows read so far (a bad row included): every
+        :data:`~tuoyu_rules.batch.stream.PROGRESS_EVERY` (1,000) rows, and once when the portfolio is read. It
+        is told counts only; the budget is the same with it or without.
 
     The totals of each scenario equal the sums of the individual assessments (a tested property).
     """
     check_rounding(rounding)
     lang = check_lang(lang)
     if errors not in ("raise", "collect"):
-        raise InvalidInput("errors", f"{errors!r}; use 'raise' or 'collect'")
+        template = "{value}; use {first} or {second}"
+        raise InvalidInput.coded("errors", "error.budget.errors", template, value=repr(errors), **_ERROR_POLICIES)
     if isinstance(reforms, Reform):
         reforms = (reforms,)
     elif not isinstance(reforms, Iterable):  # issue 15: one error family (was a TypeError)
-        raise WrongType("reforms", f"a list of tuoyu_rules.Reform, not a {type(reforms).__name__}")
+        template = "a list of tuoyu_rules.Reform, not a {type}"
+        raise WrongType.coded("reforms", "error.budget.reforms", template, type=type(reforms).__name__)
     for i, r in enumerate(reforms):
         if not isinstance(r, Reform):
-            raise InvalidInput(f"reforms[{i}]", f"expected a tuoyu_rules.Reform, got {type(r).__name__}")
+            template = "expected a tuoyu_rules.Reform, got {type}"
+            raise InvalidInput.coded(f"reforms[{i}]", "error.arg.reform", template, type=type(r).__name__)
     names = [r.name for r in reforms]
     if len(set(names)) != len(names) or "baseline" in names:
-        raise InvalidInput("reforms", "each reform needs a distinct name, other than 'baseline'")
+        template = "each reform needs a distinct name, other than {baseline}"
+        raise InvalidInput.coded("reforms", "error.budget.reform_names", template, baseline="'baseline'")
     if strategy is not None:
         check_strategy(strategy)
+    if jurisdiction is not None:
+        locate(jurisdiction)  # an unknown id, a province or a bad code: refused once, not once per row
     scenarios: list[_Accumulator] = []
     if baseline:
         scenarios.append(_Accumulator("baseline", None))
     scenarios += [_Accumulator(r.name, r) for r in reforms]
     if not scenarios:
-        raise InvalidInput("reforms", "nothing to budget: baseline=False and no reform")
+        template = "nothing to budget: {setting} and no reform"
+        raise InvalidInput.coded("reforms", "error.budget.nothing", template, setting="baseline=False")
     # Without a pinning strategy, each scenario's results come from a fact-keyed cache (tr.RuleCache): equal to
     # tr.assess row by row (the cache's tested property), and a portfolio's many alike facilities run the engine
     # once. A strategy pins each facility's ranges by assessing it twice (tr.pin), which the cache does not do.
     caches = (
         None
         if strategy is not None
-        else [RuleCache(on=on, rounding=rounding, reform=acc.reform, lang=lang) for acc in scenarios]
+        else [
+            RuleCache(on=on, jurisdiction=jurisdiction, rounding=rounding, reform=acc.reform, lang=lang)
+            for acc in scenarios
+        ]
     )
     counted: list[dict[tuple[int, int], tuple[tuple[tuple[_Entry, ...], tuple[_Entry, ...]], int]]] = [
         {} for _ in scenarios
@@ -276,12 +298,13 @@ def budget(
     error_count = 0
     # The cache's validator gives Facility.model_validate's answers (its tested property), with a row's
     # designations validated once per distinct list.
-    for row in portfolio_rows(facilities, validate=Facility.model_validate if caches is None else caches[0].facility):
+    rows = portfolio_rows(facilities, validate=Facility.model_validate if caches is None else caches[0].facility)
+    for row in with_progress(rows, progress):
         facility = row.facility
         if facility is None:
             problem = row.problem or RowProblem(row=row.number, field="(row)", message="no facility")
             if errors == "raise":
-                raise RowError(problem.row, problem.field, problem.message, problem.facility_id)
+                raise RowError.of(problem)  # with the problem's code: told in Chinese too
             error_count += 1
             if len(kept) < MAX_KEPT_ERRORS:
                 kept.append(problem)
@@ -294,7 +317,7 @@ def budget(
                 counts[key] = (found, 1 if seen is None else seen[1] + 1)
             continue
         for acc in scenarios:
-            acc.add(_assess_one(facility, on, rounding, acc.reform, strategy, lang))
+            acc.add(_assess_one(facility, on, jurisdiction, rounding, acc.reform, strategy, lang))
     for acc, counts in zip(scenarios, counted, strict=True):
         for (entitlements, obligations), n in counts.values():
             acc.add_entries(entitlements, obligations, times=n)
@@ -314,8 +337,15 @@ when ``tuoyu_rules.budget`` was a module, which shadowed a top-level function ca
 
 
 def _assess_one(
-    facility: Facility, on: dt.date, rounding: str, reform: Reform | None, strategy: str | None, lang: Lang
+    facility: Facility,
+    on: dt.date,
+    jurisdiction: str | None,
+    rounding: str,
+    reform: Reform | None,
+    strategy: str | None,
+    lang: Lang,
 ) -> Assessment:
+    options: dict[str, Any] = {"jurisdiction": jurisdiction, "rounding": rounding, "reform": reform, "lang": lang}
     if strategy is None:
-        return assess(facility, on=on, rounding=rounding, reform=reform, lang=lang)
-    return pin(facility, on=on, strategy=strategy, rounding=rounding, reform=reform, lang=lang).assessment
+        return assess(facility, on=on, **options)
+    return pin(facility, on=on, strategy=strategy, **options).assessment

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ..batch.stream import Progress, with_progress
 from ..core.engine import assess
 from ..core.errors import InvalidInput, PluginError
 from ..core.messages import DEFAULT_LANG, Lang, check_lang
@@ -92,6 +93,7 @@ def compare(
     rounding: str = DEFAULT_ROUNDING,
     pins: Mapping[str, int | str | Decimal] | None = None,
     lang: Lang = DEFAULT_LANG,
+    progress: Progress | None = None,
 ) -> Comparison:
     """Assess ``facility`` moved to each of ``cities`` (default: every registered city), with reasons in ``lang``.
 
@@ -101,9 +103,13 @@ def compare(
     With ``cities=None`` a broken jurisdiction plugin (one that fails to load, or whose rule fails:
     :class:`~tuoyu_rules.PluginError`) is skipped and named in :attr:`Comparison.skipped`; the built-in
     cities are compared as usual. A city the caller names is never skipped: its error is raised.
+
+    ``progress``: a function called with the number of cities done so far, after each city (counts only: it
+    changes nothing).
     """
     if isinstance(cities, str) or not isinstance(cities, Iterable | None):  # issue 15: one error family
-        raise InvalidInput("cities", f"a list of city ids, not a {type(cities).__name__}")
+        problem = "a list of city ids, not a {type}"
+        raise InvalidInput.coded("cities", "error.compare.cities", problem, type=type(cities).__name__)
     lang = check_lang(lang)
     skipped: dict[str, str] = {}
     if cities is None:
@@ -112,7 +118,7 @@ def compare(
     else:
         targets = tuple(cities)
     results: dict[str, Assessment] = {}
-    for city in targets:
+    for city in with_progress(targets, progress, every=1):
         try:
             layer_ids = {p.id for p in chain(city)}
             city_pins = {k: v for k, v in (pins or {}).items() if k.split(".", 1)[0] in layer_ids}

@@ -38,44 +38,50 @@ def children_by_month(
     firsts = [first.replace(day=1) for first, _ in pieces]
     if enrolment is None:
         return dict.fromkeys(firsts, facility.enrolled)
+    kind = "a whole number of children, or a mapping of month to children"
     if isinstance(enrolment, bool):
-        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+        raise InvalidInput.coded(where, "error.enrolment.kind", kind)
     if isinstance(enrolment, int):
         _check_children(enrolment, where, facility)
         return dict.fromkeys(firsts, enrolment)
     if not isinstance(enrolment, Mapping):
-        raise InvalidInput(where, "a whole number of children, or a mapping of month to children")
+        raise InvalidInput.coded(where, "error.enrolment.kind", kind)
     given: dict[dt.date, int] = {}
     for key, value in enrolment.items():
         month = _month_key(key, where)
         if month in given:
-            raise InvalidInput(f"{where}[{key}]", "this month is given twice")
+            raise InvalidInput.coded(f"{where}[{key}]", "error.enrolment.twice", "this month is given twice")
         _check_children(value, f"{where}[{key}]", facility)
         given[month] = value
     missing = [f"{m:%Y-%m}" for m in firsts if m not in given]
     if missing:
-        raise InvalidInput(where, f"no children given for {', '.join(missing)}; give every month of the period")
+        problem = "no children given for {months}; give every month of the period"
+        raise InvalidInput.coded(where, "error.enrolment.missing", problem, months=", ".join(missing))
     return given
 
 
 def _month_key(key: object, where: str) -> dt.date:
     if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
         if key.day != 1:
-            raise InvalidInput(f"{where}[{key}]", "a month is its first day (or 'YYYY-MM')")
+            problem = "a month is its first day (or {pattern})"
+            raise InvalidInput.coded(f"{where}[{key}]", "error.enrolment.first_day", problem, pattern="'YYYY-MM'")
         return key
     if isinstance(key, str) and len(key) == 7 and key[4] == "-":
         try:
             return dt.date(int(key[:4]), int(key[5:]), 1)
         except ValueError:
             pass
-    raise InvalidInput(f"{where}[{key!r}]", "a month as 'YYYY-MM' or its first day as a date")
+    problem = "a month as {pattern} or its first day as a date"
+    raise InvalidInput.coded(f"{where}[{key!r}]", "error.enrolment.month", problem, pattern="'YYYY-MM'")
 
 
 def _check_children(value: object, where: str, facility: Facility) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_PLACES:
-        raise InvalidInput(where, f"{value!r} is not a whole number of children, 0 or more")
+        problem = "{value} is not a whole number of children, 0 or more"
+        raise InvalidInput.coded(where, "error.enrolment.children", problem, value=repr(value))
     if value > facility.places:
-        raise InvalidInput(where, f"{value} children is more than the facility's places ({facility.places})")
+        problem = "{value} children is more than the facility's places ({places})"
+        raise InvalidInput.coded(where, "error.enrolment.places", problem, value=value, places=facility.places)
 
 
 def enrolled_facility(facility: Facility, enrolled: int, where: str) -> Facility:
@@ -90,9 +96,16 @@ def enrolled_facility(facility: Facility, enrolled: int, where: str) -> Facility
         return Facility.model_validate({**facility.model_dump(exclude_unset=True), "enrolled": enrolled})
     except ValidationError as exc:
         problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
-        raise InvalidInput(
-            where,
-            f"{enrolled} children enrolled does not fit the facility ({problems}); a projection never guesses how "
+        problem = (
+            "{enrolled} children enrolled does not fit the facility ({problems}); a projection never guesses how "
             "the facility's other counts change with enrolment: give a facility whose counts fit every month, "
-            "or a programme's own count with enrolment_by_program",
+            "or a programme's own count with {option}"
+        )
+        raise InvalidInput.coded(
+            where,
+            "error.enrolment.not_fit",
+            problem,
+            enrolled=enrolled,
+            problems=problems,
+            option="enrolment_by_program",
         ) from exc

@@ -61,7 +61,10 @@ __all__ = ["STRATEGIES", "PinChoice", "Pinned", "Strategy", "check_strategy", "c
 def check_strategy(strategy: object, field: str = "strategy") -> str:
     """Return ``strategy`` if it is ``low``, ``mid`` or ``high``; else raise naming ``field``."""
     if not isinstance(strategy, str) or strategy not in STRATEGIES:
-        raise InvalidInput(field, f"{strategy!r} is not a pinning strategy; use one of {', '.join(STRATEGIES)}")
+        problem = "{value} is not a pinning strategy; use one of {strategies}"
+        raise InvalidInput.coded(
+            field, "error.pin.strategy", problem, value=repr(strategy), strategies=", ".join(STRATEGIES)
+        )
     return strategy
 
 
@@ -187,7 +190,7 @@ def pin(
     explicit: dict[str, Decimal] = {}
     if awards is not None:
         if not isinstance(awards, Mapping):
-            raise InvalidInput("awards", "a mapping of programme id to awarded amount")
+            raise InvalidInput.coded("awards", "error.pin.awards", "a mapping of programme id to awarded amount")
         explicit = {k: parse_money(v, f"awards[{k}]") for k, v in awards.items()}
     first = assess(
         facility, jurisdiction=jurisdiction, on=on, rounding=rounding, pins=explicit or None, reform=reform, lang=lang

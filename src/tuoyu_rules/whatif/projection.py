@@ -66,6 +66,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
+from ..batch.stream import Progress, with_progress
 from ..core.amounts import ZERO, AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
@@ -147,11 +148,13 @@ def project(
     pins: Mapping[str, int | str | Decimal] | None = None,
     reform: Reform | None = None,
     lang: Lang = DEFAULT_LANG,
+    progress: Progress | None = None,
 ) -> Projection:
     """Project a facility's (or an assessment's) money over ``[start, end]``; see the module docs.
 
     ``lang`` (``"zh"`` or ``"en"``) is the language of the notes and of the open reasons taken from the
-    assessments (an assessment given is projected with its reasons as they are).
+    assessments (an assessment given is projected with its reasons as they are). ``progress``: a function called
+    with the number of months of the period done, after each month (it is told counts only, and changes nothing).
 
     >>> import datetime as dt
     >>> f = Facility(jurisdiction="xiamen", mode="joint_run", places=30, enrolled=20)
@@ -161,25 +164,33 @@ def project(
     """
     for name, day in (("start", start), ("end", end)):
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise InvalidInput(name, f"expected a datetime.date, got {day!r}")
+            raise InvalidInput.coded(
+                name, "error.projection.day", "expected a datetime.date, got {value}", value=repr(day)
+            )
     if end < start:
-        raise InvalidInput("end", f"{end} is before start {start}")
+        raise InvalidInput.coded(
+            "end", "error.projection.end_before_start", "{end} is before start {start}", end=end, start=start
+        )
     if end > _LAST_DAY:
-        raise InvalidInput("end", f"{end} is after {_LAST_DAY}, the last day a month-by-month projection can reach")
+        problem = "{end} is after {last}, the last day a month-by-month projection can reach"
+        raise InvalidInput.coded("end", "error.projection.end_too_late", problem, end=end, last=_LAST_DAY)
     if not isinstance(prorate, bool):
-        raise InvalidInput("prorate", "True or False")
+        raise InvalidInput.coded("prorate", "error.projection.prorate", "True or False")
     lang = check_lang(lang)
     paid_on = start if one_time_on is None else one_time_on
     if not isinstance(paid_on, dt.date) or isinstance(paid_on, dt.datetime) or not start <= paid_on <= end:
-        raise InvalidInput("one_time_on", f"{paid_on!r} must be a date inside the period {start} to {end}")
+        problem = "{value} must be a date inside the period {start} to {end}"
+        raise InvalidInput.coded(
+            "one_time_on", "error.projection.one_time_on", problem, value=repr(paid_on), start=start, end=end
+        )
 
     held: Assessment | None = None
     if isinstance(subject, Assessment):
         held = subject
         if pins is not None or reform is not None or jurisdiction is not None or enrolment is not None:
-            raise InvalidInput(
-                "subject",
-                "an assessment is projected as it is: pass a Facility to use pins, reform, jurisdiction or enrolment",
+            problem = "an assessment is projected as it is: pass a Facility to use {options} or {last}"
+            raise InvalidInput.coded(
+                "subject", "error.projection.held", problem, options="pins, reform, jurisdiction", last="enrolment"
             )
         facility = subject.facility
         target = subject.jurisdiction
@@ -189,21 +200,24 @@ def project(
         target = facility.jurisdiction if jurisdiction is None else jurisdiction
         mode = check_rounding(DEFAULT_ROUNDING if rounding is None else rounding)
     else:
-        raise InvalidInput("subject", f"expected a Facility or an Assessment, got {type(subject).__name__}")
+        problem = "expected a Facility or an Assessment, got {type}"
+        raise InvalidInput.coded("subject", "error.projection.subject", problem, type=type(subject).__name__)
 
     spans = program_spans(layers_of(target, held))
     counted = months_in_force(spans, start, end)
     if counted > MAX_PROJECTION_MONTHS:
-        raise InvalidInput(
-            "end",
-            f"the period {start} to {end} has {counted:,} months in which a programme of {target!r} is in force; "
-            f"a projection covers at most {MAX_PROJECTION_MONTHS:,} ({MAX_PROJECTION_MONTHS // 12} years): "
-            "shorten the period",
+        problem = (
+            "the period {start} to {end} has {months} months in which a programme of {target} is in force; "
+            "a projection covers at most {most} ({years} years): shorten the period"
         )
+        most, years = f"{MAX_PROJECTION_MONTHS:,}", MAX_PROJECTION_MONTHS // 12
+        limits = {"months": f"{counted:,}", "target": repr(target), "most": most, "years": years}
+        raise InvalidInput.coded("end", "error.projection.too_long", problem, start=start, end=end, **limits)
     pieces = months(start, end)
     children = children_by_month(enrolment, facility, pieces)
     if enrolment_by_program is not None and not isinstance(enrolment_by_program, Mapping):
-        raise InvalidInput("enrolment_by_program", "a mapping of programme id to children (a constant or by month)")
+        problem = "a mapping of programme id to children (a constant or by month)"
+        raise InvalidInput.coded("enrolment_by_program", "error.projection.enrolment_by_program", problem)
     children_of = {
         pid: children_by_month(value, facility, pieces, f"enrolment_by_program[{pid}]")
         for pid, value in (enrolment_by_program or {}).items()
@@ -257,7 +271,7 @@ def project(
             put(paid_on.year, e, Fraction(1), (None, end))  # paid once: every receipt up to the end counts
 
     # Monthly and per-child-monthly amounts: month by month.
-    for first, last in pieces:
+    for first, last in with_progress(pieces, progress, every=1):
         if not any_in_force(spans, first, last):
             continue  # no programme in force: every entry is ineligible, nothing to assess
         month_key = first.replace(day=1)

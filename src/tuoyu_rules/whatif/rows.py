@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from ..batch.cache import RuleCache, _cache_for
+from ..batch.stream import Progress, with_progress
 from ..core.errors import InvalidInput, TuoyuError
 from ..core.models import locate
 from ..core.money import DEFAULT_ROUNDING, check_rounding, in_money_context
@@ -99,7 +100,8 @@ class AssessedRow:
             return [self._alone(error_field=self.error.field, error=self.error.message)]
         a = self.assessment
         if a is None:
-            raise InvalidInput("output", "table rows need the assessment: assess with output='assessment'")
+            problem = "table rows need the assessment: assess with {option}"
+            raise InvalidInput.coded("output", "error.rows.table_rows", problem, option="output='assessment'")
         rows = entries_table("entries", [(a.jurisdiction, a)]).rows
         if not rows:
             return [self._alone(jurisdiction=a.jurisdiction)]
@@ -122,6 +124,7 @@ def assess_rows(
     output: RowOutput = "assessment",
     cache: RuleCache | None = None,
     max_leaves: int = 100_000,
+    progress: Progress | None = None,
     **assess_options: Any,
 ) -> Iterator[AssessedRow]:
     """Assess every row of ``source`` on ``on``, lazily, in input order: one :class:`AssessedRow` per row.
@@ -140,6 +143,9 @@ def assess_rows(
     :param cache: a :class:`~tuoyu_rules.batch.RuleCache` to share between calls, made with the same options
         (else :class:`~tuoyu_rules.InvalidInput` names the one that differs); None: a fresh one, holding at
         most ``max_leaves`` results.
+    :param progress: a function called with the number of rows done so far (their results consumed, a bad row
+        included): every :data:`~tuoyu_rules.batch.stream.PROGRESS_EVERY` (1,000) rows, and once when the last
+        row is done. It is told counts only and changes no result.
 
     A row that cannot be read or validated, or whose assessment raises a :class:`~tuoyu_rules.TuoyuError`,
     gives an :class:`AssessedRow` with ``error`` (its field and message); the next rows are still assessed.
@@ -153,18 +159,25 @@ def assess_rows(
     [(1, True, None), (2, False, 'enrolled')]
     """
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidInput("on", f"expected a datetime.date (the day whose rules apply), got {on!r}")
+        problem = "expected a datetime.date (the day whose rules apply), got {value}"
+        raise InvalidInput.coded("on", "error.arg.on", problem, value=repr(on))
     check_rounding(rounding)
     if jurisdiction is not None:
         locate(jurisdiction)  # an unknown id, a province or a bad code: refused once, not once per row
     if input_format is not None and input_format not in ("csv", "jsonl"):
-        raise InvalidInput("input_format", f"{input_format!r}; use 'csv' or 'jsonl'")
+        problem = "{value}; use {first} or {second}"
+        choices = {"first": "'csv'", "second": "'jsonl'"}
+        raise InvalidInput.coded(
+            "input_format", "error.rows.input_format", problem, value=repr(input_format), **choices
+        )
     if output not in ("assessment", "json"):
-        raise InvalidInput("output", f"{output!r}; use 'assessment' or 'json'")
+        problem = "{value}; use {first} or {second}"
+        choices = {"first": "'assessment'", "second": "'json'"}
+        raise InvalidInput.coded("output", "error.rows.output", problem, value=repr(output), **choices)
     rc = _cache_for(
         cache, on=on, jurisdiction=jurisdiction, rounding=rounding, max_leaves=max_leaves, assess_options=assess_options
     )
-    return _results(rows_of(source, input_format, rc.facility), rc, output)
+    return _results(with_progress(rows_of(source, input_format, rc.facility), progress), rc, output)
 
 
 @in_money_context
