@@ -104,12 +104,12 @@ CASES: dict[str, tuple[Callable[..., Any], str, str]] = {
     "reform keys": (
         lambda: _reform({OPERATING: [_range()]}, colour=1, size=2),
         "error.reform.keys",
-        "reform: unknown keys ['colour', 'size']; use name, description, parameters",
+        "reform: unknown keys ['colour', 'size']; use name, description, description_zh, parameters",
     ),
     "reform keys of several types": (
         lambda: tr.Reform.from_dict({"name": "r", 3: 1, "x": 2}),  # type: ignore[dict-item]
         "error.reform.keys",
-        "reform: unknown keys [3, 'x']; use name, description, parameters",
+        "reform: unknown keys [3, 'x']; use name, description, description_zh, parameters",
     ),
     "reform description": (
         lambda: _reform({OPERATING: [_range()]}, description=5),
@@ -131,10 +131,10 @@ CASES: dict[str, tuple[Callable[..., Any], str, str]] = {
         "error.reform.value_table",
         f"reform.parameters[{OPERATING}][0]: a table of kind, low, high, ... as in the data files",
     ),
-    "reform value": (
-        lambda: _reform({OPERATING: [{"kind": "range", "low": "abc", "high": "1"}]}),
-        "error.reform.value",
-        f"reform.parameters[{OPERATING}][0]",
+    "reform value": (  # a value table's problem has a code of core/errors_parameters.toml
+        lambda: _reform({OPERATING: [{"kind": "range", "low": "1", "colour": "red"}]}),
+        "error.parameter.keys",
+        f"reform.parameters[{OPERATING}][0]: unknown keys ['colour']",
     ),
     "reform format": (
         lambda: tr.Reform.loads("{}", format="yaml"),
@@ -214,7 +214,7 @@ CASES: dict[str, tuple[Callable[..., Any], str, str]] = {
     ),
     "reform ratio": (
         lambda: _direct({MATCH: (DatedValue("ratio", Ratio(Decimal("1000"), True), None, None, 2022, (), None),)}),
-        "error.reform.ratio",
+        "error.parameter.ratio.outside",
         f"reform.parameters[{MATCH}][0].ratio: 1000 is outside [0, ",
     ),
     "reform everywhere alone": (
@@ -674,7 +674,7 @@ def test_every_code_of_the_catalogs_is_reached() -> None:
         for name in ("errors_reforms.toml", "errors_families.toml", "errors_compliance.toml")
         for code in tomllib.loads((folder / name).read_text(encoding="utf-8"))["messages"]
     }
-    reached = {code for _, code, _ in CASES.values()}
+    reached = {code for _, code, _ in CASES.values() if not code.startswith("error.parameter.")}  # its own test
     assert codes - reached == {"error.json.too_deep", "error.pin.outside", "error.cite.jurisdiction"}
     assert reached <= codes
 

@@ -155,7 +155,8 @@ def test_an_error_has_its_code_and_says_it_in_both_languages(name: str) -> None:
     assert error_text(exc, "en") == str(exc)  # the English is the text it always was
     zh = error_text(exc, "zh")
     assert zh == explained.zh
-    assert not LATIN.search(_without(zh, explained.params.values())), zh
+    told = [v for parts in exc.param_problems.values() for p in parts for v in p.params.values()]  # problems within
+    assert not LATIN.search(_without(zh, [*explained.params.values(), *told])), zh
     back = pickle.loads(pickle.dumps(exc))
     assert (type(back), back.code, dict(back.params), str(back)) == (type(exc), exc.code, dict(exc.params), str(exc))
 
@@ -192,7 +193,9 @@ def test_some_errors_in_chinese() -> None:
         "错误行（errors）：'stop'不是可用的坏行处理方式；应为'raise'（遇到坏行即报错）或'collect'（跳过坏行并列出）"
     )
     assert error_text(_raised(ERRORS["enrolment places"][1]), "zh") == ("enrolment：31名儿童超过该机构的托位数（30）")
-    assert error_text(_raised(ERRORS["column row"][1]), "zh").startswith("第0行不是有效的托育机构数据：enrolled: ")
+    assert error_text(_raised(ERRORS["column row"][1]), "zh").startswith(
+        "第0行不是有效的托育机构数据：在托人数（enrolled）：在托人数（40）超过托位数（30）"
+    )
 
 
 def test_a_tally_error_carries_the_code_of_its_row() -> None:

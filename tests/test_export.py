@@ -166,3 +166,11 @@ def test_dataframe_and_workbook_headers_in_chinese(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(to_excel(b, tmp_path / "zh.xlsx", lang="zh"))
     assert wb.sheetnames == ["by_payer", "by_program", "row_errors", "summary"]  # sheets keep the tables' ids
     assert [c.value for c in wb["summary"][1]] == ["机构数", "未计入的行数", "列出的未计入行数"]
+
+
+def test_a_district_programme_with_its_city_s_prefix_is_named_in_exports() -> None:
+    """``xiamen.siming_allowance`` is Siming's programme: its names come from the district that declares it."""
+    zh, en = program_names("xiamen.siming_allowance")
+    assert zh == tr.get_policy("siming").program("xiamen.siming_allowance").name_zh
+    assert en
+    assert program_names("atlantis.nothing") == ("", "")

@@ -28,6 +28,7 @@ from tuoyu_rules.batch.stream import TallyError
 from tuoyu_rules.cli.common import BadInput
 from tuoyu_rules.core.jsonio import JsonError
 from tuoyu_rules.core.messages import msg
+from tuoyu_rules.core.parameters import ValueProblem
 from tuoyu_rules.io.readers import Row, read_jsonl
 from tuoyu_rules.io.readers import RowError as ReaderRowError
 from tuoyu_rules.io.readers import RowProblem as ReaderRowProblem
@@ -63,6 +64,7 @@ ERRORS: dict[type[BaseException], Callable[[], BaseException]] = {
     tr.NotFound: lambda: tr.NotFound("no entitlement 'x'; present: xiamen.construction_subsidy"),  # issue 15
     tr.WrongType: lambda: tr.WrongType("rows", "an iterable of rows, not int"),  # issue 15
     tr.InvalidData: lambda: _invalid_data(),  # issue 15
+    ValueProblem: lambda: ValueProblem("p.ratio", "1000 is outside", "error.parameter.ratio.outside", {"value": "1"}),
 }
 
 

@@ -32,6 +32,7 @@ touches an amount. This module is the public entry: :func:`tally_columns`, :func
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,7 +41,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..core.error_text import error_explanations
 from ..core.errors import InvalidInput, TuoyuError, WrongType, fill
+from ..core.messages import Explanation
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from .backends import Backend, Coded, _backend, _Python, coded
 from .cache import RuleCache, _cache_for
@@ -71,12 +74,15 @@ class RowProblem:
     row: int
     field: str
     message: str
+    explanation: Explanation | None = dataclasses.field(default=None, compare=False, repr=False)
+    """The problem as data (code, params, ``zh`` and ``en``), when it came from a validation."""
 
 
 class ColumnRowError(TuoyuError, ValueError):
     """A row of the columns is not a valid Facility (``on_error="raise"``): the first one, with its errors (a
     :class:`~tuoyu_rules.TuoyuError`, and a ``ValueError`` as before). Its code, ``error.batch.column_row``, has
-    the row and the problems (as ``Facility.model_validate`` words them) as parameters."""
+    the row and the problems (as ``Facility.model_validate`` words them) as parameters; in Chinese each problem is
+    told from its own code."""
 
     def __init__(self, row: int, problems: list[RowProblem]) -> None:
         self.row = row
@@ -85,6 +91,9 @@ class ColumnRowError(TuoyuError, ValueError):
         self.params = MappingProxyType(
             {"row": str(row), "problems": "; ".join(f"{p.field}: {p.message}" for p in problems)}
         )
+        told = tuple(p.explanation for p in problems if p.explanation is not None)
+        if len(told) == len(problems):
+            self.param_problems = MappingProxyType({"problems": told})
         super().__init__(fill("row {row} is not a valid Facility: {problems}", self.params))
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickles (a process pool sends it back): (row, problems), not args
@@ -125,7 +134,11 @@ def _problems(ch: _Chunk, row: int, offset: int) -> list[RowProblem]:
     try:
         ch.facility(row)
     except ValidationError as exc:
-        return [RowProblem(offset + row, ".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
+        told = error_explanations(exc)
+        return [
+            RowProblem(offset + row, ".".join(str(p) for p in e["loc"]), e["msg"], told[i] if i < len(told) else None)
+            for i, e in enumerate(exc.errors())
+        ]
     return []
 
 

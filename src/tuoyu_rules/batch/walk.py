@@ -16,7 +16,7 @@ rows' count, the sum and the largest of their numbers (the totals are the rate t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .backends import _Groups, _Summed
 from .checker import _ORDER
@@ -38,6 +38,11 @@ class _Counts:
     and the largest of the rows' numbers."""
 
     __slots__ = ("rows", "sums")
+
+    by_number: ClassVar[bool] = False
+    """True in a subclass that keeps the rows of a result with counts handed through per distinct number (a budget
+    adds each number's own result, :meth:`~tuoyu_rules.batch.trie._Leaf.at`): the walk then hands such rows over with
+    :meth:`add_rows`, never as sums only (:meth:`add_numbers`)."""
 
     def __init__(self) -> None:
         self.rows: dict[_Leaf, int] = {}
@@ -179,7 +184,8 @@ def _walk_by_facts(ch: _Chunk, rc: RuleCache, rows: Any, counts: _Counts) -> lis
                 scaled.append((position, leaf))
             else:
                 counts.add(leaf, size)
-        if scaled and isinstance(grouping, _Summed):  # the numbers of each count, summed per group, no sort
+        if scaled and isinstance(grouping, _Summed) and not counts.by_number:
+            # the numbers of each count, summed per group, no sort
             by_field: dict[str, list[tuple[int, int]]] = {}
             for name in {name for _, leaf in scaled for _, name in leaf.scaled}:
                 by_field[name] = grouping.sums([p for p, _ in scaled], ch.columns[name])

@@ -167,7 +167,7 @@ def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.name is None:
         for name in examples(FACILITY):
             data = loads(_example_text(name), field=name)
-            say(out, f"{name}: {data.get('name', '')}")
+            say(out, said(msg("cli.examples.facility", name=name, facility=data.get("name", ""))))
         for name in examples(PORTFOLIO):
             count = sum(1 for line in _example_text(name, PORTFOLIO).splitlines() if line.strip())
             use = _USES[PORTFOLIO].format(name=name)
@@ -175,7 +175,8 @@ def _cmd_examples(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         for name in examples(REFORM):
             data = loads(_example_text(name, REFORM), field=name)
             use = _USES[REFORM].format(name=name)
-            words = msg("cli.examples.reform", name=name, description=data.get("description", ""), command=use)
+            description = (data.get("description_zh") if zh() else None) or data.get("description", "")
+            words = msg("cli.examples.reform", name=name, description=description, command=use)
             say(out, said(words))
         return EXIT_OK
     for suffix in (FACILITY, PORTFOLIO, REFORM):

@@ -33,7 +33,16 @@ from typing import Any, TextIO
 from ..core.messages import Lang, msg
 from ..io.export import csv_cell, csv_writer, headers
 from ..whatif.rows import ROW_COLUMNS, AssessedRow, InputFormat, assess_rows
-from .common import EXIT_BAD_INPUT, EXIT_OK, BadInput, add_file_or_example, add_rounding, date_arg, file_or_example
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    BadInput,
+    add_file_or_example,
+    add_rounding,
+    date_arg,
+    file_or_example,
+    row_problem_text,
+)
 from .lang import said
 from .progress import clear, progress_bar
 
@@ -99,7 +108,7 @@ def _cmd_assess_many(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> in
             lang=args.lang,
             progress=bar,
         )
-        text_of = _ndjson_text if ndjson else _CsvText().text
+        text_of = _ndjson_text if ndjson else _CsvText(args.lang).text
         pending: list[str] = [] if ndjson else [_CsvText.header(args.lang)]
         size = 0
         for row in rows:
@@ -143,8 +152,10 @@ class _CsvText:
     """
 
     MEMO_RESULTS = 10_000
+    ERROR = ROW_COLUMNS.index("error")
 
-    def __init__(self) -> None:
+    def __init__(self, lang: Lang = "en") -> None:
+        self._lang = lang
         self._buffer = io.StringIO()
         self._writer = csv_writer(self._buffer)
         self._memo: dict[tuple[object, ...], tuple[tuple[object, ...], list[list[str]], list[str] | None]] = {}
@@ -158,7 +169,10 @@ class _CsvText:
         """The CSV lines of one result: its :meth:`~tuoyu_rules.whatif.rows.AssessedRow.table_rows`."""
         a = row.assessment
         if a is None:
-            return self._text([csv_cell(c) for c in cells] for cells in row.table_rows())
+            cells = [csv_cell(c) for c in row.table_rows()[0]]
+            if row.error is not None:  # the problem in the language asked
+                cells[self.ERROR] = csv_cell(row_problem_text(row.error, self._lang))
+            return self._text([cells])
         entries = (*a.entitlements, *a.obligations)
         key = (a.jurisdiction, len(a.entitlements), *map(id, entries))
         known = self._memo.get(key)

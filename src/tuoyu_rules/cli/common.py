@@ -35,11 +35,13 @@ from pydantic import BaseModel, ValidationError
 from ..core.amounts import AmountRange
 from ..core.citations import Citation
 from ..core.error_text import error_text
+from ..core.errors import PolicyDataError
 from ..core.jsonio import MAX_CHARS, loads
-from ..core.messages import Message, msg
+from ..core.messages import Lang, Message, core_catalog, msg
 from ..core.models import Facility
 from ..core.money import ROUNDING_MODES, format_wan, format_yuan
 from ..io import write_csv
+from ..io.problems import RowProblem
 from .lang import current, said, usage_message
 
 if TYPE_CHECKING:
@@ -364,6 +366,17 @@ def problem_text(problem: object) -> str:
     if isinstance(problem, BaseException):
         return error_text(problem, current())
     return str(problem)
+
+
+def row_problem_text(problem: RowProblem, lang: Lang) -> str:
+    """A bad row's problem in ``lang``: from its code when it has one (the error catalogs), else its ``message``
+    (English) as it is."""
+    if lang == "en" or problem.code is None:
+        return problem.message
+    try:
+        return core_catalog().render(Message(problem.code, tuple(problem.params.items())), lang)
+    except PolicyDataError:  # a code the catalogs do not hold, or a parameter it lacks: the message as it is
+        return problem.message
 
 
 def warn(problem: object) -> None:

@@ -35,7 +35,7 @@ from ..compliance import (
 from ..core.messages import Message, msg
 from ..core.models import Count
 from .common import EXIT_OK, Command, add_format, cited, date_arg, read_json, say, table, write_json
-from .lang import said
+from .lang import current, said
 from .words import heads
 
 VERDICTS = {True: "cli.check.compliant", False: "cli.check.not_compliant", None: "cli.check.not_confirmed"}
@@ -50,6 +50,19 @@ OUTCOMES = {
     "not_applicable": "cli.outcome.not_applicable",
 }
 """A finding's outcome -> its code (``ok``, ``breach`` ... in English, as they always were)."""
+
+CHECKS = {
+    "union_spending": "cli.check.union_spending",
+    "facility_standards": "cli.check.facility_standards",
+    "health_guidance": "cli.check.health_guidance",
+    "chengdu_targets": "cli.check.chengdu_targets",
+}
+"""A report's ``check`` -> the code of its name in Chinese (in English the id, as it always was)."""
+
+
+def _check(check: str) -> str:
+    code = CHECKS.get(check)
+    return check if code is None or current() == "en" else said(Message(code))
 
 
 class TargetsInput(BaseModel):
@@ -69,7 +82,7 @@ def _write_report(report: ComplianceReport, fmt: str, out: TextIO, extra: dict[s
         write_json(data, out)
         return
     verdict = said(Message(VERDICTS[report.compliant]))
-    say(out, said(msg("cli.check.head", check=report.check, verdict=verdict)))
+    say(out, said(msg("cli.check.head", check=_check(report.check), verdict=verdict)))
     say(out)
     rows = [heads("rule", "outcome", "concerns", "message")]
     rows += [[f.rule, said(Message(OUTCOMES[f.outcome])), f.concerns or "", f.message] for f in report.findings]

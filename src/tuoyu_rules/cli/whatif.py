@@ -26,6 +26,7 @@ terminal (:mod:`~tuoyu_rules.cli.progress`).
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -166,8 +167,9 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 @contextmanager
-def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any]]:
-    """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time)."""
+def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Any]:
+    """Open the portfolio and yield its rows lazily (streamed: one row in memory at a time), or a CSV file's path
+    (which the library reads itself)."""
     missing = msg("cli.file.no_portfolio", file="FILE", csv=".csv", jsonl=".jsonl", stdin="'-'", option="--example")
     source = file_or_example(args, _SUFFIX, "portfolio", missing)
     if not isinstance(source, str):
@@ -177,6 +179,11 @@ def _portfolio(args: argparse.Namespace, stdin: TextIO) -> Iterator[Iterator[Any
     kind = getattr(args, "input", None) or _kind(source)
     if kind not in ("csv", "jsonl"):
         _bad(msg("cli.file.unknown_format", path=source, first="--input csv", second="--input jsonl"))
+    if kind == "csv" and _kind(source) == "csv" and os.access(source, os.R_OK):
+        # A CSV file by name: the library reads it itself, straight into columns where pyarrow is installed (the
+        # same budget as row by row, about ten times faster; see tr.budget). A file it cannot read is its error.
+        yield source
+        return
     reader = read_csv if kind == "csv" else read_jsonl
     if source == "-":
         yield reader(stdin)

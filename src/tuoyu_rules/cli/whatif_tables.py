@@ -9,23 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TextIO
 
-from ..core.messages import Message, msg
+from ..core.messages import Message, msg, pick
 from ..core.reforms import Reform
-from ..whatif import Budget, Projection
-from .common import say, table, yuan_cell
-from .lang import said
+from ..whatif import Budget, Projection, ProjectionLine
+from .common import row_problem_text, say, table, yuan_cell
+from .lang import current, said
 from .words import heads, jurisdiction, payer, program, term, zh
 
 STRATEGIES = {"low": "cli.strategy.low", "mid": "cli.strategy.mid", "high": "cli.strategy.high"}
 """A pinning strategy -> its code."""
-
-UNITS = {
-    "one_time": "cli.units.one_time",
-    "per_year": "cli.units.per_year",
-    "per_month": "cli.units.per_month",
-    "per_child_month": "cli.units.per_child_month",
-}
-"""What a projection's line counted, by its basis -> its code (Chinese; English shows ``paid_units`` as it is)."""
 
 
 def scenario(name: str) -> str:
@@ -74,17 +66,19 @@ def print_budget(b: Budget, out: TextIO) -> None:
     say(out, said(msg("cli.budget.summed", count=b.facilities)))
     say(out, said(msg("cli.budget.left_out", count=b.error_count)))
     for e in b.errors:
-        say(out, said(msg("cli.budget.row_error", row=e.row, field=e.field, message=e.message)))
+        say(out, said(msg("cli.budget.row_error", row=e.row, field=e.field, message=row_problem_text(e, current()))))
     if b.error_count > len(b.errors):
         say(out, said(msg("cli.budget.more_errors", count=b.error_count - len(b.errors))))
 
 
-def _paid(basis: str, paid_units: str) -> str:
-    """What a line counted: ``paid_units`` as it is in English; its count and unit in Chinese."""
-    code = UNITS.get(basis)
-    if not zh() or code is None:
-        return paid_units
-    return said(msg(code, units=paid_units.split(" ", 1)[0]))
+def _paid(line: ProjectionLine) -> str:
+    """What a line counted, in the language asked (its ``paid``; ``paid_units`` as it is for a line without one)."""
+    return line.paid_units if line.paid is None else line.paid.text(current())
+
+
+def _open_reasons(line: ProjectionLine) -> tuple[str, ...]:
+    """Why a line's payments are open, in the language asked (its ``open_explanation`` when it has one)."""
+    return pick(line.open_explanation, current()) if line.open_explanation else line.open_reasons
 
 
 def print_projection(p: Projection, out: TextIO) -> None:
@@ -102,18 +96,19 @@ def print_projection(p: Projection, out: TextIO) -> None:
     say(out, said(msg("cli.projection.by_programme")))
     rows = [heads("year", "programme", "payer", "basis", "paid", "amount_yuan")]
     for ln in p.lines:
-        names = [program(ln.program), payer(ln.payer), term("basis", ln.basis), _paid(ln.basis, ln.paid_units)]
+        names = [program(ln.program), payer(ln.payer), term("basis", ln.basis), _paid(ln)]
         rows.append([str(ln.year), *names, yuan_cell(ln.amount, ln.undetermined)])
     table(rows, out)
     for ln in p.lines:
-        for r in ln.open_reasons:
+        for r in _open_reasons(ln):
             say(out, said(msg("cli.projection.open", year=ln.year, program=program(ln.program), reason=r)))
 
 
 def print_whatif(reform: Reform, on: dt.date, results: dict[str, Budget], out: TextIO) -> None:
     """``tuoyu whatif``: each city's totals by payer, under the law and under the reform."""
     name = reform.name if zh() else repr(reform.name)
-    say(out, said(msg("cli.whatif.head", name=name, on=on, description=reform.description)))
+    description = (reform.description_zh if zh() else None) or reform.description
+    say(out, said(msg("cli.whatif.head", name=name, on=on, description=description)))
     rows = [[*heads("city", "payer", "basis", "baseline"), reform.name]]
     for city, b in results.items():
         for srow in b.side_by_side():

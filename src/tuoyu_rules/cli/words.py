@@ -8,9 +8,11 @@ Headers are codes of ``cli/messages.toml`` (:data:`COLUMNS`).
 
 from __future__ import annotations
 
+import functools
+
 from ..core.errors import TuoyuError
 from ..core.messages import Message, glossary
-from ..core.registry import get_policy
+from ..core.registry import get_policy, list_jurisdictions
 from ..io.names import payer_names, program_names
 from .lang import current, said
 
@@ -81,7 +83,22 @@ def program(program_id: str, name_zh: str = "") -> str:
     id when no name is known)."""
     if not zh():
         return program_id
-    return name_zh or program_names(program_id)[0] or program_id
+    return name_zh or program_names(program_id)[0] or _district_program(program_id) or program_id
+
+
+@functools.cache
+def _district_program(program_id: str) -> str:
+    """The Chinese name of a district's programme, whose id starts with its city's (``xiamen.siming_allowance``,
+    declared by ``siming``): from the rules of the districts under that city; empty when none declares it."""
+    city = program_id.split(".", 1)[0]
+    for jid in list_jurisdictions():
+        try:
+            policy = get_policy(jid)
+        except TuoyuError:  # a broken plugin names nothing
+            continue
+        if policy.parent == city and f"program.{program_id}" in policy.terms:
+            return policy.terms[f"program.{program_id}"][0]
+    return ""
 
 
 def payer(payer_id: str, payer_zh: str = "") -> str:

@@ -81,13 +81,14 @@ def error_explanations(exc: BaseException) -> tuple[Explanation, ...]:
         found = tuple(_explain(catalog, *_pydantic_problem(err)) for err in exc.errors(include_url=False))
         if found:
             return found
+    parts = exc.param_problems if isinstance(exc, TuoyuError) else {}
     if isinstance(exc, InvalidInput) and not isinstance(exc, pydantic.ValidationError):
-        explained = _explain(catalog, _problem(exc, exc.problem), exc.field)
+        explained = _explain(catalog, _problem(exc, exc.problem), exc.field, parts)
         row = getattr(exc, "row", None)
         if isinstance(row, int):
             return (_in_row(catalog, explained, row, getattr(exc, "facility_id", None)),)
         return (explained,)
-    return (_explain(catalog, _problem(exc, str(exc) or type(exc).__name__), None),)
+    return (_explain(catalog, _problem(exc, str(exc) or type(exc).__name__), None, parts),)
 
 
 def _problem(exc: BaseException, text: str) -> Message:
@@ -133,14 +134,26 @@ def _ctx_text(name: str, value: object) -> str:
     return text
 
 
-def _explain(catalog: Catalog, problem: Message, field: str | None) -> Explanation:
-    """``problem`` of ``field`` (none: of the whole input) as an Explanation, the field before it."""
-    texts = {lang: catalog.render(problem, lang) for lang in LANGS}
+def _explain(
+    catalog: Catalog, problem: Message, field: str | None, parts: Mapping[str, tuple[Explanation, ...]] | None = None
+) -> Explanation:
+    """``problem`` of ``field`` (none: of the whole input) as an Explanation, the field before it. A parameter
+    that is problems of its own (``parts``: :attr:`~tuoyu_rules.core.errors.TuoyuError.param_problems`) is their
+    texts in Chinese, joined by ``；``; in English it is the parameter as the error holds it."""
+    texts = {lang: catalog.render(_told(problem, parts or {}, lang), lang) for lang in LANGS}
     params = dict(problem.params)
     if field:
         params["field"] = field
         texts = {lang: catalog.render(msg("error.at", field=field, problem=t), lang) for lang, t in texts.items()}
     return Explanation.model_construct(code=problem.code, params=params, zh=texts["zh"], en=texts["en"])
+
+
+def _told(problem: Message, parts: Mapping[str, tuple[Explanation, ...]], lang: Lang) -> Message:
+    """``problem`` with each parameter of ``parts`` told in ``lang`` (Chinese: its problems' texts)."""
+    if lang == "en" or not any(parts.get(name) for name, _ in problem.params):
+        return problem
+    told = tuple((k, "；".join(p.zh for p in parts[k]) if parts.get(k) else v) for k, v in problem.params)
+    return Message(problem.code, told)
 
 
 def _in_row(catalog: Catalog, explained: Explanation, row: int, key: object) -> Explanation:

@@ -14,10 +14,13 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 import pydantic
 import pydantic_core
+
+if TYPE_CHECKING:
+    from .messages import Explanation
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -42,6 +45,9 @@ class TuoyuError(Exception):
     none (it is then told in Chinese as ``error.invalid``, its English text a parameter)."""
     params: Mapping[str, str] = _NO_PARAMS
     """The parameters of ``code``'s templates, as strings."""
+    param_problems: Mapping[str, tuple[Explanation, ...]] = MappingProxyType({})
+    """The parameters of ``params`` that are problems of their own (the errors of a validation inside this one), by
+    name: ``params`` keeps their English; the Chinese text tells each in Chinese (their ``zh`` texts)."""
 
 
 class InvalidInput(TuoyuError, ValueError):

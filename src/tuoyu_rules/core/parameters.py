@@ -31,17 +31,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeGuard
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from .amounts import AmountRange
-from .errors import MoneyError, PolicyDataError
-from .money import parse_money, plain_decimal
+from .errors import PolicyDataError
+from .value_tables import ValueProblem as ValueProblem
+from .value_tables import amount_range, bracket_rows, choice_of, date, exact, ratio_number, whole
+from .value_tables import one_line as one_line
 
 ValueKind = Literal["range", "ratio", "count", "brackets", "choice", "not_stated"]
 
@@ -100,19 +101,29 @@ MAX_RATIO_DECIMALS = 10
 """The most decimals a ratio may have (see :data:`MAX_RATIO`); no stated ratio has more than two."""
 
 
-def ratio_problem(ratio: object) -> str | None:
+def ratio_error(ratio: object, field: str = "ratio") -> ValueProblem | None:
     """What is wrong with ``ratio`` as a matching ratio (a ``Decimal`` in ``[0, MAX_RATIO]``, at most
-    ``MAX_RATIO_DECIMALS`` decimals), or None when nothing is."""
+    ``MAX_RATIO_DECIMALS`` decimals), as the problem of ``field``; None when nothing is."""
     if not isinstance(ratio, Decimal) or not ratio.is_finite():
-        return f"{repr(ratio)[:40]} is not a finite decimal number"
+        problem = "{value} is not a finite decimal number"
+        return ValueProblem.coded(field, "error.parameter.ratio.not_finite", problem, value=repr(ratio)[:40])
     _, digits, exponent = ratio.as_tuple()
     shown = str(ratio) if len(digits) <= 40 else f"a number of {len(digits)} digits"
     if ratio < 0 or ratio > MAX_RATIO:
-        return f"{shown} is outside [0, {MAX_RATIO}]: a matching ratio is a small non-negative multiple of the grant"
+        problem = "{value} is outside [0, {most}]: a matching ratio is a small non-negative multiple of the grant"
+        return ValueProblem.coded(field, "error.parameter.ratio.outside", problem, value=shown, most=MAX_RATIO)
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))  # exact: no context rounding
     if isinstance(exponent, int) and -(exponent + zeros) > MAX_RATIO_DECIMALS and any(digits):
-        return f"{shown} has more than {MAX_RATIO_DECIMALS} decimals"
+        problem = "{value} has more than {most} decimals"
+        most = MAX_RATIO_DECIMALS
+        return ValueProblem.coded(field, "error.parameter.ratio.decimals", problem, value=shown, most=most)
     return None
+
+
+def ratio_problem(ratio: object) -> str | None:
+    """What is wrong with ``ratio`` as a matching ratio, in English (:func:`ratio_error`), or None."""
+    wrong = ratio_error(ratio)
+    return None if wrong is None else wrong.problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,149 +222,75 @@ class ParameterUse(BaseModel):
     """True when the value comes from a reform overlay, not from the law."""
 
 
-def one_line(exc: ValidationError) -> str:
-    """A pydantic ValidationError as one short line: ``field: message; field: message``."""
-    parts = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts)
-
-
 # -- parsing from TOML data -----------------------------------------------------------------------------
-
-
-def _money(raw: object, where: str) -> Decimal:
-    if isinstance(raw, float):
-        raise PolicyDataError(f"{where}: amount {raw!r} is a TOML float; write amounts as strings or ints")
-    try:
-        return parse_money(raw, where)
-    except MoneyError as exc:
-        raise PolicyDataError(str(exc)) from None
 
 
 _VALUE_KEYS = frozenset(
     {"kind", "start", "end", "batch", "cite", "note", "low", "high", "allowed", "ratio", "exact", "count"}
     | {"brackets", "choice", "options"}
 )
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _whole(raw: object) -> TypeGuard[int]:
-    """Whether ``raw`` is a whole number, 0 or more (an ``int``, never a ``bool``)."""
-    return isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0
-
-
-def _date(raw: object, where: str) -> dt.date | None:
-    if raw is None:
-        return None
-    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return raw
-    if isinstance(raw, str) and _ISO_DAY.fullmatch(raw):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise PolicyDataError(f"{where}: {raw!r} is not a TOML date (YYYY-MM-DD)")
+_KINDS = "range, ratio, count, brackets, choice, not_stated"
 
 
 def parse_value(raw: Mapping[str, object], where: str, known_cites: frozenset[str] | None) -> DatedValue:
-    """Parse one value table of a parameter; raise :class:`PolicyDataError` naming ``where``.
+    """Parse one value table of a parameter; raise :class:`ValueProblem` (a :class:`PolicyDataError`) naming
+    ``where`` or the key at fault below it.
 
     ``known_cites`` is the set of citation ids a value may cite; ``None`` (a reform's what-if value) makes
     ``cite`` optional, since a what-if rests on no clause.
     """
     unknown = set(raw) - _VALUE_KEYS
     if unknown:
-        raise PolicyDataError(f"{where}: unknown keys {sorted(unknown)}")
+        raise ValueProblem.coded(where, "error.parameter.keys", "unknown keys {keys}", keys=sorted(unknown))
     kind = raw.get("kind")
     cites_raw = raw.get("cite", [] if known_cites is None else None)
     if not isinstance(cites_raw, list) or not all(isinstance(c, str) for c in cites_raw):
-        raise PolicyDataError(f"{where}: cite must be a list of citation ids")
+        problem = "{key} must be a list of citation ids"
+        raise ValueProblem.coded(where, "error.parameter.cite", problem, key="cite")
     if known_cites is not None and not cites_raw:
-        raise PolicyDataError(f"{where}: every value needs cite = [citation ids]")
+        problem = "every value needs {key} = [citation ids]"
+        raise ValueProblem.coded(where, "error.parameter.cite_needed", problem, key="cite")
     cites = tuple(str(c) for c in cites_raw)
     for c in cites:
         if known_cites is not None and c not in known_cites:
-            raise PolicyDataError(f"{where}: cites unknown citation {c!r}")
+            raise ValueProblem.coded(where, "error.parameter.cite_unknown", "cites unknown citation {id}", id=repr(c))
     value: ParamValue
     if kind == "range":
-        low = _money(raw.get("low"), f"{where}.low")
-        high = None if raw.get("high") is None else _money(raw.get("high"), f"{where}.high")
-        allowed_raw = raw.get("allowed")
-        allowed = None
-        if allowed_raw is not None:
-            if not isinstance(allowed_raw, list):
-                raise PolicyDataError(f"{where}.allowed: must be a list")
-            allowed = tuple(_money(a, f"{where}.allowed") for a in allowed_raw)
-        try:
-            value = AmountRange(low=low, high=high, allowed=allowed)
-        except ValidationError as exc:
-            raise PolicyDataError(f"{where}: {one_line(exc)}") from None
+        value = amount_range(raw, where)
     elif kind == "ratio":
-        ratio_raw = raw.get("ratio")
-        if not isinstance(ratio_raw, str | int) or isinstance(ratio_raw, bool):
-            raise PolicyDataError(f"{where}.ratio: write the ratio as a string or int")
-        ratio = Decimal(ratio_raw) if isinstance(ratio_raw, int) else plain_decimal(ratio_raw)
-        if ratio is None:
-            raise PolicyDataError(
-                f"{where}.ratio: {str(ratio_raw)[:40]!r} is not a number in plain decimal digits (ASCII 0-9, point)"
-            )
-        problem = ratio_problem(ratio)
-        if problem is not None:
-            raise PolicyDataError(f"{where}.ratio: {problem}")
-        exact = raw.get("exact")
-        if not isinstance(exact, bool):
-            raise PolicyDataError(f"{where}.exact: true (按1:1) or false (不低于)")
-        value = Ratio(ratio, exact)
+        ratio = ratio_number(raw, where)
+        wrong = ratio_error(ratio, f"{where}.ratio")
+        if wrong is not None:
+            raise wrong
+        value = Ratio(ratio, exact(raw, where))
     elif kind == "count":
         count = raw.get("count")
-        if not _whole(count):
-            raise PolicyDataError(f"{where}.count: a whole number, 0 or more")
+        if not whole(count):
+            raise ValueProblem.coded(f"{where}.count", "error.parameter.count", "a whole number, 0 or more")
         value = count
     elif kind == "brackets":
-        rows = raw.get("brackets")
-        if not isinstance(rows, list) or not rows:
-            raise PolicyDataError(f"{where}.brackets: a non-empty list of {{min, max, amount}}")
-        brackets: list[Bracket] = []
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict):
-                raise PolicyDataError(f"{where}.brackets[{i}]: a table {{min, max, amount}}")
-            lo, hi = row.get("min"), row.get("max")
-            if not _whole(lo) or (hi is not None and not _whole(hi)):
-                raise PolicyDataError(f"{where}.brackets[{i}]: min and max are whole numbers, 0 or more (no bool)")
-            if hi is not None and hi < lo:
-                raise PolicyDataError(f"{where}.brackets[{i}]: max below min")
-            if brackets and (brackets[-1].max is None or lo <= brackets[-1].max):
-                raise PolicyDataError(f"{where}.brackets[{i}]: rows must be increasing and not overlap")
-            brackets.append(Bracket(lo, hi, _money(row.get("amount"), f"{where}.brackets[{i}].amount")))
-        value = tuple(brackets)
+        value = tuple(Bracket(*row) for row in bracket_rows(raw, where))
     elif kind == "choice":
-        choice, options = raw.get("choice"), raw.get("options")
-        if not isinstance(options, list) or not options or not all(isinstance(o, str) and o for o in options):
-            raise PolicyDataError(f"{where}.options: a non-empty list of the readings allowed")
-        if len(set(options)) != len(options):
-            raise PolicyDataError(f"{where}.options: {options} lists a reading twice")
-        if not isinstance(choice, str) or choice not in options:
-            raise PolicyDataError(f"{where}.choice: {choice!r} is not one of {options}")
-        value = Choice(str(choice), tuple(options))
+        value = Choice(*choice_of(raw, where))
     elif kind == "not_stated":
         value = None
     else:
-        raise PolicyDataError(f"{where}.kind: {kind!r} is not one of range, ratio, count, brackets, choice, not_stated")
-    start = _date(raw.get("start"), f"{where}.start")
-    end = _date(raw.get("end"), f"{where}.end")
+        problem = "{value} is not one of {kinds}"
+        raise ValueProblem.coded(f"{where}.kind", "error.parameter.kind", problem, value=repr(kind), kinds=_KINDS)
+    start = date(raw.get("start"), f"{where}.start")
+    end = date(raw.get("end"), f"{where}.end")
     if start is not None and end is not None and end < start:
-        raise PolicyDataError(f"{where}: end {end} is before start {start}")
+        problem = "end {end} is before start {start}"
+        raise ValueProblem.coded(where, "error.parameter.end_before_start", problem, end=end, start=start)
     batch = raw.get("batch")
     if batch is not None and (not isinstance(batch, int) or isinstance(batch, bool)):
-        raise PolicyDataError(f"{where}.batch: a year")
+        raise ValueProblem.coded(f"{where}.batch", "error.parameter.batch", "a year")
     if batch is not None and (start is not None or end is not None):
-        raise PolicyDataError(f"{where}: a value is keyed by batch or by dates, not both")
+        problem = "a value is keyed by batch or by dates, not both"
+        raise ValueProblem.coded(where, "error.parameter.batch_or_dates", problem)
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
-        raise PolicyDataError(f"{where}.note: text")
+        raise ValueProblem.coded(f"{where}.note", "error.parameter.note", "text")
     return DatedValue(kind, value, start, end, batch, cites, note)
 
 

@@ -10,6 +10,7 @@ A reform is plain data, in the same shape as a jurisdiction file's parameter val
     {
       "name": "xiamen-operating-up",
       "description": "Xiamen raises its operating subsidy to 20,000-30,000 a year",
+      "description_zh": "厦门市将运营补助提高到每年2万~3万元",
       "parameters": {
         "xiamen.operating_subsidy.amount": [{"kind": "range", "low": "20000", "high": "30000"}]
       }
@@ -49,9 +50,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .digest import canonical_json
-from .errors import InvalidInput, PolicyDataError, UnknownProgram
+from .errors import InvalidInput, UnknownProgram
 from .jsonio import loads as loads_json
-from .parameters import Choice, DatedValue, Parameter, Ratio, parse_value, ratio_problem
+from .parameters import Choice, DatedValue, Parameter, Ratio, ValueProblem, parse_value, ratio_error
 from .registry import builtin_jurisdictions, get_policy, list_jurisdictions
 
 _NAMED = "a non-empty name, shown in every result it changes"
@@ -84,6 +85,12 @@ class Reform:
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
         object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))  # the builder's later calls leave it be
 
+    @property
+    def description_zh(self) -> str | None:
+        """The description in Chinese (the data's optional ``description_zh``), or None when it gives none."""
+        found = self.data.get("description_zh")
+        return found if isinstance(found, str) and found else None
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as plain state (a mappingproxy does not pickle); unpickling gives an equal reform."""
         return _restore, (self.name, self.description, dict(self.overrides), dict(self.data))
@@ -102,9 +109,9 @@ class Reform:
             raise InvalidInput.coded(
                 "reform", "error.reform.not_mapping", "a mapping with name, description and parameters"
             )
-        unknown = set(data) - {"name", "description", "parameters"}
+        unknown = set(data) - {"name", "description", "description_zh", "parameters"}
         if unknown:  # sorted as text: keys of a Python mapping need not be comparable
-            shown, keys = sorted(unknown, key=str), "name, description, parameters"
+            shown, keys = sorted(unknown, key=str), "name, description, description_zh, parameters"
             raise InvalidInput.coded(
                 "reform", "error.reform.keys", "unknown keys {unknown}; use {known}", unknown=shown, known=keys
             )
@@ -114,6 +121,8 @@ class Reform:
         description = data.get("description", "")
         if not isinstance(description, str):
             raise InvalidInput.coded("reform.description", "error.reform.description", "text")
+        if not isinstance(data.get("description_zh", ""), str):
+            raise InvalidInput.coded("reform.description_zh", "error.reform.description", "text")
         params = data.get("parameters")
         if not isinstance(params, Mapping) or not params:
             problem = "a mapping of parameter name to a list of values"
@@ -139,9 +148,8 @@ class Reform:
                     raw = {**raw, "options": list(_options(param))}
                 try:
                     value = parse_value(raw, f"{where}[{i}]", None)
-                except PolicyDataError as exc:  # its message starts with the entry it names
-                    entry, _, problem = str(exc).partition(": ")
-                    raise InvalidInput.coded(entry, "error.reform.value", "{problem}", problem=problem) from None
+                except ValueProblem as exc:  # the entry it names, its code (core/errors_parameters.toml) and params
+                    raise exc.as_input() from None
                 values.append(value)
             overrides[pname] = tuple(values)
         return cls(name=name, description=description, overrides=MappingProxyType(overrides), data=dict(data))
@@ -321,9 +329,9 @@ def _check_values(where: str, values: object, param: Parameter) -> None:
         if isinstance(value.value, Choice):
             _check_choice(f"{where}[{i}]", param, value.value.value, value.value.options)
         if isinstance(value.value, Ratio):
-            wrong = ratio_problem(value.value.value)
+            wrong = ratio_error(value.value.value, f"{where}[{i}].ratio")
             if wrong is not None:
-                raise InvalidInput.coded(f"{where}[{i}].ratio", "error.reform.ratio", "{problem}", problem=wrong)
+                raise wrong.as_input()
     _check_periods(where, values, param)
 
 

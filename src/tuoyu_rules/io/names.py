@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from ..core.boundary import payer_names as chain_payer_names
 from ..core.errors import TuoyuError
 from ..core.messages import Lang, Message, package_catalog
-from ..core.registry import get_policy
+from ..core.registry import get_policy, list_jurisdictions
 from .cells import Cell, ProgramAmount, bounds
 
 __all__ = [
@@ -45,13 +45,24 @@ NAMED_PROGRAM_COLUMNS: tuple[str, ...] = (
 
 
 def program_names(program_id: str) -> tuple[str, str]:
-    """A programme's Chinese and English names, from the rules of the jurisdiction its id starts with; empty
-    names when no registered jurisdiction declares it."""
+    """A programme's Chinese and English names, from the rules of the jurisdiction its id starts with, else of any
+    registered jurisdiction that declares it (a district's programme may carry its city's prefix:
+    ``xiamen.siming_allowance`` is Siming's); empty names when none does."""
+    key = f"program.{program_id}"
     try:
-        policy = get_policy(program_id.split(".", 1)[0])
+        found = get_policy(program_id.split(".", 1)[0]).terms.get(key)
     except TuoyuError:
-        return "", ""
-    return policy.terms.get(f"program.{program_id}", ("", ""))
+        found = None
+    if found is not None:
+        return found
+    for jurisdiction in list_jurisdictions():
+        try:
+            found = get_policy(jurisdiction).terms.get(key)
+        except TuoyuError:  # a broken plugin declares nothing here
+            continue
+        if found is not None:
+            return found
+    return "", ""
 
 
 def payer_names(payer_id: str) -> tuple[str, str]:

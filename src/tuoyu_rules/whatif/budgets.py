@@ -28,7 +28,10 @@ sources allow and leaving the rest open. With ``jurisdiction=`` every facility i
 instead of its own (a what-if move, as :func:`tuoyu_rules.assess` makes it); ``progress=`` is told the rows read as
 the budget goes (:mod:`tuoyu_rules.batch.stream`). The result types are in :mod:`tuoyu_rules.whatif.budget_results`.
 
-The facilities may come from a portfolio file, read row by row by :func:`tuoyu_rules.io.read_csv` or
+A CSV file or a pyarrow Table, when pyarrow is installed and no ``strategy`` is asked, is read straight into columns
+and summed by the column path (:mod:`tuoyu_rules.whatif.budget_columns`): the same budget, exactly, at column speed;
+its bad rows are read again by the row path, so they are reported as below. The facilities may come from a
+portfolio file, read row by row by :func:`tuoyu_rules.io.read_csv` or
 :func:`tuoyu_rules.io.read_jsonl` (see :mod:`tuoyu_rules.io.readers` for the columns), which yield
 :class:`~tuoyu_rules.io.Row` objects: a facility, or the problem with the row.
 
@@ -62,6 +65,7 @@ from ..core.policy import Basis
 from ..core.reforms import Reform
 from ..core.results import Assessment, PayerTotal, _Entry
 from ..io.readers import Row, RowError, RowProblem
+from .budget_columns import budget_columns
 from .budget_results import Budget, OpenReason, ProgramTotal, ScenarioBudget
 from .pinning import check_strategy, pin
 from .rows import portfolio_rows
@@ -296,6 +300,14 @@ def budget(
     ]
     kept: list[RowProblem] = []
     error_count = 0
+    # A CSV path or a pyarrow Table, with pyarrow installed: read straight into columns, the same budget exactly.
+    by_columns = None
+    if caches is not None:
+        by_columns = budget_columns(
+            facilities, scenarios, caches, errors=errors, kept=kept, max_kept=MAX_KEPT_ERRORS, progress=progress
+        )
+    if by_columns is not None:  # every row is added: the row path below has none left to read
+        error_count, facilities, progress = by_columns, (), None
     # The cache's validator gives Facility.model_validate's answers (its tested property), with a row's
     # designations validated once per distinct list.
     rows = portfolio_rows(facilities, validate=Facility.model_validate if caches is None else caches[0].facility)

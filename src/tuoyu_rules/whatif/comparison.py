@@ -3,7 +3,8 @@ day under the law or a reform, with pins for the programmes of each city's own l
 
 A broken jurisdiction plugin never stops a comparison of every city: a plugin city that fails to load, or whose
 rules fail (:class:`~tuoyu_rules.core.errors.PluginError`), is left out and named in
-:attr:`Comparison.skipped` with the reason, as ``tuoyu compare`` reports it on standard error.
+:attr:`Comparison.skipped` with the reason, in the language asked (and as data, code and both texts, in
+:attr:`Comparison.skipped_explanation`), as ``tuoyu compare`` reports it on standard error.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pydantic import Field
 
 from ..batch.stream import Progress, with_progress
 from ..core.engine import assess
+from ..core.error_text import error_explanations
 from ..core.errors import InvalidInput, PluginError
-from ..core.messages import DEFAULT_LANG, Lang, check_lang
+from ..core.messages import DEFAULT_LANG, Explanation, Lang, check_lang
 from ..core.models import Facility
 from ..core.money import DEFAULT_ROUNDING, in_money_context
 from ..core.reforms import Reform
@@ -38,7 +40,10 @@ class Comparison(FrozenModel):
     """City id -> assessment of the facility moved there, in the order of the cities asked for."""
     skipped: dict[str, str] = Field(default_factory=dict)
     """Jurisdiction plugin id -> why it was left out of a comparison of every city (it failed to load, or
-    one of its rules failed); empty when every city was assessed."""
+    one of its rules failed), in the language asked (``compare(..., lang=)``); empty when every city was assessed."""
+    skipped_explanation: dict[str, Explanation] = Field(default_factory=dict)
+    """The reasons of ``skipped`` as data, by the same ids: the error's code, its params, ``zh`` and ``en``
+    (:func:`~tuoyu_rules.core.error_text.error_explanations`)."""
 
     def to_json_data(self) -> dict[str, Any]:
         """What ``tuoyu compare --format json`` prints: ``{city: Assessment.model_dump(mode="json")}``."""
@@ -111,10 +116,10 @@ def compare(
         problem = "a list of city ids, not a {type}"
         raise InvalidInput.coded("cities", "error.compare.cities", problem, type=type(cities).__name__)
     lang = check_lang(lang)
-    skipped: dict[str, str] = {}
+    skipped: dict[str, Explanation] = {}
     if cities is None:
         targets, broken = usable_cities()
-        skipped.update((_plugin_id(exc), str(exc)) for exc in broken)
+        skipped.update((_plugin_id(exc), error_explanations(exc)[0]) for exc in broken)
     else:
         targets = tuple(cities)
     results: dict[str, Assessment] = {}
@@ -128,9 +133,11 @@ def compare(
         except PluginError as exc:
             if cities is not None:
                 raise
-            skipped[city] = str(exc)
+            skipped[city] = error_explanations(exc)[0]
     name = None if reform is None else reform.name
-    return Comparison(on=on, reform=name, assessments=results, skipped=dict(sorted(skipped.items())))
+    why = dict(sorted(skipped.items()))
+    texts = {city: e.text(lang) for city, e in why.items()}
+    return Comparison(on=on, reform=name, assessments=results, skipped=texts, skipped_explanation=why)
 
 
 def _plugin_id(exc: PluginError) -> str:

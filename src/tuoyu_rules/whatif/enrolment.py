@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
+from ..core.error_text import error_explanations
 from ..core.errors import InvalidInput
 from ..core.models import MAX_PLACES, Facility
 
@@ -101,11 +102,13 @@ def enrolled_facility(facility: Facility, enrolled: int, where: str) -> Facility
             "the facility's other counts change with enrolment: give a facility whose counts fit every month, "
             "or a programme's own count with {option}"
         )
-        raise InvalidInput.coded(
+        error = InvalidInput.coded(
             where,
             "error.enrolment.not_fit",
             problem,
             enrolled=enrolled,
             problems=problems,
             option="enrolment_by_program",
-        ) from exc
+        )
+        error.param_problems = {"problems": error_explanations(exc)}  # told in Chinese from their own codes
+        raise error from exc

@@ -70,7 +70,7 @@ from ..batch.stream import Progress, with_progress
 from ..core.amounts import ZERO, AmountRange
 from ..core.engine import assess
 from ..core.errors import InvalidInput
-from ..core.messages import DEFAULT_LANG, Lang, check_lang, msg, package_catalog, pick
+from ..core.messages import DEFAULT_LANG, Catalog, Explanation, Lang, check_lang, msg, package_catalog, pick
 from ..core.models import Facility
 from ..core.money import CENT, DEFAULT_ROUNDING, check_rounding, in_money_context
 from ..core.policy import Basis
@@ -118,7 +118,8 @@ class _Cell(_Exact):
     basis: Basis = "one_time"
     units: Fraction = Fraction(0)
     undetermined: int = 0
-    reasons: dict[str, None] = field(default_factory=dict)
+    reasons: dict[tuple[str, str], Explanation] = field(default_factory=dict)
+    """Why payments are open, by code and English text: each missing fact, or the entry's first reason."""
     periods: dict[Period, _Exact] = field(default_factory=dict)
     """The eligible money of each basis period the cell covers, before receipts (see :func:`_owed`)."""
 
@@ -239,6 +240,7 @@ def project(
         return (*a.entitlements, *a.obligations)
 
     cells: dict[tuple[int, str, str], _Cell] = {}
+    catalog = package_catalog("tuoyu_rules.whatif")
 
     def put(year: int, e: _Entry, share: Fraction, period: Period, count: int | None = None) -> None:
         """Add ``share`` of the entry's total (of its rate times ``count``, when a programme's count is given),
@@ -262,8 +264,9 @@ def project(
                 cell.add_share(e.amount, share * count, units, period)
         elif status == "undetermined":
             cell.undetermined += 1
-            for reason in e.missing or e.reasons[:1]:
-                cell.reasons[f"missing {reason}" if e.missing else reason] = None
+            missing = [catalog.explain(msg("whatif.projection.missing", field=f)) for f in e.missing]
+            for reason in missing or e.explanation[:1]:
+                cell.reasons[(reason.code, reason.en)] = reason
 
     # One-time amounts: once, in the year of `paid_on`.
     for e in entries_on(paid_on):
@@ -308,6 +311,7 @@ def project(
         low, r1 = _round(cell.low, mode)
         high, r2 = (None, False) if cell.high is None else _round(cell.high, mode)
         received, owed = _owed(cell, program, facility.received, mode)
+        paid, why = _paid(catalog, cell.basis, cell.units), tuple(cell.reasons.values())
         lines.append(
             ProjectionLine(
                 year=year,
@@ -316,9 +320,11 @@ def project(
                 payer=payer,
                 basis=cell.basis,
                 amount=AmountRange.model_construct(low=low, high=high, allowed=None),
-                paid_units=_units(cell.basis, cell.units),
+                paid_units=paid.text(lang),
+                paid=paid,
                 undetermined=cell.undetermined,
-                open_reasons=tuple(cell.reasons),
+                open_reasons=pick(why, lang),
+                open_explanation=why,
                 rounded=r1 or r2,
                 received=received,
                 owed=owed,
@@ -330,7 +336,7 @@ def project(
     ]
     if held is not None:
         notes.append(msg("whatif.projection.held", day=held.on))
-    explained = tuple(package_catalog("tuoyu_rules.whatif").explain(n) for n in notes)
+    explained = tuple(catalog.explain(n) for n in notes)
     return Projection(
         start=start,
         end=end,
@@ -369,12 +375,20 @@ def _round(value: Fraction, mode: str) -> tuple[Decimal, bool]:
     return rounded, Fraction(rounded) != value
 
 
-def _units(basis: str, units: Fraction) -> str:
-    text = str(units.numerator) if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
-    noun = {
-        "one_time": "payment",
-        "per_year": "year",
-        "per_month": "month",
-        "per_child_month": "child-month",
-    }[basis]
-    return f"{text} {noun}{'' if units == 1 else 's'} paid"
+PAID_UNITS = {
+    ("one_time", True): "whatif.projection.paid.one_time.one",
+    ("one_time", False): "whatif.projection.paid.one_time",
+    ("per_year", True): "whatif.projection.paid.per_year.one",
+    ("per_year", False): "whatif.projection.paid.per_year",
+    ("per_month", True): "whatif.projection.paid.per_month.one",
+    ("per_month", False): "whatif.projection.paid.per_month",
+    ("per_child_month", True): "whatif.projection.paid.per_child_month.one",
+    ("per_child_month", False): "whatif.projection.paid.per_child_month",
+}
+"""What a line counted, by its basis and whether it is one unit -> its code (``whatif/messages.toml``)."""
+
+
+def _paid(catalog: Catalog, basis: str, units: Fraction) -> Explanation:
+    """What a line counted, as data: its count (a whole number or an exact fraction, ``181/365``) and unit."""
+    count = str(units.numerator) if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
+    return catalog.explain(msg(PAID_UNITS[(basis, units == 1)], units=count))

@@ -47,10 +47,19 @@ class ProjectionLine(OwedSum):
     amount: AmountRange
     """The eligible money of this year: exact sum, rounded once to the fen."""
     paid_units: str
-    """What was counted: ``1 payment``, ``12 months``, ``240 child-months``, ``181/365 of a year`` ..."""
+    """What was counted, in the language asked (``project(..., lang=)``): ``1 payment paid``, ``12 months paid``,
+    ``240 child-months paid``, ``181/365 years paid`` (``1次``, ``12个月``, ``240个儿童月``, ``181/365年``)."""
+    paid: Explanation | None = None
+    """``paid_units`` as data: its code (``whatif.projection.paid.per_month``, by the basis; ``....one`` when one
+    unit was counted), its count as the parameter ``units`` (a whole number, or an exact fraction ``181/365``), and
+    both texts."""
     undetermined: int = Field(ge=0)
     """Payments (one-time, years, months) whose amount is open: not in ``amount``."""
     open_reasons: tuple[str, ...] = ()
+    """Why payments are open, in the language asked: a missing fact (``missing staff_children``), or the rule's
+    first reason."""
+    open_explanation: tuple[Explanation, ...] = ()
+    """``open_reasons`` as data, parallel to it: code, params, ``zh`` and ``en``."""
     rounded: bool = False
     received: Money = ZERO
     """The facility's receipts for the programme in the basis periods of this line: the year's months (monthly),
