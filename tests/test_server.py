@@ -3,7 +3,8 @@
 
 Every endpoint; the 4xx answers (each names the field and the rule, never a 500, never a traceback); JSON Lines
 in and out, streamed; the same bytes as the library; a bounded concurrent load; the bearer token. Skipped when
-the extra ``server`` is not installed (except the test of the message that says so).
+the extra ``server`` is not installed (except the test of the message that says so). The server runs as
+deployed, with the fast path of ``POST /assess`` (``test_server_fast.py`` compares it with the routes alone).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@
 * :mod:`~tuoyu_rules.server.bodies`: request bodies read by the library's one JSON reader
   (:func:`tuoyu_rules.core.jsonio.loads`), size-limited, and their models;
 * :mod:`~tuoyu_rules.server.errors`: every error as a 4xx JSON answer naming the field and the rule broken;
+* :mod:`~tuoyu_rules.server.fast`: the fast path of ``POST /assess`` (a facility alone), answered before the
+  routing from the same caches with the route's own functions: the same answers;
 * :mod:`~tuoyu_rules.server.caches`: the shared fact-keyed caches (one :class:`~tuoyu_rules.batch.RuleCache` per
   day and options, shared across requests and threads), answering in UTF-8 bytes;
 * :mod:`~tuoyu_rules.server.openapi`: the OpenAPI document, with every model the service reads or writes, each

@@ -2,7 +2,9 @@
 
 uvicorn builds it in each worker process (``uvicorn tuoyu_rules.server.app:create_app --factory``) from the
 :class:`~tuoyu_rules.server.settings.Settings` in the environment. Every route is answered by the library's own
-functions; every error is a 4xx JSON answer (:mod:`~tuoyu_rules.server.errors`).
+functions; every error is a 4xx JSON answer (:mod:`~tuoyu_rules.server.errors`). The common ``POST /assess`` is
+answered by the fast path (:mod:`~tuoyu_rules.server.fast`) behind the token check, unless the settings turn it
+off.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..core.messages import msg
 from . import info, routes
 from .caches import Caches
 from .errors import error_response, install, own_problem, request_lang
+from .fast import FastAssess
 from .openapi import Components, document
 from .settings import Settings
 
@@ -73,14 +76,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     components = Components()
+    caches = Caches()  # shared by the route and its fast path
     install(app)
-    app.include_router(routes.router(settings, Caches(), components))
+    app.include_router(routes.router(settings, caches, components))
     app.include_router(info.router(settings, components))
 
     def openapi() -> dict[str, Any]:
         return document(app, components, DESCRIPTION)
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if settings.fast_path:  # added first: behind the token check
+        app.add_middleware(FastAssess, caches=caches, max_body_bytes=settings.max_body_bytes)
     if settings.token is not None:
         app.add_middleware(BearerToken, token=settings.token)
     return app

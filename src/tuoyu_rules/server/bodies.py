@@ -48,6 +48,7 @@ class ReformData(BaseModel):
 
     name: str = Field(description="The reform's name, shown in every result it changes.")
     description: str = Field(default="", description="What the reform does.")
+    description_zh: str = Field(default="", description="What the reform does, in Chinese (optional).")
     parameters: dict[str, Any] = Field(
         description="Parameter name -> a value, or a list of dated values, in the shape of the data files "
         '(`{"xiamen.operating_subsidy.amount": [{"kind": "range", "low": "20000", "high": "30000"}]}`).'
@@ -55,7 +56,10 @@ class ReformData(BaseModel):
 
     def reform(self) -> Reform:
         """The :class:`~tuoyu_rules.Reform` this data describes (checked against the law's parameters)."""
-        return Reform.from_dict({"name": self.name, "description": self.description, "parameters": self.parameters})
+        data: dict[str, Any] = {"name": self.name, "description": self.description, "parameters": self.parameters}
+        if self.description_zh:
+            data["description_zh"] = self.description_zh
+        return Reform.from_dict(data)
 
 
 class AssessRequest(BaseModel):

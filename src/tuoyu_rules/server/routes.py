@@ -3,9 +3,11 @@
 ``/assess`` answers exactly ``tr.assess(...).model_dump_json()`` (the JSON of ``model_dump(mode="json")``): a
 facility alone goes through the shared fact-keyed cache of its day and options, whose stored results are kept as
 UTF-8 JSON (:class:`~tuoyu_rules.server.caches.Answers`: the same bytes, tested); with pins or a reform the engine
-runs directly. ``/assess/batch`` reads the whole body (at most its limit, so a
-client that sends everything before reading can never deadlock with the streamed answer), then streams one
-line per input line, assessed in chunks off the event loop, through the same shared cache.
+runs directly. The common request (a facility alone; ``on``, ``lang``, ``jurisdiction``) is answered before the
+routing by :mod:`~tuoyu_rules.server.fast`, with this route's functions: the same answer. ``/assess/batch``
+reads the whole body (at most its limit, so a client that sends everything before reading can never deadlock
+with the streamed answer), then streams one line per input line, assessed in chunks off the event loop, through
+the same shared cache.
 
 Every route takes ``lang=zh|en`` (English by default): the language of the reasons, notes and error texts of its
 answer, said by the answer's ``Content-Language`` header; the codes and parameters of each explanation are the

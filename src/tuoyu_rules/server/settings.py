@@ -21,6 +21,8 @@ TOKEN_ENV: Final = "TUOYU_TOKEN"
 MAX_BODY_ENV: Final = "TUOYU_SERVER_MAX_BODY_BYTES"
 MAX_BATCH_ROWS_ENV: Final = "TUOYU_SERVER_MAX_BATCH_ROWS"
 MAX_BATCH_BYTES_ENV: Final = "TUOYU_SERVER_MAX_BATCH_BYTES"
+FAST_PATH_ENV: Final = "TUOYU_SERVER_FAST_PATH"
+"""``0`` turns the fast path of ``POST /assess`` off (:mod:`~tuoyu_rules.server.fast`); ``1`` (or unset) keeps it."""
 
 DEFAULT_MAX_BODY_BYTES: Final = 1_000_000
 """The largest body of ``POST /assess``, ``/compare`` and ``/fee`` (a facility is under 10 KB)."""
@@ -41,6 +43,9 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_batch_rows: int = DEFAULT_MAX_BATCH_ROWS
     max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES
+    fast_path: bool = True
+    """Answer the common ``POST /assess`` (a facility alone; ``on``, ``lang``, ``jurisdiction``) in front of the
+    routes (:mod:`~tuoyu_rules.server.fast`): the same answers, faster. False: every request goes to the routes."""
 
     def __post_init__(self) -> None:
         """Check every limit (a positive whole number) and the token (see :func:`token_problem`)."""
@@ -48,6 +53,8 @@ class Settings:
             value = getattr(self, name)
             if type(value) is not int or value < 1:
                 raise InvalidInput(name, f"{value!r} is not a whole number of at least 1")
+        if type(self.fast_path) is not bool:
+            raise InvalidInput("fast_path", f"{self.fast_path!r} is not True or False")
         if self.token is not None and (problem := token_problem(self.token)) is not None:
             raise InvalidInput("token", problem)
 
@@ -64,10 +71,12 @@ class Settings:
             max_body_bytes=_whole(env, MAX_BODY_ENV, DEFAULT_MAX_BODY_BYTES),
             max_batch_rows=_whole(env, MAX_BATCH_ROWS_ENV, DEFAULT_MAX_BATCH_ROWS),
             max_batch_bytes=_whole(env, MAX_BATCH_BYTES_ENV, DEFAULT_MAX_BATCH_BYTES),
+            fast_path=_switch(env, FAST_PATH_ENV, default=True),
         )
 
     def to_env(self) -> dict[str, str]:
-        """The environment variables :meth:`from_env` reads back into these settings."""
+        """The environment variables :meth:`from_env` reads back into these settings (the fast path's only when it
+        is off: ``tuoyu serve`` writes these over the environment, where ``TUOYU_SERVER_FAST_PATH=0`` may be set)."""
         env = {
             MAX_BODY_ENV: str(self.max_body_bytes),
             MAX_BATCH_ROWS_ENV: str(self.max_batch_rows),
@@ -75,6 +84,8 @@ class Settings:
         }
         if self.token is not None:
             env[TOKEN_ENV] = self.token
+        if not self.fast_path:
+            env[FAST_PATH_ENV] = "0"
         return env
 
 
@@ -95,3 +106,12 @@ def _whole(env: Mapping[str, str], name: str, default: int) -> int:
     if not text.isascii() or not text.isdigit():
         raise InvalidInput(name, f"{text[:40]!r} is not a whole number")
     return int(text)
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    text = env.get(name)
+    if text is None or text == "":
+        return default
+    if text not in ("0", "1"):
+        raise InvalidInput(name, f"{text[:40]!r} is not 0 (off) or 1 (on)")
+    return text == "1"
