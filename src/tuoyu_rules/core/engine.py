@@ -22,7 +22,7 @@ from .context import WATCH, RuleContext, before_reported
 from .digest import with_reform
 from .errors import AmountOutsideRange, InvalidInput, PolicyDataError, TuoyuError, UnknownProgram
 from .messages import DEFAULT_LANG, Catalog, Explanation, Lang, Message, chain_catalog, check_lang, msg, pick
-from .models import Facility, amount_ranges, locate, pin_problem
+from .models import Facility, locate, pin_ranges
 from .money import DEFAULT_ROUNDING, check_rounding, in_money_context, money_context, parse_money
 from .parameters import DatedValue
 from .policy import Outcome, Policy, Program
@@ -258,9 +258,9 @@ def _evaluate(
             # is an error (a designation's was refused when it was made); one meant for another day's range, or for
             # a period whose amounts are not published (Hangzhou from 2026-02-01), is left unapplied on this day.
             is_designation = pin_field.startswith("designations[")
-            problem = None if is_designation else pin_problem(program, layer, facility, pin, amount)
-            if problem is not None:
-                raise _pin_outside(pin_field, pin, program, layer, facility, amount)
+            ranges = None if is_designation else pin_ranges(program, layer, facility, amount)
+            if ranges is not None and not any(r.contains(pin) for r in ranges):
+                raise _pin_outside(pin_field, pin, program, ranges)
             code = "core.pin.designation_outside" if is_designation else "core.pin.outside"
             reasons.append(msg(code, amount=pin, field=pin_field, range=amount, on=on))
     what_if = [u for u in ctx.uses if u.what_if]
@@ -335,16 +335,10 @@ def _pin_for(program: Program, facility: Facility, pins: Mapping[str, Decimal]) 
 
 
 def _pin_outside(
-    field: str, pin: Decimal, program: Program, layer: Policy, facility: Facility, amount: AmountRange
+    field: str, pin: Decimal, program: Program, ranges: tuple[AmountRange, ...]
 ) -> AmountOutsideRange:
-    """The error of a pin inside no range the law gives ``program`` (:func:`pin_problem`'s ranges: those of its
-    amount parameter, else the range in force), coded by the ranges' shape, naming the programme."""
-    spec = None if program.designation is None else layer.designation(program.designation)
-    parameter = f"{program.id}.amount" if spec is None else spec.amount_parameter
-    held = None if program.designation is None else facility.designation(program.designation)
-    year = None if held is None else held.year
-    known = None if parameter is None or parameter not in layer.parameters else amount_ranges(layer, parameter, year)
-    ranges = known or (amount,)
+    """The error of a pin inside none of ``ranges`` (:func:`~tuoyu_rules.core.models.pin_ranges`), coded by the
+    ranges' shape, naming the programme."""
     shown = tuple(dict.fromkeys(r.describe_allowed() for r in ranges))
     said = {"value": pin, "program": program.id}
     only = ranges[0]

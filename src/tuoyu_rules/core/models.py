@@ -187,26 +187,18 @@ def amount_ranges(policy: Policy, parameter: str, year: int | None = None) -> tu
     return ranges if ranges and len(ranges) == len(values) else None
 
 
-def amount_problem(policy: Policy, parameter: str, value: Decimal, year: int | None = None) -> str | None:
-    """``'<value> is not <range>'`` when ``value`` lies in none of :func:`amount_ranges`; None when it may apply."""
-    ranges = amount_ranges(policy, parameter, year)
-    if ranges is None or any(r.contains(value) for r in ranges):
-        return None
-    return f"{value} is not " + " nor ".join(dict.fromkeys(r.describe_allowed() for r in ranges))
-
-
-def pin_problem(
-    program: Program, layer: Policy, facility: Facility, pin: Decimal, amount: AmountRange
-) -> str | None:
-    """Why the engine refuses ``pin`` (a ``pins`` entry): it lies in no range the law gives ``program``
-    (:func:`amount_problem`, for the year of the designation the facility holds), or None when it may be meant for
-    another day. With no amount parameter known, the range in force on the day (``amount``) decides."""
+def pin_ranges(
+    program: Program, layer: Policy, facility: Facility, amount: AmountRange
+) -> tuple[AmountRange, ...] | None:
+    """The ranges a pin (a ``pins`` entry) of ``program`` must lie in: :func:`amount_ranges` of its amount parameter,
+    for the year of the designation the facility holds; with no amount parameter known, the range in force on the
+    day (``amount``). None when no range bounds it (the pin may be meant for another day)."""
     spec = None if program.designation is None else layer.designation(program.designation)
     parameter = f"{program.id}.amount" if spec is None else spec.amount_parameter
     if parameter is None or parameter not in layer.parameters:
-        return f"{pin} is not {amount.describe_allowed()}"
+        return (amount,)
     held = None if program.designation is None else facility.designation(program.designation)
-    return amount_problem(layer, parameter, pin, None if held is None else held.year)
+    return amount_ranges(layer, parameter, None if held is None else held.year)
 
 
 def locate(text: str) -> tuple[Policy, Message | None]:
